@@ -1,0 +1,164 @@
+/**
+ * One error type for everything the bridge reports. Each error knows its HTTP status and
+ * renders as the OpenAI error body `{ error: { message, type, param, code } }`.
+ */
+
+const marker = Symbol.for("responses-bridge.error");
+
+/** OpenAI error `type` values the bridge uses. */
+export type BridgeErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "server_error"
+  | "upstream_error";
+
+/** Constructor options for {@link ResponsesBridgeError}. */
+export interface ResponsesBridgeErrorOptions {
+  /** HTTP status the client receives. */
+  status: number;
+  /** OpenAI error type. */
+  type: BridgeErrorType;
+  /** Machine-readable code, e.g. `previous_response_not_found`. */
+  code?: string | null;
+  /** The request parameter at fault, as a dotted JSON path (e.g. `input.0.content`). */
+  param?: string | null;
+  /** Extra response headers (e.g. `retry-after` of an upstream 429). */
+  headers?: Record<string, string>;
+  /** The underlying error, kept for logs; never serialised to the client. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error the bridge throws or reports. Use {@link ResponsesBridgeError.isInstance}
+ * rather than `instanceof`: it also works across duplicate installs of the package.
+ */
+export class ResponsesBridgeError extends Error {
+  /** HTTP status the client receives. */
+  readonly status: number;
+  /** OpenAI error type. */
+  readonly type: BridgeErrorType;
+  /** Machine-readable code, or null. */
+  readonly code: string | null;
+  /** The offending request parameter, or null. */
+  readonly param: string | null;
+  /** Extra response headers. */
+  readonly headers: Record<string, string>;
+
+  constructor(message: string, options: ResponsesBridgeErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, marker, { value: true });
+    this.name = "ResponsesBridgeError";
+    this.status = options.status;
+    this.type = options.type;
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+  }
+
+  /** True for any error created by this library, whichever copy of it created the error. */
+  static isInstance(value: unknown): value is ResponsesBridgeError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** 400 for a request the bridge cannot accept. */
+export function invalidRequest(message: string, param: string | null = null, code: string | null = null) {
+  return new ResponsesBridgeError(message, { status: 400, type: "invalid_request_error", param, code });
+}
+
+/** 404 for an unknown resource. */
+export function notFound(message: string) {
+  return new ResponsesBridgeError(message, { status: 404, type: "invalid_request_error", code: "not_found" });
+}
+
+/** 400 `previous_response_not_found`, as OpenAI answers an unknown `previous_response_id`. */
+export function previousResponseNotFound(id: string) {
+  return new ResponsesBridgeError(`Previous response with id '${id}' not found.`, {
+    status: 400,
+    type: "invalid_request_error",
+    param: "previous_response_id",
+    code: "previous_response_not_found",
+  });
+}
+
+/** An error reported by the upstream (non-2xx). Keeps the upstream's status and `retry-after`. */
+export function upstreamError(
+  status: number,
+  message: string,
+  options: { code?: string | null; retryAfter?: string | null; cause?: unknown } = {},
+) {
+  const headers: Record<string, string> = {};
+  if (options.retryAfter) headers["retry-after"] = options.retryAfter;
+  const type: BridgeErrorType =
+    status === 429
+      ? "rate_limit_error"
+      : status === 401 || status === 403
+        ? "authentication_error"
+        : status === 404
+          ? "not_found_error"
+          : status >= 500
+            ? "server_error"
+            : "invalid_request_error";
+  return new ResponsesBridgeError(message, {
+    status,
+    type,
+    code: options.code ?? (status === 429 ? "rate_limit_exceeded" : status >= 500 ? "upstream_error" : null),
+    headers,
+    cause: options.cause,
+  });
+}
+
+/** 502 when the upstream could not be reached or answered garbage. */
+export function upstreamConnectionError(message: string, cause?: unknown) {
+  return new ResponsesBridgeError(message, {
+    status: 502,
+    type: "server_error",
+    code: "upstream_connection_error",
+    cause,
+  });
+}
+
+/** Normalises anything thrown into a {@link ResponsesBridgeError}; unknown errors become a 500 without internals. */
+export function toBridgeError(error: unknown): ResponsesBridgeError {
+  if (ResponsesBridgeError.isInstance(error)) return error;
+  return new ResponsesBridgeError("The server had an error while processing your request.", {
+    status: 500,
+    type: "server_error",
+    code: "server_error",
+    cause: error,
+  });
+}
+
+/** The OpenAI error body for an error: `{ error: { message, type, param, code } }`. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** Renders an error as OpenAI's error body. */
+export function toOpenAIErrorBody(error: unknown): OpenAIErrorBody {
+  const bridgeError = toBridgeError(error);
+  return {
+    error: {
+      message: bridgeError.message,
+      type: bridgeError.type,
+      param: bridgeError.param,
+      code: bridgeError.code,
+    },
+  };
+}
+
+/**
+ * Removes secrets from text that may reach a client or a log: bearer tokens, `sk-…` style keys,
+ * and any of the given literal secrets.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) result = result.split(secret).join("[redacted]");
+  }
+  return result
+    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]{6,}/gi, "Bearer [redacted]")
+    .replace(/\b(sk|pk|rk|gsk|xai|sk-or-v1)-[A-Za-z0-9_-]{8,}/g, "[redacted]");
+}

@@ -1,0 +1,76 @@
+export {
+  type BridgeRequest,
+  type BridgeResult,
+  createResponsesHandler,
+  type HandlerEventContext,
+  type ResponsesHandler,
+  type ResponsesHandlerOptions,
+  toWebResponse,
+} from "./create-responses-handler.js";
+export {
+  type BridgeErrorType,
+  invalidRequest,
+  type OpenAIErrorBody,
+  ResponsesBridgeError,
+  type ResponsesBridgeErrorOptions,
+  redactSecrets,
+  toBridgeError,
+  toOpenAIErrorBody,
+  upstreamConnectionError,
+  upstreamError,
+} from "./errors.js";
+export { generateId } from "./ids.js";
+export { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
+export { parseResponsesRequest } from "./schema/responses-request.js";
+export { encodeSSEComment, encodeSSEEvent } from "./sse/encode-sse-event.js";
+export { eventsToSSEStream } from "./sse/events-to-sse-stream.js";
+export { createMemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { chainToItems, loadChain } from "./store/resolve-history.js";
+export {
+  ChatStreamTranslator,
+  type ChatStreamTranslatorOptions,
+  type ConvertChatStreamOptions,
+  convertChatStreamToEvents,
+  translateChatStream,
+} from "./translate/chat-stream-to-events.js";
+export { type ConvertChatToResponseOptions, convertChatToResponse } from "./translate/chat-to-response.js";
+export { convertInputToMessages, normalizeInput } from "./translate/input-to-messages.js";
+export { mapFinishReason, mapUsage } from "./translate/map-chat-outcome.js";
+export { type ConvertRequestOptions, convertRequestToChat } from "./translate/request-to-chat.js";
+export {
+  createResponseObject,
+  finishResponseObject,
+  type ResponseIdentity,
+} from "./translate/response-object.js";
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+  ChatUpstream,
+  IdPrefix,
+  Response,
+  ResponseCreateParams,
+  ResponseInputItem,
+  ResponseObject,
+  ResponseOutputItem,
+  ResponseStore,
+  ResponseStreamEvent,
+  ResponsesRequest,
+  ResponseUsage,
+  StoredResponse,
+  StoreScope,
+  TranslationEnvironment,
+  TranslationWarning,
+  UpstreamCallOptions,
+  UpstreamCapabilities,
+} from "./types.js";
+export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
+export {
+  type OpenAICompatibleUpstreamOptions,
+  openAICompatibleUpstream,
+} from "./upstream/openai-compatible-upstream.js";
+export { type ReadChatStreamOptions, readChatStream } from "./upstream/read-chat-stream.js";

@@ -1,0 +1,78 @@
+import { invalidRequest, ResponsesBridgeError } from "./errors.js";
+
+/** Default request body limit: 20 MiB, enough for long agent histories with inline images. */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+function payloadTooLarge(limit: number) {
+  return new ResponsesBridgeError(`Request body too large: the limit is ${limit} bytes.`, {
+    status: 413,
+    type: "invalid_request_error",
+    code: "request_too_large",
+  });
+}
+
+const SUPPORTED_ENCODINGS = new Set(["gzip", "x-gzip", "deflate"]);
+
+/**
+ * Reads a Web `Request` body as JSON, enforcing `maxBytes` on the decoded size while streaming
+ * (never buffering more than the limit), decoding `gzip`/`deflate` bodies. Errors are OpenAI-shaped:
+ * 413 over the limit, 415 for an unsupported `content-encoding`, 400 for malformed JSON or a bad
+ * compressed body.
+ */
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number = DEFAULT_MAX_BODY_BYTES,
+): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding === "identity" && declared > maxBytes) throw payloadTooLarge(maxBytes);
+  if (encoding !== "identity" && !SUPPORTED_ENCODINGS.has(encoding)) {
+    throw new ResponsesBridgeError(
+      `Unsupported content-encoding '${encoding}': send the body uncompressed, or gzip or deflate encoded.`,
+      { status: 415, type: "invalid_request_error", code: "unsupported_content_encoding" },
+    );
+  }
+  if (!request.body) throw invalidRequest("The request body is empty: expected a JSON object.");
+  let stream: ReadableStream<Uint8Array> = request.body;
+  if (encoding !== "identity") {
+    const format = encoding === "deflate" ? "deflate" : "gzip";
+    stream = stream.pipeThrough(
+      new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
+  }
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw payloadTooLarge(maxBytes);
+      }
+      parts.push(value);
+    }
+  } catch (error) {
+    if (ResponsesBridgeError.isInstance(error)) throw error;
+    throw invalidRequest(
+      `The request body could not be read${encoding === "identity" ? "" : ` as ${encoding}`}.`,
+    );
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (text.trim() === "") throw invalidRequest("The request body is empty: expected a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest(
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+    );
+  }
+}

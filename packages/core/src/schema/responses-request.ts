@@ -1,0 +1,347 @@
+/**
+ * Validation of `POST /v1/responses` bodies. The zod schema is built on first use and cached,
+ * so importing the core costs nothing until the first request.
+ *
+ * Policy:
+ * - The top level is loose: unknown fields are kept and ignored, so newer clients keep working.
+ * - Every field OpenAI documents is checked for its type. Enums the bridge acts on (roles, content
+ *   part types, `tool_choice`, `text.format.type`, `truncation`) are checked for their values; enums
+ *   the bridge only echoes (`reasoning.effort`, `service_tier`, `include` entries...) are checked as
+ *   strings, so a value added by OpenAI tomorrow is not rejected.
+ * - Input items, content parts and tools are dispatched on `type` through the registries below: to
+ *   support a new item type, add its schema to {@link inputItemSchemas} (and its converter to
+ *   `translate/input-to-messages.ts`).
+ * - The first problem found becomes an {@link invalidRequest} error whose `param` is the JSON path
+ *   joined by "." (`input.2.content`) and whose message follows OpenAI's wording.
+ */
+import { z } from "zod";
+import { invalidRequest, type ResponsesBridgeError } from "../errors.js";
+import type { ResponsesRequest } from "../types.js";
+import { DECIMAL, describeValue, EXPECTED, INTEGER, issueToError } from "./zod-issue-to-error.js";
+
+type Schema = z.ZodType;
+
+/**
+ * Validates a parsed JSON body as a Responses API create request.
+ *
+ * Unknown top-level fields and unknown fields inside items are kept and ignored. Input items are
+ * returned as the very objects the caller passed (no copy).
+ *
+ * @param body - The request body, already parsed from JSON.
+ * @returns The body, typed as `ResponsesRequest` (`ResponseCreateParams` plus the fields OpenAI
+ *   accepts that the SDK does not type yet).
+ * @throws {ResponsesBridgeError} 400 `invalid_request_error` for a body that is not an object, a
+ *   field of the wrong type or value, or an input item type the bridge does not support yet; `param`
+ *   names the offending field (`input.2.content`), or is null when the body itself is wrong.
+ */
+export function parseResponsesRequest(body: unknown): ResponsesRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidRequest(
+      `Invalid request body: expected a JSON object, but got ${describeValue(body)} instead.`,
+      null,
+      "invalid_type",
+    );
+  }
+  const result = getRequestSchema().safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw issue ? issueToError(issue, body, []) : invalidRequest("Invalid request body.");
+  }
+  return result.data as ResponsesRequest;
+}
+
+/**
+ * The 400 for an input item whose `type` the bridge cannot translate yet. Shared with the
+ * translator so both report the same message.
+ *
+ * @internal
+ */
+export function unsupportedInputItemType(type: string, param: string | null): ResponsesBridgeError {
+  return invalidRequest(`Input item type '${type}' is not supported yet.`, param, "unsupported_value");
+}
+
+/**
+ * The 400 for a content part whose `type` the bridge cannot translate yet (images and files until
+ * the next release).
+ *
+ * @internal
+ */
+export function unsupportedContentType(type: string, param: string | null): ResponsesBridgeError {
+  return invalidRequest(`Content part type '${type}' is not supported yet.`, param, "unsupported_value");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema (built lazily)
+// ---------------------------------------------------------------------------------------------
+
+let requestSchema: Schema | undefined;
+
+function getRequestSchema(): Schema {
+  requestSchema ??= buildRequestSchema();
+  return requestSchema;
+}
+
+/** A union of types whose type error reads "expected <phrase>". */
+function expecting(phrase: string) {
+  return { error: `${EXPECTED}${phrase}` };
+}
+
+function integer(min: number, max?: number) {
+  const schema = z.int().min(min, { error: INTEGER });
+  return max === undefined ? schema : schema.max(max, { error: INTEGER });
+}
+
+function decimal(min: number, max: number) {
+  return z.number().min(min, { error: DECIMAL }).max(max, { error: DECIMAL });
+}
+
+const optionalString = () => z.string().nullish();
+const optionalBoolean = () => z.boolean().nullish();
+
+/**
+ * Builds a schema that dispatches an object on its `type` field to one schema of `schemas`, so
+ * errors name the right fields (`input.3.call_id`) rather than listing every alternative.
+ * The value itself is returned unchanged (no copy).
+ */
+function dispatchOnType(
+  schemas: ReadonlyMap<string, Schema>,
+  options: {
+    /** Type assumed when `type` is absent (EasyInputMessage); without it `type` is required. */
+    defaultType?: string;
+    /**
+     * Types not in `schemas`: accepted as they are, rejected as an invalid value listing the
+     * supported types, or reported through the callback.
+     */
+    unknown: "accept" | "reject" | ((type: string) => Pick<z.core.$ZodIssueCustom, "message" | "params">);
+  },
+): Schema {
+  const supported = [...schemas.keys()];
+  return z.unknown().superRefine((value, context) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      // `continue: false` marks the value as not even of this shape, so a union tries its other options.
+      context.addIssue({ code: "invalid_type", expected: "object", input: value, continue: false });
+      return;
+    }
+    const type = (value as { type?: unknown }).type ?? options.defaultType;
+    if (typeof type !== "string") {
+      context.addIssue({ code: "invalid_type", expected: "string", path: ["type"], input: type });
+      return;
+    }
+    const schema = schemas.get(type);
+    if (schema === undefined) {
+      if (options.unknown === "accept") return;
+      if (options.unknown === "reject") {
+        context.addIssue({ code: "invalid_value", values: supported, path: ["type"], input: type });
+        return;
+      }
+      context.addIssue({ code: "custom", path: ["type"], input: type, ...options.unknown(type) });
+      return;
+    }
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      for (const issue of result.error.issues) context.addIssue(issue as z.core.$ZodSuperRefineIssue);
+    }
+  });
+}
+
+/**
+ * Input item schemas by `type`. Items of any other type are rejected with
+ * "Input item type 'X' is not supported yet." (param `input.N.type`).
+ */
+function inputItemSchemas(): Map<string, Schema> {
+  const contentPart = dispatchOnType(contentPartSchemas(), { unknown: "reject" });
+  const content = z.union(
+    [z.string(), z.array(contentPart)],
+    expecting("a string or an array of content parts"),
+  );
+  return new Map<string, Schema>([
+    [
+      "message",
+      z.looseObject({
+        role: z.enum(["user", "assistant", "system", "developer"]),
+        content,
+      }),
+    ],
+    [
+      "function_call",
+      z.looseObject({
+        call_id: z.string().min(1),
+        name: z.string().min(1),
+        arguments: z.string(),
+      }),
+    ],
+    [
+      "function_call_output",
+      z.looseObject({
+        call_id: z.string().min(1),
+        output: z.union(
+          [z.string(), z.array(contentPart)],
+          expecting("a string or an array of output content parts"),
+        ),
+      }),
+    ],
+  ]);
+}
+
+/** Content part schemas by `type` (message content and function call output). */
+function contentPartSchemas(): Map<string, Schema> {
+  return new Map<string, Schema>([
+    ["input_text", z.looseObject({ text: z.string() })],
+    ["output_text", z.looseObject({ text: z.string() })],
+    ["refusal", z.looseObject({ refusal: z.string() })],
+    // Accepted by the schema; the translator answers "not supported yet" until images land.
+    [
+      "input_image",
+      z.looseObject({ image_url: optionalString(), file_id: optionalString(), detail: optionalString() }),
+    ],
+    [
+      "input_file",
+      z.looseObject({
+        file_id: optionalString(),
+        file_data: optionalString(),
+        file_url: optionalString(),
+        filename: optionalString(),
+      }),
+    ],
+  ]);
+}
+
+/** Tool schemas by `type`. Other tool types are accepted as they are (the translator leaves them out). */
+function toolSchemas(): Map<string, Schema> {
+  return new Map<string, Schema>([
+    [
+      "function",
+      z.looseObject({
+        name: z.string().min(1),
+        description: optionalString(),
+        parameters: z.record(z.string(), z.unknown()).nullish(),
+        strict: optionalBoolean(),
+      }),
+    ],
+  ]);
+}
+
+function toolChoiceSchema(): Schema {
+  const objectChoice = dispatchOnType(
+    new Map<string, Schema>([
+      ["function", z.looseObject({ name: z.string().min(1) })],
+      ["custom", z.looseObject({ name: z.string().min(1) })],
+      [
+        "allowed_tools",
+        z.looseObject({
+          mode: z.enum(["auto", "required"]),
+          tools: z.array(z.looseObject({ type: z.string() })),
+        }),
+      ],
+      ["mcp", z.looseObject({ server_label: z.string(), name: optionalString() })],
+    ]),
+    { unknown: "accept" },
+  );
+  return z.union(
+    [z.enum(["none", "auto", "required"]), objectChoice],
+    expecting("one of 'none', 'auto', 'required' or a tool choice object"),
+  );
+}
+
+function metadataSchema(): Schema {
+  return z.record(z.string(), z.string().max(512)).superRefine((value, context) => {
+    const keys = Object.keys(value);
+    if (keys.length > 16) {
+      context.addIssue({
+        code: "custom",
+        input: value,
+        message: `too many properties. Expected an object with at most 16 properties, but got an object with ${keys.length} properties instead.`,
+        params: { code: "object_above_max_properties", prefix: true },
+      });
+      return;
+    }
+    for (const key of keys) {
+      if (key.length > 64) {
+        context.addIssue({
+          code: "custom",
+          input: value,
+          message: `key too long. Expected keys with maximum length 64, but got a key with length ${key.length} instead.`,
+          params: { code: "string_above_max_length", prefix: true },
+        });
+        return;
+      }
+    }
+  });
+}
+
+function textSchema(): Schema {
+  const format = z.discriminatedUnion("type", [
+    z.looseObject({ type: z.literal("text") }),
+    z.looseObject({ type: z.literal("json_object") }),
+    z.looseObject({
+      type: z.literal("json_schema"),
+      name: z.string().min(1),
+      schema: z.record(z.string(), z.unknown()),
+      strict: optionalBoolean(),
+      description: optionalString(),
+    }),
+  ]);
+  return z.looseObject({ format: format.nullish(), verbosity: optionalString() });
+}
+
+function buildRequestSchema(): Schema {
+  const inputItem = dispatchOnType(inputItemSchemas(), {
+    defaultType: "message",
+    unknown: (type) => ({
+      message: `Input item type '${type}' is not supported yet.`,
+      params: { code: "unsupported_value" },
+    }),
+  });
+  const tool = dispatchOnType(toolSchemas(), { unknown: "accept" });
+  return z.looseObject({
+    model: z.string(),
+    input: z
+      .union([z.string(), z.array(inputItem)], expecting("a string or an array of input items"))
+      .optional(),
+    instructions: optionalString(),
+    tools: z.array(tool).nullish(),
+    tool_choice: toolChoiceSchema().nullish(),
+    parallel_tool_calls: optionalBoolean(),
+    max_tool_calls: integer(0).nullish(),
+    temperature: decimal(0, 2).nullish(),
+    top_p: decimal(0, 1).nullish(),
+    presence_penalty: decimal(-2, 2).nullish(),
+    frequency_penalty: decimal(-2, 2).nullish(),
+    top_logprobs: integer(0, 20).nullish(),
+    // OpenAI rejects values below 16; chat backends accept any positive count, and small limits
+    // are handy for tests and cheap probes, so the bridge only requires a positive integer.
+    max_output_tokens: integer(1).nullish(),
+    user: optionalString(),
+    safety_identifier: optionalString(),
+    metadata: metadataSchema().nullish(),
+    store: optionalBoolean(),
+    stream: optionalBoolean(),
+    stream_options: z.looseObject({ include_obfuscation: optionalBoolean() }).nullish(),
+    background: optionalBoolean(),
+    reasoning: z
+      .looseObject({
+        effort: optionalString(),
+        summary: optionalString(),
+        generate_summary: optionalString(),
+      })
+      .nullish(),
+    text: textSchema().nullish(),
+    truncation: z.enum(["auto", "disabled"]).nullish(),
+    include: z.array(z.string()).nullish(),
+    previous_response_id: optionalString(),
+    conversation: z
+      .union([z.string(), z.looseObject({ id: z.string() })], expecting("a string or a conversation object"))
+      .nullish(),
+    prompt: z
+      .looseObject({
+        id: z.string(),
+        variables: z.record(z.string(), z.unknown()).nullish(),
+        version: optionalString(),
+      })
+      .nullish(),
+    prompt_cache_key: optionalString(),
+    prompt_cache_retention: optionalString(),
+    service_tier: optionalString(),
+    client_metadata: z.record(z.string(), z.unknown()).nullish(),
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * Public types shared by every part of the bridge. Chat and Responses shapes are the
+ * `openai` package's own types, so values flow between this library and the SDK unchanged.
+ */
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from "openai/resources/chat/completions";
+import type { Response, ResponseCreateParams, ResponseInputItem } from "openai/resources/responses/responses";
+
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from "openai/resources/chat/completions";
+export type {
+  Response,
+  ResponseCreateParams,
+  ResponseInputItem,
+  ResponseOutputItem,
+  ResponseStreamEvent,
+} from "openai/resources/responses/responses";
+
+/**
+ * A Response object as this bridge emits it: OpenAI's `Response` (less the SDK-computed
+ * `output_text`) with every key of the
+ * Open Responses `ResponseResource` present (null where unknown), including `completed_at`.
+ */
+export type ResponseObject = Omit<
+  Response,
+  "output_text" | "completed_at" | "usage" | "user" | "max_tool_calls" | "top_logprobs"
+> & {
+  completed_at: number | null;
+  usage: ResponseUsage | null;
+  user: string | null;
+  max_tool_calls: number | null;
+  top_logprobs: number;
+  presence_penalty: number;
+  frequency_penalty: number;
+  store: boolean;
+  /** The SDK's `output_text` convenience is computed by clients, never sent. */
+  output_text?: never;
+};
+
+/** Token usage of a response, as the Open Responses schema defines it. */
+export interface ResponseUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+/**
+ * A validated `POST /v1/responses` body: the SDK's `ResponseCreateParams` plus the few fields
+ * OpenAI accepts that this SDK version does not type yet.
+ */
+export type ResponsesRequest = ResponseCreateParams & {
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
+  max_tool_calls?: number | null;
+  client_metadata?: Record<string, string> | null;
+};
+
+/** Options passed to every upstream call. */
+export interface UpstreamCallOptions {
+  /** Aborted when the client disconnects or the bridge gives up; implementations must stop work. */
+  signal: AbortSignal;
+}
+
+/**
+ * What a Chat Completions backend can honour. Every field is optional; the defaults suit
+ * Ollama, LM Studio, llama.cpp and vLLM.
+ */
+export interface UpstreamCapabilities {
+  /** The backend accepts the `developer` role. Default `false`: `developer` is sent as `system`. */
+  developerRole?: boolean;
+  /** Which field carries `max_output_tokens`. Default `"max_tokens"`. */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /**
+   * The backend honours `stream_options.include_usage`. Default `true`; the built-in upstream
+   * also learns `false` by itself when the backend rejects the option.
+   */
+  streamUsage?: boolean;
+}
+
+/**
+ * A Chat Completions backend. Implement it to put any model behind the bridge, or use
+ * {@link openAICompatibleUpstream} / {@link fromOpenAIClient}.
+ *
+ * Errors: throw a `ResponsesBridgeError` (for example `UpstreamError` with the backend's status)
+ * so the client sees the right HTTP status; anything else is reported as a 502.
+ */
+export interface ChatUpstream {
+  /** Non-streaming call: resolves with the whole completion. */
+  create(
+    params: ChatCompletionCreateParamsNonStreaming,
+    options: UpstreamCallOptions,
+  ): Promise<ChatCompletion>;
+  /**
+   * Streaming call: resolves once the backend accepted the request (HTTP headers received),
+   * with the chunks as a single-consumer async iterable. Rejects when the backend refused the call,
+   * so the bridge can still answer with an HTTP error before its first byte.
+   */
+  stream(
+    params: ChatCompletionCreateParamsStreaming,
+    options: UpstreamCallOptions,
+  ): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /** What this backend supports; see {@link UpstreamCapabilities}. */
+  readonly capabilities?: UpstreamCapabilities;
+}
+
+/** Scope of a store operation: the tenant an id belongs to (set by the `authenticate` hook in later versions). */
+export interface StoreScope {
+  /** Tenant or principal id; records of one tenant are invisible to another. */
+  tenant?: string;
+}
+
+/**
+ * One stored turn. Each turn is stored once and linked to its predecessor, so a chain of n
+ * turns costs O(n) space, never O(n²).
+ */
+export interface StoredResponse {
+  /** The response id (`resp_…`). */
+  id: string;
+  /** The turn this one continued, or null. */
+  previousResponseId: string | null;
+  /** This turn's own input items (not the inherited history), as the client sent them, normalised to items. */
+  input: ResponseInputItem[];
+  /** The final Response object of this turn. */
+  response: ResponseObject;
+}
+
+/**
+ * Pluggable persistence for `previous_response_id`, `GET /v1/responses/{id}` and `DELETE`.
+ * All methods are async so remote stores (Redis, SQL) fit.
+ */
+export interface ResponseStore {
+  /** The stored turn, or undefined when it does not exist, expired, or belongs to another scope. */
+  get(id: string, scope?: StoreScope): Promise<StoredResponse | undefined>;
+  /** Store one turn. Overwrites a record with the same id. */
+  put(record: StoredResponse, scope?: StoreScope): Promise<void>;
+  /** Remove one turn; resolves true when something was removed. */
+  delete(id: string, scope?: StoreScope): Promise<boolean>;
+  /**
+   * Optional fast path: the whole chain ending at `id`, oldest first, in as few round trips as the
+   * backend allows. When absent the bridge walks `previousResponseId` links with `get`.
+   */
+  getChain?(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
+}
+
+/** Id prefixes the bridge generates. */
+export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req";
+
+/** Clock and id source, injectable so tests get deterministic output. */
+export interface TranslationEnvironment {
+  /** Returns a fresh id for the given prefix, e.g. `resp_…`. */
+  generateId: (prefix: IdPrefix) => string;
+  /** Current time in milliseconds since the epoch. */
+  now: () => number;
+}
+
+/** A non-fatal note produced while translating (a field the backend cannot honour, a dropped tool...). */
+export interface TranslationWarning {
+  /** Machine-readable kind, e.g. `"unsupported_tool"`. */
+  code: string;
+  /** Human-readable explanation. */
+  message: string;
+  /** JSON path of the request field concerned, when there is one. */
+  param?: string;
+}

@@ -1,0 +1,145 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+} from "openai/resources/chat/completions";
+import { redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
+import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
+import { readChatStream } from "./read-chat-stream.js";
+
+/** Options for {@link openAICompatibleUpstream}. */
+export interface OpenAICompatibleUpstreamOptions {
+  /** Base URL including the version path, e.g. `http://127.0.0.1:11434/v1`. `/chat/completions` is appended. */
+  baseURL: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when set. Never appears in errors or logs. */
+  apiKey?: string | undefined;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** A `fetch` implementation (for tests, proxies or in-process backends). Default: the global `fetch`. */
+  fetch?: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+  /** What the backend supports; see {@link UpstreamCapabilities}. */
+  capabilities?: UpstreamCapabilities;
+  /** Largest upstream SSE event accepted, in characters. Default 16 MiB. */
+  maxEventSize?: number;
+}
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+async function readErrorMessage(
+  response: globalThis.Response,
+): Promise<{ message: string; code: string | null }> {
+  let text = "";
+  try {
+    text = (await response.text()).slice(0, ERROR_BODY_LIMIT);
+  } catch {
+    // The body could not be read; the status alone has to do.
+  }
+  try {
+    const body = JSON.parse(text) as {
+      error?: { message?: unknown; code?: unknown } | string;
+      message?: unknown;
+    };
+    const error = body.error;
+    if (typeof error === "string") return { message: error, code: null };
+    if (error && typeof error.message === "string") {
+      return { message: error.message, code: typeof error.code === "string" ? error.code : null };
+    }
+    if (typeof body.message === "string") return { message: body.message, code: null };
+  } catch {
+    // Not JSON: use the text.
+  }
+  return { message: text.trim() || response.statusText || `HTTP ${response.status}`, code: null };
+}
+
+/**
+ * A {@link ChatUpstream} for any OpenAI-compatible `/chat/completions` endpoint (Ollama, LM Studio,
+ * llama.cpp, vLLM, OpenRouter, DeepSeek, Groq, Together, OpenAI…) over `fetch`, reading streams with
+ * `eventsource-parser`.
+ *
+ * Non-2xx answers become errors with the upstream's status (429 keeps `retry-after`); connection
+ * failures become 502. When a backend rejects `stream_options` the call is retried once without it,
+ * and the upstream remembers not to send it again.
+ */
+export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOptions): ChatUpstream {
+  const endpoint = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
+  let origin = endpoint;
+  try {
+    origin = new URL(endpoint).origin;
+  } catch {
+    throw new TypeError(`openAICompatibleUpstream: invalid baseURL ${JSON.stringify(options.baseURL)}`);
+  }
+  const secrets = [options.apiKey];
+  const redact = (text: string) => redactSecrets(text, secrets);
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...options.headers,
+  };
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+  const capabilities: UpstreamCapabilities = { ...options.capabilities };
+
+  async function post(
+    params: ChatCompletionCreateParams,
+    call: UpstreamCallOptions,
+  ): Promise<globalThis.Response> {
+    let response: globalThis.Response;
+    try {
+      response = await doFetch(endpoint, {
+        method: "POST",
+        headers: params.stream ? { ...headers, accept: "text/event-stream" } : headers,
+        body: JSON.stringify(params),
+        signal: call.signal,
+      });
+    } catch (error) {
+      if (call.signal.aborted) throw error;
+      const reason =
+        error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "";
+      throw upstreamConnectionError(
+        redact(`Could not reach the upstream at ${origin}${reason ? `: ${reason}` : ""}.`),
+        error,
+      );
+    }
+    if (response.ok) return response;
+    const { message, code } = await readErrorMessage(response);
+    if (
+      response.status === 400 &&
+      params.stream &&
+      params.stream_options &&
+      /stream_options|include_usage/i.test(message)
+    ) {
+      capabilities.streamUsage = false;
+      const { stream_options: _dropped, ...rest } = params;
+      return post(rest, call);
+    }
+    throw upstreamError(response.status, redact(`Upstream error ${response.status}: ${message}`), {
+      code,
+      retryAfter: response.headers.get("retry-after"),
+    });
+  }
+
+  return {
+    capabilities,
+    async create(params, call) {
+      const response = await post(params, call);
+      try {
+        return (await response.json()) as ChatCompletion;
+      } catch (error) {
+        if (call.signal.aborted) throw error;
+        throw upstreamConnectionError("The upstream returned a body that is not valid JSON.", error);
+      }
+    },
+    async stream(params, call) {
+      const sent =
+        capabilities.streamUsage === false && params.stream_options
+          ? (({ stream_options: _dropped, ...rest }) => rest)(params)
+          : params;
+      const response = await post(sent, call);
+      if (!response.body) throw upstreamConnectionError("The upstream returned an empty body for a stream.");
+      const chunks: AsyncIterable<ChatCompletionChunk> = readChatStream(response.body, {
+        redact,
+        ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
+      });
+      return chunks;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { ResponsesBridgeError } from "../errors.js";
+import { readChatStream } from "./read-chat-stream.js";
+
+const encoder = new TextEncoder();
+
+function body(parts: string[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const part of parts) controller.enqueue(encoder.encode(part));
+      controller.close();
+    },
+  });
+}
+
+async function read(parts: string[]) {
+  const out: unknown[] = [];
+  for await (const chunk of readChatStream(body(parts))) out.push(chunk);
+  return out;
+}
+
+const c1 = {
+  id: "x",
+  object: "chat.completion.chunk",
+  choices: [{ index: 0, delta: { content: "hé" }, finish_reason: null }],
+};
+const c2 = {
+  id: "x",
+  object: "chat.completion.chunk",
+  choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+};
+const wire = `data: ${JSON.stringify(c1)}\n\n: keep-alive\n\ndata: ${JSON.stringify(c2)}\r\n\r\ndata: [DONE]\n\n`;
+
+describe("readChatStream", () => {
+  it("parses every chunk whatever the byte boundaries (including inside a multi-byte character)", async () => {
+    const bytes = encoder.encode(wire);
+    for (let split = 0; split <= bytes.length; split += 1) {
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes.slice(0, split));
+          controller.enqueue(bytes.slice(split));
+          controller.close();
+        },
+      });
+      const out: unknown[] = [];
+      for await (const chunk of readChatStream(stream)) out.push(chunk);
+      expect(out).toEqual([c1, c2]);
+    }
+  });
+
+  it("accepts a stream without [DONE] once a finish_reason arrived", async () => {
+    expect(await read([`data: ${JSON.stringify(c1)}\n\ndata: ${JSON.stringify(c2)}\n\n`])).toEqual([c1, c2]);
+  });
+
+  it.each([
+    ["a stream cut before any finish_reason", [`data: ${JSON.stringify(c1)}\n\n`], 502, "ended before"],
+    ["malformed JSON", ["data: {not json\n\n"], 502, "malformed"],
+    [
+      "an in-band error payload",
+      [`data: ${JSON.stringify({ error: { message: "model overloaded", code: "overloaded" } })}\n\n`],
+      502,
+      "model overloaded",
+    ],
+  ])("throws a bridge error for %s", async (_name, parts, status, text) => {
+    const error = await read(parts).catch((caught: unknown) => caught);
+    expect(ResponsesBridgeError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status });
+    expect((error as Error).message).toContain(text);
+  });
+
+  it("cancels the body when the consumer stops early", async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(c1)}\n\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const _chunk of readChatStream(stream)) break;
+    expect(cancelled).toBe(true);
+  });
+});

@@ -1,0 +1,101 @@
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
+
+/** Options for {@link readChatStream}. */
+export interface ReadChatStreamOptions {
+  /** Largest single SSE event accepted, in characters. Default 16 MiB. */
+  maxEventSize?: number;
+  /** Redacts secrets from upstream text before it reaches an error message. */
+  redact?: (text: string) => string;
+}
+
+function errorFromPayload(
+  payload: { error?: unknown },
+  redact: (text: string) => string,
+): ResponsesBridgeError {
+  const error = payload.error as { message?: unknown; code?: unknown; status?: unknown } | string | undefined;
+  const message =
+    typeof error === "string" ? error : typeof error?.message === "string" ? error.message : "Upstream error";
+  const code = typeof error === "object" && typeof error?.code === "string" ? error.code : null;
+  const status = typeof error === "object" && typeof error?.status === "number" ? error.status : 502;
+  return upstreamError(status >= 400 && status < 600 ? status : 502, `Upstream error: ${redact(message)}`, {
+    code,
+  });
+}
+
+/**
+ * Reads a Chat Completions SSE body into chunks: one `JSON.parse` per event, no re-serialising.
+ * Ends at `data: [DONE]`. A body that ends without `[DONE]` and without any `finish_reason` is an
+ * interrupted stream and throws; a body that carried a `finish_reason` is accepted without `[DONE]`
+ * (several local servers omit it). Malformed JSON and in-band `{"error": …}` payloads throw.
+ * Returning early (breaking the loop) cancels the body.
+ */
+export async function* readChatStream(
+  body: ReadableStream<Uint8Array>,
+  options: ReadChatStreamOptions = {},
+): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+  const redact = options.redact ?? ((text: string) => text);
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const pending: EventSourceMessage[] = [];
+  let parseFailure: Error | undefined;
+  const parser = createParser({
+    maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
+    onEvent: (message) => pending.push(message),
+    onError: (error) => {
+      if (error.type === "max-buffer-size-exceeded") parseFailure = error;
+    },
+  });
+  let sawDone = false;
+  let sawFinish = false;
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if ((error as Error)?.name === "AbortError") throw error;
+        throw upstreamConnectionError("The upstream connection failed while streaming the response.", error);
+      }
+      if (result.done) {
+        parser.feed(decoder.decode());
+      } else {
+        parser.feed(decoder.decode(result.value, { stream: true }));
+      }
+      if (parseFailure)
+        throw upstreamConnectionError(
+          "The upstream sent an event larger than the allowed size.",
+          parseFailure,
+        );
+      for (let i = 0; i < pending.length; i++) {
+        const data = pending[i]!.data;
+        if (data === "[DONE]") {
+          sawDone = true;
+          break;
+        }
+        let chunk: ChatCompletionChunk & { error?: unknown };
+        try {
+          chunk = JSON.parse(data);
+        } catch (error) {
+          throw upstreamConnectionError("The upstream sent a malformed stream chunk (invalid JSON).", error);
+        }
+        if (chunk === null || typeof chunk !== "object") {
+          throw upstreamConnectionError("The upstream sent a malformed stream chunk (not an object).");
+        }
+        if (chunk.error !== undefined && chunk.error !== null) throw errorFromPayload(chunk, redact);
+        if (!sawFinish && chunk.choices?.some((choice) => choice.finish_reason)) sawFinish = true;
+        yield chunk;
+      }
+      pending.length = 0;
+      if (sawDone) return;
+      if (result.done) {
+        if (sawFinish) return;
+        throw upstreamConnectionError("The upstream stream ended before the response was complete.");
+      }
+    }
+  } finally {
+    if (!sawDone) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { ListenOptions, ScriptedServer } from "./types.js";
+
+/** A Web-standard request handler. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+async function readBody(request: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return undefined;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function toHeaders(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name.startsWith(":") || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+/** Write one chunk and resolve once it was handed to the socket (or the response was closed). */
+function write(response: ServerResponse, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    if (response.destroyed) return resolve();
+    const onClose = () => resolve();
+    response.once("close", onClose);
+    response.write(chunk, () => {
+      response.off("close", onClose);
+      resolve();
+    });
+  });
+}
+
+async function bridge(
+  handler: FetchHandler,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const controller = new AbortController();
+  outgoing.on("close", () => {
+    if (!outgoing.writableFinished)
+      controller.abort(new DOMException("The client disconnected.", "AbortError"));
+  });
+  const method = incoming.method ?? "GET";
+  const body = method === "GET" || method === "HEAD" ? undefined : await readBody(incoming);
+  const host = incoming.headers.host ?? "127.0.0.1";
+  const request = new Request(`http://${host}${incoming.url ?? "/"}`, {
+    method,
+    headers: toHeaders(incoming),
+    body: body ?? null,
+    signal: controller.signal,
+  });
+
+  let response: Response;
+  try {
+    response = await handler(request);
+  } catch (error) {
+    if (outgoing.destroyed || controller.signal.aborted) return;
+    const message = error instanceof Error ? error.message : String(error);
+    outgoing.writeHead(500, { "content-type": "application/json" });
+    outgoing.end(JSON.stringify({ error: { message, type: "server_error", param: null, code: null } }));
+    return;
+  }
+  if (outgoing.destroyed) {
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  outgoing.writeHead(response.status, headers);
+  if (!response.body) {
+    outgoing.end();
+    return;
+  }
+  outgoing.flushHeaders();
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (outgoing.destroyed) {
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      await write(outgoing, value);
+    }
+  } catch {
+    // The body errored (a scripted break, or the client went away): cut the connection without ending it.
+    outgoing.destroy();
+    return;
+  }
+  outgoing.end();
+}
+
+/**
+ * Serve a Web-standard handler over `node:http`, writing each body chunk as soon as it is produced.
+ * When the client disconnects, the request's `signal` aborts; when the body errors, the connection is
+ * destroyed. `close()` destroys every open connection.
+ */
+export function serveFetchHandler(
+  handler: FetchHandler,
+  options: ListenOptions = {},
+): Promise<ScriptedServer> {
+  const host = options.host ?? "127.0.0.1";
+  const sockets = new Set<Socket>();
+  const server = createServer({ noDelay: true }, (incoming, outgoing) => {
+    bridge(handler, incoming, outgoing).catch(() => {
+      outgoing.destroy();
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : (options.port ?? 0);
+      const urlHost = host.includes(":") ? `[${host}]` : host;
+      resolve({
+        url: `http://${urlHost}:${port}/v1`,
+        close: () =>
+          new Promise<void>((resolveClose) => {
+            for (const socket of sockets) socket.destroy();
+            server.closeAllConnections();
+            server.close(() => resolveClose());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,111 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import {
+  createResponsesHandler,
+  openAICompatibleUpstream,
+  type ResponsesHandler,
+  type ResponsesHandlerOptions,
+} from "@responses-bridge/core";
+import { toFetchHandler } from "@responses-bridge/fetch";
+import { toNodeHandler } from "@responses-bridge/node";
+import {
+  createScriptedBackend,
+  type ScriptedBackend,
+  type ScriptedBackendOptions,
+  serveFetchHandler,
+} from "@responses-bridge/testkit";
+import OpenAI from "openai";
+
+/** How the bridge is mounted on a real socket. */
+export type Mount = "node" | "fetch";
+export const MOUNTS: Mount[] = ["node", "fetch"];
+
+/** The upstream API key used in tests; it must never reach a client or a log. */
+export const UPSTREAM_KEY = "sk-upstream-secret-0123456789abcdef";
+
+export interface Harness {
+  backend: ScriptedBackend;
+  handler: ResponsesHandler;
+  client: OpenAI;
+  /** Bridge base URL including `/v1`. */
+  url: string;
+  /** The scripted upstream's base URL including `/v1`. */
+  upstreamURL: string;
+  close(): Promise<void>;
+}
+
+/** Serves a Node request listener on 127.0.0.1 and returns its base URL and a close that drops open sockets. */
+async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Starts the scripted upstream over HTTP and the bridge on a real socket with the given mount,
+ * plus a real `openai` SDK client pointed at the bridge (no retries, so failures surface at once).
+ */
+export async function startHarness(
+  mount: Mount,
+  options: { handler?: Partial<ResponsesHandlerOptions>; backend?: ScriptedBackendOptions } = {},
+): Promise<Harness> {
+  const backend = createScriptedBackend(options.backend);
+  const upstream = await backend.listen();
+  const handler = createResponsesHandler({
+    upstream: openAICompatibleUpstream({ baseURL: upstream.url, apiKey: UPSTREAM_KEY }),
+    ...options.handler,
+  });
+  const bridge =
+    mount === "node"
+      ? await listen(createServer(toNodeHandler(handler)))
+      : await serveFetchHandler(toFetchHandler(handler));
+  const client = new OpenAI({ baseURL: bridge.url, apiKey: "client-key", maxRetries: 0, timeout: 15_000 });
+  return {
+    backend,
+    handler,
+    client,
+    url: bridge.url,
+    upstreamURL: upstream.url,
+    async close() {
+      await bridge.close();
+      await upstream.close();
+    },
+  };
+}
+
+/** Polls `predicate` until it holds or `timeoutMs` passes (for effects that happen on another socket). */
+export async function eventually(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Replaces generated ids and timestamps so two runs of the same scenario compare equal. */
+export function normalizeResponse<T>(value: T): T {
+  const ids = new Map<string, string>();
+  const rename = (id: string) => {
+    const prefix = id.split("_")[0];
+    if (!ids.has(id)) ids.set(id, `${prefix}_${ids.size}`);
+    return ids.get(id)!;
+  };
+  return JSON.parse(JSON.stringify(value), (key, inner) => {
+    if ((key === "id" || key === "item_id" || key === "call_id") && typeof inner === "string")
+      return rename(inner);
+    if ((key === "created_at" || key === "completed_at") && typeof inner === "number") return 0;
+    return inner;
+  }) as T;
+}
