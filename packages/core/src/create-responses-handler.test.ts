@@ -140,7 +140,7 @@ describe("createResponsesHandler", () => {
     backend.enqueue({ text: "still here" }, { text: "streamed anyway" });
     expect((await post({ model: "m", input: "x" })).status).toBe(200);
     const events = await readSSEEvents(await post({ model: "m", input: "x", stream: true }));
-    expect((events.at(-1)?.data as { type: string }).type).toBe("response.completed");
+    expect(events.at(-1)?.data).toMatchObject({ type: "response.completed" });
     expect(errors).toHaveLength(2);
     expect(errors[0]?.cause).toBeInstanceOf(Error);
   });
