@@ -31,7 +31,9 @@ function fold(events: ResponseStreamEvent[]) {
 describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
   let harness: Harness;
   afterEach(async () => {
+    const failures = harness?.oracleFailures ?? [];
     await harness?.close();
+    expect(failures).toEqual([]);
   });
 
   it("responses.create returns a complete Response with output_text and usage", async () => {

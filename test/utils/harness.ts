@@ -10,11 +10,15 @@ import { toFetchHandler } from "@responses-bridge/fetch";
 import { toNodeHandler } from "@responses-bridge/node";
 import {
   createScriptedBackend,
+  parseSSE,
   type ScriptedBackend,
   type ScriptedBackendOptions,
   serveFetchHandler,
 } from "@responses-bridge/testkit";
 import OpenAI from "openai";
+import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { assertValidEventStream, validateResponseObject } from "./openresponses-schema.js";
 
 /** How the bridge is mounted on a real socket. */
 export type Mount = "node" | "fetch";
@@ -23,7 +27,67 @@ export const MOUNTS: Mount[] = ["node", "fetch"];
 /** The upstream API key used in tests; it must never reach a client or a log. */
 export const UPSTREAM_KEY = "sk-upstream-secret-0123456789abcdef";
 
+/**
+ * A `fetch` for the SDK client that checks every answer of the bridge against the oracles, while the
+ * SDK reads its own copy: Response objects (POST and GET /responses) against the Open Responses
+ * schema; event streams event by event against the schema, and folded with the SDK's
+ * `accumulateResponse`, which must equal the Response in the terminal event.
+ */
+export function checkingFetch(failures: string[]): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    if (!/\/responses(\/resp_[^/]+)?$/.test(url.pathname) || response.status !== 200) return response;
+    // Record the bytes as the SDK reads them (a tee would keep the body alive after the client
+    // breaks off); check once the body ends. A cancel reaches the bridge unchanged.
+    const contentType = response.headers.get("content-type") ?? "";
+    const decoder = new TextDecoder();
+    let text = "";
+    const check = () => {
+      if (contentType.includes("application/json")) {
+        validateResponseObject(JSON.parse(text));
+        return;
+      }
+      const events = parseSSE(text).map((message) => JSON.parse(message.data) as ResponseStreamEvent);
+      assertValidEventStream(events);
+      const terminal = events.at(-1) as { type: string; response?: Record<string, unknown> };
+      if (!terminal.response) throw new Error(`stream ended with ${terminal.type}`);
+      let snapshot: OpenAI.Responses.Response | undefined;
+      for (const event of events) snapshot = accumulateResponse(event, snapshot);
+      const folded = { ...(snapshot as unknown as Record<string, unknown>) };
+      delete folded.output_text;
+      if (JSON.stringify(folded) !== JSON.stringify(terminal.response)) {
+        throw new Error(
+          `folded events differ from the terminal Response:\n${JSON.stringify(folded)}\n${JSON.stringify(terminal.response)}`,
+        );
+      }
+    };
+    const recorded = response.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          text += decoder.decode(chunk, { stream: true });
+          controller.enqueue(chunk);
+        },
+        flush() {
+          try {
+            check();
+          } catch (error) {
+            failures.push(`${url.pathname}: ${String(error)}`);
+          }
+        },
+      }),
+    );
+    return new Response(recorded, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
 export interface Harness {
+  /** Oracle failures seen so far (schema or fold); every test must end with none. */
+  oracleFailures: string[];
   backend: ScriptedBackend;
   handler: ResponsesHandler;
   client: OpenAI;
@@ -71,8 +135,16 @@ export async function startHarness(
     mount === "node"
       ? await listen(createServer(toNodeHandler(handler)))
       : await serveFetchHandler(toFetchHandler(handler));
-  const client = new OpenAI({ baseURL: bridge.url, apiKey: "client-key", maxRetries: 0, timeout: 15_000 });
+  const oracleFailures: string[] = [];
+  const client = new OpenAI({
+    baseURL: bridge.url,
+    apiKey: "client-key",
+    maxRetries: 0,
+    timeout: 15_000,
+    fetch: checkingFetch(oracleFailures),
+  });
   return {
+    oracleFailures,
     backend,
     handler,
     client,
