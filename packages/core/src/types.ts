@@ -88,7 +88,44 @@ export interface UpstreamCapabilities {
    * also learns `false` by itself when the backend rejects the option.
    */
   streamUsage?: boolean;
+  /**
+   * Where the backend puts reasoning in its replies. Both `reasoning_content` and `reasoning` are
+   * always read; this decides which field carries earlier reasoning back when `replayReasoning` is on.
+   * Default `"reasoning_content"`.
+   */
+  reasoningField?: "reasoning_content" | "reasoning";
+  /**
+   * How `reasoning.effort` is sent: `"reasoning_effort"` (OpenAI, vLLM, Groq, DeepSeek, llama.cpp),
+   * `"reasoning_object"` (`reasoning: { effort }`, OpenRouter), or `"none"` (not sent). Default `"reasoning_effort"`.
+   */
+  reasoningEffort?: "reasoning_effort" | "reasoning_object" | "none";
+  /**
+   * Send the reasoning of earlier assistant turns back in the chat history (as DeepSeek's thinking mode
+   * requires during tool loops). Default `false`: earlier reasoning is left out of the chat request.
+   */
+  replayReasoning?: boolean;
+  /** Parse inline `<think>…</think>` in content as reasoning. Default `true`. */
+  thinkTags?: boolean;
+  /** The backend accepts chat `custom` tools natively; otherwise they are offered as one-string-parameter functions. Default `false`. */
+  customTools?: boolean;
+  /** The backend fills in tool-call ids. When `false`, missing ids are generated (stable `call_…`). Default `true`. */
+  toolCallIds?: boolean;
 }
+
+/**
+ * How a chat function name maps back to the Responses tool the client declared. Produced by
+ * `convertRequestToChat`, consumed by the reply translators so a call comes back as the right item.
+ */
+export type ToolBinding =
+  /** A plain function tool, or a function inside a `namespace` tool (then `namespace` is set). */
+  | { kind: "function"; name: string; namespace?: string }
+  /** A `custom` tool (e.g. Codex's `apply_patch`): the call becomes a `custom_tool_call` with the raw `input`. */
+  | { kind: "custom"; name: string; namespace?: string }
+  /** The `local_shell` tool: the call becomes a `local_shell_call` with an exec action. */
+  | { kind: "local_shell"; name: string };
+
+/** Chat function name → {@link ToolBinding}. */
+export type ToolBindings = ReadonlyMap<string, ToolBinding>;
 
 /**
  * A Chat Completions backend. Implement it to put any model behind the bridge, or use
@@ -153,6 +190,12 @@ export interface ResponseStore {
    * backend allows. When absent the bridge walks `previousResponseId` links with `get`.
    */
   getChain?(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
+  /**
+   * Optional: items by their ids (input items that carried an `id`, and output items), for
+   * `item_reference` inputs. Unknown ids are absent from the result. Stores without it answer
+   * `item_reference` with a 400.
+   */
+  getItems?(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
 }
 
 /** Id prefixes the bridge generates. */
