@@ -1,11 +1,17 @@
 export {
+  type AuthenticationRequest,
   type BridgeRequest,
   type BridgeResult,
   createResponsesHandler,
   type HandlerEventContext,
+  type HookContext,
+  type ModelRoutes,
+  type Principal,
   type ResponsesHandler,
   type ResponsesHandlerOptions,
+  type RouteTarget,
   toWebResponse,
+  type UpstreamRoute,
 } from "./create-responses-handler.js";
 export {
   type BridgeErrorType,
@@ -19,11 +25,12 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
+export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
 export { generateId } from "./ids.js";
 export { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent } from "./sse/encode-sse-event.js";
-export { eventsToSSEStream } from "./sse/events-to-sse-stream.js";
+export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
 export { createMemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { chainToItems, loadChain } from "./store/resolve-history.js";
 export {

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import {
   type BridgeResult,
-  encodeSSEEvent,
   type ResponsesHandler,
   readJsonBody,
   toBridgeError,
@@ -119,16 +118,14 @@ export async function writeResult(
   }
   res.writeHead(result.status, result.headers);
   res.flushHeaders();
-  const iterator = result.events[Symbol.asyncIterator]();
+  const iterator = result.body[Symbol.asyncIterator]();
   try {
     for (;;) {
       if (signal?.aborted || res.destroyed) return;
       const next = await iterator.next();
       if (next.done) break;
-      let text = "";
-      for (const event of next.value) text += encodeSSEEvent(event);
-      if (text.length === 0) continue;
-      if (!res.write(text)) await drained(res);
+      if (next.value.length === 0) continue;
+      if (!res.write(next.value)) await drained(res);
     }
     res.end();
   } finally {

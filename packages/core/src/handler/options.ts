@@ -1,0 +1,175 @@
+import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import type { ResponsesBridgeError } from "../errors.js";
+import type {
+  ChatUpstream,
+  IdPrefix,
+  ResponseObject,
+  ResponseStore,
+  ResponsesRequest,
+  StoreScope,
+  TranslationWarning,
+  UpstreamCapabilities,
+} from "../types.js";
+
+/** Who is calling, as returned by the `authenticate` hook. */
+export interface Principal {
+  /** Scopes stored responses: an id created by one tenant is "not found" for every other. */
+  tenant?: string;
+  /** Anything else the host wants hooks to see (user id, plan...). */
+  [key: string]: unknown;
+}
+
+/** What the `authenticate` hook sees of a request. */
+export interface AuthenticationRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+}
+
+/** Context passed to every hook. Hooks never see upstream URLs or API keys. */
+export interface HookContext {
+  /** The `x-request-id` the bridge assigned to this HTTP request. */
+  requestId: string;
+  /** The principal returned by `authenticate`, when there is one. */
+  principal?: Principal;
+}
+
+/** @deprecated Use {@link HookContext}. */
+export type HandlerEventContext = HookContext;
+
+/** One place a model can be served from. */
+export interface UpstreamRoute {
+  /** The backend. */
+  upstream: ChatUpstream;
+  /** The model name sent to this backend (default: the requested name, after the `model` option). */
+  model?: string;
+  /** Capabilities overriding the upstream's own for this route. */
+  capabilities?: UpstreamCapabilities;
+}
+
+/** A route target: an upstream, a route, or an ordered list of them (tried in turn on failure). */
+export type RouteTarget = ChatUpstream | UpstreamRoute | ReadonlyArray<ChatUpstream | UpstreamRoute>;
+
+/**
+ * Model routing: a map from requested model name to its target (`"*"` matches every other name), or a
+ * function returning the target for a model (undefined: no route).
+ */
+export type ModelRoutes =
+  | Readonly<Record<string, RouteTarget>>
+  | ((model: string) => RouteTarget | undefined);
+
+/** Options for {@link createResponsesHandler}. */
+export interface ResponsesHandlerOptions {
+  /**
+   * The Chat Completions backend: {@link openAICompatibleUpstream}, {@link fromOpenAIClient} or your own.
+   * Required unless `routes` covers every model; with `routes` it serves models no route matches.
+   */
+  upstream?: ChatUpstream;
+  /**
+   * Route requests by model name to different backends. When a target is a list, the next entry is
+   * tried if one fails before its first byte (connection refused, 5xx, 429).
+   */
+  routes?: ModelRoutes;
+  /**
+   * Where responses are kept for `previous_response_id`, `GET` and `DELETE`.
+   * Default: `createMemoryStore()` (10,000 entries, one day).
+   */
+  store?: ResponseStore;
+  /** Rewrites the requested model: a fixed name, or a function of the requested name. Default: passed through. */
+  model?: string | ((requested: string) => string);
+  /** Model ids listed by `GET /v1/models` besides the names in `routes`. */
+  models?: readonly string[];
+  /** Overrides the upstream's own {@link UpstreamCapabilities}. */
+  capabilities?: UpstreamCapabilities;
+  /** Largest accepted request body in bytes (after decompression); larger bodies get a 413. Default 20 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * Streaming keep-alive interval in milliseconds (default 15,000; 0 disables). When the upstream has
+   * not answered within it (long prompt processing on local models), `response.created` and
+   * `response.in_progress` are sent at once, then an SSE comment every interval while the stream is
+   * idle, so clients with idle timeouts keep waiting. Errors after that arrive as `response.failed`.
+   */
+  keepAliveMs?: number;
+  /**
+   * Identifies the caller. Return a principal (its `tenant` scopes the store), or null/undefined to
+   * answer 401. Throwing a `ResponsesBridgeError` answers with that error.
+   */
+  authenticate?: (
+    request: AuthenticationRequest,
+  ) => Principal | null | undefined | Promise<Principal | null | undefined>;
+  /** Rewrites a validated Responses request before translation (pin a system prompt, cap tokens...). */
+  transformRequest?: (
+    request: ResponsesRequest,
+    context: HookContext,
+  ) => ResponsesRequest | Promise<ResponsesRequest>;
+  /** Rewrites each Chat Completions request before it is sent (also for `/chat/completions` pass-through). */
+  transformChatRequest?: (
+    params: ChatCompletionCreateParams,
+    context: HookContext,
+  ) => ChatCompletionCreateParams | Promise<ChatCompletionCreateParams>;
+  /** Called with the final Response of every turn (completed, incomplete or failed), streamed or not. */
+  onResponse?: (response: ResponseObject, context: HookContext) => void;
+  /** Called with every streamed Responses event, in order. Keep it cheap: it runs per token. */
+  onEvent?: (event: ResponseStreamEvent, context: HookContext) => void;
+  /**
+   * Called for every error answered to a client, and for errors that happen after streaming began
+   * (reported to the client as `response.failed`). Messages never contain upstream API keys.
+   */
+  onError?: (error: ResponsesBridgeError, context: HookContext) => void;
+  /** Called for non-fatal translation warnings (a tool type the backend cannot run was dropped...). */
+  onWarning?: (warning: TranslationWarning, context: HookContext) => void;
+  /** Id generator, for deterministic tests. Default: 192 random bits per id. */
+  generateId?: (prefix: IdPrefix) => string;
+  /** Clock in milliseconds, for deterministic tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** A request in framework-neutral form, for adapters that already parsed the body. */
+export interface BridgeRequest {
+  /** HTTP method, upper case. */
+  method: string;
+  /** URL path (no query string), e.g. `/v1/responses`. Any prefix before `/responses` is accepted. */
+  path: string;
+  /** Query parameters. */
+  query?: URLSearchParams;
+  /** Request headers. */
+  headers: Headers;
+  /** The parsed JSON body (undefined for GET/DELETE). */
+  body?: unknown;
+  /** Aborted when the client disconnects; cancels the upstream call. */
+  signal: AbortSignal;
+  /** Store scope (tenant) for this request; overrides what `authenticate` returns. */
+  scope?: StoreScope;
+}
+
+/** What the handler answers, before it is written to a framework's response. */
+export type BridgeResult =
+  | {
+      kind: "json";
+      status: number;
+      headers: Record<string, string>;
+      body: unknown;
+    }
+  | {
+      kind: "stream";
+      status: 200;
+      headers: Record<string, string>;
+      /**
+       * The response body as server-sent-event text: write each piece with one write, as it comes
+       * (one piece per upstream chunk). Single consumer; calling `return()` on the iterator (the client
+       * went away) aborts the upstream call.
+       */
+      body: AsyncIterable<string>;
+    };
+
+/** The handler returned by {@link createResponsesHandler}. */
+export interface ResponsesHandler {
+  /**
+   * Web-standard entry point serving `POST …/responses`, `GET|DELETE …/responses/{id}`,
+   * `POST …/chat/completions` and `GET …/models`. Mount it in Next.js, Hono, Bun, Deno or Workers.
+   */
+  fetch(request: Request): Promise<Response>;
+  /** Structured entry point for adapters that parsed the body themselves (Node, Express, Fastify). */
+  handle(request: BridgeRequest): Promise<BridgeResult>;
+}
