@@ -110,6 +110,28 @@ export function upstreamError(
   });
 }
 
+const CONTEXT_OVERFLOW =
+  /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|exceeds? the (model'?s )?(max|context)|n_ctx|input (is )?too long/i;
+
+/**
+ * Recognises a backend's "prompt too long" error (OpenAI, vLLM, llama.cpp, Ollama, OpenRouter word it
+ * differently) and rewrites it as OpenAI's `context_length_exceeded`, which clients act on (Codex
+ * compacts or tells the user). Other errors are returned unchanged.
+ */
+export function mapContextOverflow(error: ResponsesBridgeError): ResponsesBridgeError {
+  if (error.code === "context_length_exceeded") return error;
+  if (error.status !== 400 && error.status !== 413 && error.status !== 422 && error.status < 500)
+    return error;
+  if (!CONTEXT_OVERFLOW.test(error.message)) return error;
+  return new ResponsesBridgeError(error.message, {
+    status: 400,
+    type: "invalid_request_error",
+    code: "context_length_exceeded",
+    param: "input",
+    cause: error,
+  });
+}
+
 /** 502 when the upstream could not be reached or answered garbage. */
 export function upstreamConnectionError(message: string, cause?: unknown) {
   return new ResponsesBridgeError(message, {

@@ -16,6 +16,7 @@ export {
 export {
   type BridgeErrorType,
   invalidRequest,
+  mapContextOverflow,
   type OpenAIErrorBody,
   ResponsesBridgeError,
   type ResponsesBridgeErrorOptions,

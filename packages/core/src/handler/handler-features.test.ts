@@ -305,3 +305,60 @@ describe("keep-alive during long prompt processing", () => {
     expect(response.headers.get("retry-after")).toBe("3");
   });
 });
+
+describe("Codex-friendly failures (streamErrors: 'events')", () => {
+  it("turns an upstream 429 before the first byte into response.failed with 'try again in Ns'", async () => {
+    const { upstream } = backend({ error: { status: 429, headers: { "retry-after": "7" } } });
+    const handler = createResponsesHandler({ upstream, streamErrors: "events" });
+    const response = await call(handler, "/v1/responses", { model: "m", input: "x", stream: true });
+    expect(response.status).toBe(200);
+    const events = parseSSE(await response.text()).map((message) => JSON.parse(message.data));
+    expect(events.map((event) => event.type)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.failed",
+    ]);
+    expect(events[2].response.error).toEqual({
+      code: "rate_limit_exceeded",
+      message: "Rate limit reached for the upstream model. Please try again in 7s.",
+    });
+  });
+
+  it.each([
+    ["vLLM", "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens."],
+    ["llama.cpp", "the request exceeds the available context size, try increasing it (n_ctx)"],
+    ["Ollama", "input is too long for the context window"],
+  ])("maps a %s context overflow to context_length_exceeded (HTTP and events)", async (_name, message) => {
+    const body = { error: { message, type: "invalid_request_error", code: null } };
+    const http = createResponsesHandler({ upstream: backend({ error: { status: 400, body } }).upstream });
+    const json = await call(http, "/v1/responses", { model: "m", input: "x" });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe("context_length_exceeded");
+
+    const events = createResponsesHandler({
+      upstream: backend({ error: { status: 400, body } }).upstream,
+      streamErrors: "events",
+    });
+    const text = await (await call(events, "/v1/responses", { model: "m", input: "x", stream: true })).text();
+    expect(
+      parseSSE(text)
+        .map((frame) => JSON.parse(frame.data))
+        .at(-1).response.error.code,
+    ).toBe("context_length_exceeded");
+  });
+
+  it("leaves other 400s alone", async () => {
+    const handler = createResponsesHandler({
+      upstream: backend({ error: { status: 400 } }).upstream,
+      streamErrors: "events",
+    });
+    const text = await (
+      await call(handler, "/v1/responses", { model: "m", input: "x", stream: true })
+    ).text();
+    expect(
+      parseSSE(text)
+        .map((frame) => JSON.parse(frame.data))
+        .at(-1).response.error.code,
+    ).not.toBe("context_length_exceeded");
+  });
+});

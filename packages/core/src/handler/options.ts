@@ -92,6 +92,14 @@ export interface ResponsesHandlerOptions {
    */
   keepAliveMs?: number;
   /**
+   * How a streaming request reports an upstream failure that happens before its first byte:
+   * `"http"` (default) answers with the upstream's HTTP status, as OpenAI does; `"events"` starts the
+   * stream and ends it with `response.failed` (`error.code` `rate_limit_exceeded` with "try again in
+   * Ns" for a 429, `context_length_exceeded` for a context overflow). Codex CLI never retries an HTTP
+   * 429 but backs off on such an event, so the Codex setup uses `"events"`.
+   */
+  streamErrors?: "http" | "events";
+  /**
    * Identifies the caller. Return a principal (its `tenant` scopes the store), or null/undefined to
    * answer 401. Throwing a `ResponsesBridgeError` answers with that error.
    */

@@ -1,9 +1,10 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
-import { invalidRequest } from "../errors.js";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { encodeSSEEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain } from "../store/resolve-history.js";
-import { translateChatStream } from "../translate/chat-stream-to-events.js";
+import { ChatStreamTranslator, translateChatStream } from "../translate/chat-stream-to-events.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import { convertRequestToChat } from "../translate/request-to-chat.js";
@@ -62,10 +63,37 @@ function timeout(ms: number): { promise: Promise<"timeout">; cancel: () => void 
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+/**
+ * An upstream failure as a stream failure: context overflows become `context_length_exceeded`, and a
+ * 429 says "Please try again in Ns." (from `retry-after`), the wording Codex reads its back-off from.
+ */
+export function toStreamFailure(error: unknown): ResponsesBridgeError {
+  const bridgeError = mapContextOverflow(toBridgeError(error));
+  if (bridgeError.status !== 429) return bridgeError;
+  const retryAfter = Number(bridgeError.headers["retry-after"]);
+  const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : 1;
+  return new ResponsesBridgeError(
+    `Rate limit reached for the upstream model. Please try again in ${seconds}s.`,
+    {
+      status: 429,
+      type: "rate_limit_error",
+      code: "rate_limit_exceeded",
+      headers: bridgeError.headers,
+      cause: bridgeError,
+    },
+  );
+}
+
 async function* awaitChunks(
   pending: Promise<AsyncIterable<ChatCompletionChunk>>,
 ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  yield* await pending;
+  let chunks: AsyncIterable<ChatCompletionChunk>;
+  try {
+    chunks = await pending;
+  } catch (error) {
+    throw toStreamFailure(error);
+  }
+  yield* chunks;
 }
 
 /** `POST …/responses`: validate, resolve history, translate, call the upstream, answer JSON or SSE. */
@@ -127,10 +155,14 @@ export async function createResponse(
 
   if (!request.stream) {
     try {
-      const completion = await router.withFallback(targets, controller.signal, async (target) => {
-        const params = await prepare(target);
-        return target.upstream.create({ ...params, stream: false }, { signal: controller.signal });
-      });
+      const completion = await router
+        .withFallback(targets, controller.signal, async (target) => {
+          const params = await prepare(target);
+          return target.upstream.create({ ...params, stream: false }, { signal: controller.signal });
+        })
+        .catch((error: unknown) => {
+          throw mapContextOverflow(toBridgeError(error));
+        });
       const final = convertChatToResponse(completion, { response, environment });
       await save(final);
       return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: final };
@@ -157,7 +189,29 @@ export async function createResponse(
     }
   } catch (error) {
     release();
-    throw error;
+    if (options.streamErrors !== "events" || controller.signal.aborted)
+      throw mapContextOverflow(toBridgeError(error));
+    // Report the failure in band: created, in_progress, failed.
+    const failure = toStreamFailure(error);
+    endpoint.report(failure, hooks);
+    const translator = new ChatStreamTranslator({ response, environment });
+    const events: ResponseStreamEvent[] = [];
+    translator.start(events);
+    const failed = translator.fail(failure, events);
+    options.onResponse?.(failed, hooks);
+    let text = "";
+    for (const event of events) {
+      options.onEvent?.(event, hooks);
+      text += encodeSSEEvent(event);
+    }
+    return {
+      kind: "stream",
+      status: 200,
+      headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId },
+      body: (async function* () {
+        yield text;
+      })(),
+    };
   }
   // The race may leave upstreamReady unobserved for a moment; its rejection is handled by the stream.
   upstreamReady.catch(() => {});
