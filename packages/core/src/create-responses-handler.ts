@@ -6,6 +6,7 @@ import {
   toOpenAIErrorBody,
 } from "./errors.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
+import { paginateInputItems } from "./handler/input-items.js";
 import type {
   BridgeRequest,
   BridgeResult,
@@ -36,7 +37,7 @@ export type {
   UpstreamRoute,
 } from "./handler/options.js";
 
-const RESPONSES_ROUTE = /\/responses(?:\/([^/]+))?\/?$/;
+const RESPONSES_ROUTE = /\/responses(?:\/([^/]+)(\/input_items)?)?\/?$/;
 const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
@@ -142,6 +143,12 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
           `Invalid 'response_id': '${id.slice(0, 64)}'. Expected an ID that begins with 'resp_'.`,
           "response_id",
         );
+      }
+      if (responses[2] !== undefined) {
+        if (method !== "GET") throw methodNotAllowed(method, path);
+        const record = await store.get(id, scope);
+        if (!record) throw notFound(`Response with id '${id}' not found.`);
+        return json(200, paginateInputItems(record.input, input.query), hooks.requestId);
       }
       if (method === "GET") {
         const record = await store.get(id, scope);

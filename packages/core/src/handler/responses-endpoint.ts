@@ -17,6 +17,7 @@ import type {
   StoreScope,
   TranslationEnvironment,
 } from "../types.js";
+import { identifyInputItems } from "./input-items.js";
 import { withKeepAlive } from "./keep-alive.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
@@ -135,7 +136,7 @@ export async function createResponse(
         {
           id: final.id,
           previousResponseId: request.previous_response_id ?? null,
-          input: normalizeInput(request.input),
+          input: identifyInputItems(normalizeInput(request.input), environment.generateId),
           response: final,
         },
         scope,

@@ -1,0 +1,101 @@
+import { invalidRequest } from "../errors.js";
+import type { IdPrefix, ResponseInputItem } from "../types.js";
+
+type Item = ResponseInputItem & { id?: string; type?: string };
+
+const PREFIX_BY_TYPE: Record<string, IdPrefix> = { message: "msg", function_call: "fc" };
+
+/**
+ * The input items of a turn as OpenAI lists and stores them: every item has an `id` (generated
+ * when the client sent none) and message text given as a string becomes an `input_text` /
+ * `output_text` part, with `status: "completed"`. Items that already had an id keep it.
+ */
+export function identifyInputItems(
+  items: readonly ResponseInputItem[],
+  generateId: (prefix: IdPrefix) => string,
+): ResponseInputItem[] {
+  return items.map((original) => {
+    const item = original as Item;
+    const type = item.type ?? ("role" in item ? "message" : undefined);
+    if (type === "message" && "role" in item) {
+      const content = (item as { content: unknown }).content;
+      const partType = item.role === "assistant" ? "output_text" : "input_text";
+      const parts =
+        typeof content === "string"
+          ? [
+              partType === "output_text"
+                ? { type: partType, text: content, annotations: [] }
+                : { type: partType, text: content },
+            ]
+          : content;
+      return {
+        ...item,
+        type: "message",
+        id: item.id ?? generateId("msg"),
+        status: (item as { status?: string }).status ?? "completed",
+        content: parts,
+      } as ResponseInputItem;
+    }
+    if (item.id) return original;
+    return { ...item, id: generateId(PREFIX_BY_TYPE[type ?? ""] ?? "msg") } as ResponseInputItem;
+  });
+}
+
+/** One page of `GET /v1/responses/{id}/input_items`, shaped like OpenAI's list objects. */
+export interface InputItemsPage {
+  object: "list";
+  data: ResponseInputItem[];
+  first_id: string | null;
+  last_id: string | null;
+  has_more: boolean;
+}
+
+/**
+ * Paginates input items as OpenAI does: `order` `desc` (default, newest first) or `asc`, `limit`
+ * 1–100 (default 20), `after` / `before` item-id cursors in that order.
+ */
+export function paginateInputItems(
+  items: readonly ResponseInputItem[],
+  query: URLSearchParams | undefined,
+): InputItemsPage {
+  const order = query?.get("order") ?? "desc";
+  if (order !== "asc" && order !== "desc") {
+    throw invalidRequest(
+      `Invalid value for 'order': '${order}'. Supported values are: 'asc' and 'desc'.`,
+      "order",
+    );
+  }
+  const limitText = query?.get("limit");
+  const limit = limitText === null || limitText === undefined ? 20 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw invalidRequest(
+      `Invalid 'limit': expected an integer between 1 and 100, but got ${limitText}.`,
+      "limit",
+    );
+  }
+  const ordered = order === "asc" ? [...items] : [...items].reverse();
+  const idOf = (item: ResponseInputItem) => (item as Item).id ?? null;
+  let start = 0;
+  let end = ordered.length;
+  const after = query?.get("after");
+  const before = query?.get("before");
+  if (after) {
+    const index = ordered.findIndex((item) => idOf(item) === after);
+    if (index < 0) throw invalidRequest(`No input item with id '${after}' in this response.`, "after");
+    start = index + 1;
+  }
+  if (before) {
+    const index = ordered.findIndex((item) => idOf(item) === before);
+    if (index < 0) throw invalidRequest(`No input item with id '${before}' in this response.`, "before");
+    end = index;
+  }
+  const window = ordered.slice(start, Math.max(start, end));
+  const data = before && !after ? window.slice(-limit) : window.slice(0, limit);
+  return {
+    object: "list",
+    data,
+    first_id: data.length > 0 ? idOf(data[0]!) : null,
+    last_id: data.length > 0 ? idOf(data.at(-1)!) : null,
+    has_more: window.length > data.length,
+  };
+}
