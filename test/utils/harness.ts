@@ -1,11 +1,15 @@
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo, Socket } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
 import {
   createResponsesHandler,
   openAICompatibleUpstream,
   type ResponsesHandler,
   type ResponsesHandlerOptions,
 } from "@responses-bridge/core";
+import { responsesRouter } from "@responses-bridge/express";
+import { responsesPlugin } from "@responses-bridge/fastify";
 import { toFetchHandler } from "@responses-bridge/fetch";
 import { toNodeHandler } from "@responses-bridge/node";
 import {
@@ -14,15 +18,89 @@ import {
   type ScriptedBackend,
   type ScriptedBackendOptions,
   serveFetchHandler,
+  validateResponseEvents,
 } from "@responses-bridge/testkit";
+import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
 import OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { assertValidEventStream, validateResponseObject } from "./openresponses-schema.js";
 
-/** How the bridge is mounted on a real socket. */
-export type Mount = "node" | "fetch";
-export const MOUNTS: Mount[] = ["node", "fetch"];
+/** Express 4, installed as the `express4` alias (its API is the one typed by `@types/express` 5). */
+const express4 = createRequire(import.meta.url)("express4") as typeof express;
+
+/**
+ * How the bridge is mounted on a real socket:
+ * - `node`: `toNodeHandler` on `node:http`;
+ * - `express`: Express 5, `app.use("/v1", responsesRouter(handler))`;
+ * - `express-json`: the same behind `express.json()` (the body arrives parsed);
+ * - `express4`: Express 4 behind `express.json()` (which sets `req.body = {}` for bodies it skips);
+ * - `fastify`: Fastify 5, `app.register(responsesPlugin, { handler, prefix: "/v1" })`;
+ * - `fetch`: `toFetchHandler` served by the testkit's `node:http` bridge;
+ * - `hono`: a Hono app (`app.all("/v1/*", (c) => handler.fetch(c.req.raw))`) on `@hono/node-server`.
+ */
+export type Mount = "node" | "express" | "express-json" | "express4" | "fastify" | "fetch" | "hono";
+export const MOUNTS: Mount[] = ["node", "express", "express-json", "express4", "fastify", "fetch", "hono"];
+/** The mounts built on `@responses-bridge/node` (they decode `br`, and `zstd` where Node has it). */
+export const NODE_MOUNTS: readonly Mount[] = ["node", "express", "express-json", "express4", "fastify"];
+
+/** Adapter options a test may set; every mount honours them the same way. */
+export interface MountOptions {
+  /** Request body limit, given to the handler and to the adapter. */
+  maxBodyBytes?: number;
+}
+
+/** A running bridge: its base URL including `/v1`, and a close that drops open connections. */
+export interface MountedBridge {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `handler` on 127.0.0.1 through the given mount. */
+export async function mountBridge(
+  mount: Mount,
+  handler: ResponsesHandler,
+  options: MountOptions = {},
+): Promise<MountedBridge> {
+  const adapterOptions = options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes };
+  const jsonLimit = options.maxBodyBytes ?? "20mb";
+  switch (mount) {
+    case "node":
+      return listen(createServer(toNodeHandler(handler, adapterOptions)));
+    case "express": {
+      const app = express();
+      app.use("/v1", responsesRouter(handler, adapterOptions));
+      return listen(createServer(app));
+    }
+    case "express-json": {
+      const app = express();
+      app.use(express.json({ limit: jsonLimit }));
+      app.use("/v1", responsesRouter(handler, adapterOptions));
+      return listen(createServer(app));
+    }
+    case "express4": {
+      const app = express4();
+      app.use(express4.json({ limit: jsonLimit }));
+      app.use("/v1", responsesRouter(handler, adapterOptions));
+      return listen(createServer(app));
+    }
+    case "fastify": {
+      const app = Fastify({ logger: false });
+      await app.register(responsesPlugin, { handler, prefix: "/v1", ...adapterOptions });
+      await app.ready();
+      return listen(app.server);
+    }
+    case "fetch":
+      return serveFetchHandler(toFetchHandler(handler));
+    case "hono": {
+      const app = new Hono();
+      app.all("/v1/*", (c) => handler.fetch(c.req.raw));
+      return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
+    }
+  }
+}
 
 /** The upstream API key used in tests; it must never reach a client or a log. */
 export const UPSTREAM_KEY = "sk-upstream-secret-0123456789abcdef";
@@ -50,6 +128,8 @@ export function checkingFetch(failures: string[]): typeof fetch {
       }
       const events = parseSSE(text).map((message) => JSON.parse(message.data) as ResponseStreamEvent);
       assertValidEventStream(events);
+      const report = validateResponseEvents(events);
+      if (!report.valid) throw new Error(`validateResponseEvents:\n${report.problems.join("\n")}`);
       const terminal = events.at(-1) as { type: string; response?: Record<string, unknown> };
       if (!terminal.response) throw new Error(`stream ended with ${terminal.type}`);
       let snapshot: OpenAI.Responses.Response | undefined;
@@ -99,7 +179,7 @@ export interface Harness {
 }
 
 /** Serves a Node request listener on 127.0.0.1 and returns its base URL and a close that drops open sockets. */
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
+export async function listen(server: Server): Promise<MountedBridge> {
   const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -113,6 +193,7 @@ async function listen(server: Server): Promise<{ url: string; close: () => Promi
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }
@@ -123,18 +204,20 @@ async function listen(server: Server): Promise<{ url: string; close: () => Promi
  */
 export async function startHarness(
   mount: Mount,
-  options: { handler?: Partial<ResponsesHandlerOptions>; backend?: ScriptedBackendOptions } = {},
+  options: {
+    handler?: Partial<ResponsesHandlerOptions>;
+    backend?: ScriptedBackendOptions;
+    adapter?: MountOptions;
+  } = {},
 ): Promise<Harness> {
   const backend = createScriptedBackend(options.backend);
   const upstream = await backend.listen();
   const handler = createResponsesHandler({
     upstream: openAICompatibleUpstream({ baseURL: upstream.url, apiKey: UPSTREAM_KEY }),
+    ...(options.adapter?.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.adapter.maxBodyBytes }),
     ...options.handler,
   });
-  const bridge =
-    mount === "node"
-      ? await listen(createServer(toNodeHandler(handler)))
-      : await serveFetchHandler(toFetchHandler(handler));
+  const bridge = await mountBridge(mount, handler, options.adapter);
   const oracleFailures: string[] = [];
   const client = new OpenAI({
     baseURL: bridge.url,

@@ -28,12 +28,13 @@ export {
 } from "./errors.js";
 export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
 export { generateId } from "./ids.js";
+export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
 export { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
-export { createMemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
-export { chainToItems, loadChain } from "./store/resolve-history.js";
+export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
 export {
   ChatStreamTranslator,
   type ChatStreamTranslatorOptions,
@@ -42,9 +43,22 @@ export {
   translateChatStream,
 } from "./translate/chat-stream-to-events.js";
 export { type ConvertChatToResponseOptions, convertChatToResponse } from "./translate/chat-to-response.js";
-export { convertInputToMessages, normalizeInput } from "./translate/input-to-messages.js";
+export {
+  type ConvertInputOptions,
+  convertInputToMessages,
+  normalizeInput,
+  type OrphanToolOutputPolicy,
+} from "./translate/input-to-messages.js";
 export { mapFinishReason, mapUsage } from "./translate/map-chat-outcome.js";
-export { type ConvertRequestOptions, convertRequestToChat } from "./translate/request-to-chat.js";
+export type { ReplyOptions } from "./translate/reply/reply-options.js";
+export { collectItemReferenceIds } from "./translate/request/item-references.js";
+export { flattenToolName } from "./translate/request/tool-names.js";
+export type { HostedToolPolicy } from "./translate/request/tools.js";
+export {
+  type ConvertRequestOptions,
+  type ConvertRequestResult,
+  convertRequestToChat,
+} from "./translate/request-to-chat.js";
 export {
   createResponseObject,
   finishResponseObject,
@@ -71,6 +85,8 @@ export type {
   ResponseUsage,
   StoredResponse,
   StoreScope,
+  ToolBinding,
+  ToolBindings,
   TranslationEnvironment,
   TranslationWarning,
   UpstreamCallOptions,

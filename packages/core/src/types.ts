@@ -108,6 +108,13 @@ export interface UpstreamCapabilities {
   thinkTags?: boolean;
   /** The backend accepts chat `custom` tools natively; otherwise they are offered as one-string-parameter functions. Default `false`. */
   customTools?: boolean;
+  /** The backend accepts chat `file` content parts. When `false`, text files are inlined and binary files rejected. Default `true`. */
+  fileParts?: boolean;
+  /**
+   * `reasoning.effort` values sent as they are; others are mapped to the nearest (`minimal` → `low`,
+   * `xhigh` → `high`) or left out (`none`). Default `["low", "medium", "high"]`.
+   */
+  reasoningEfforts?: readonly string[];
   /** The backend fills in tool-call ids. When `false`, missing ids are generated (stable `call_…`). Default `true`. */
   toolCallIds?: boolean;
 }
@@ -199,7 +206,7 @@ export interface ResponseStore {
 }
 
 /** Id prefixes the bridge generates. */
-export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req";
+export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req" | "ctc" | "lsh";
 
 /** Clock and id source, injectable so tests get deterministic output. */
 export interface TranslationEnvironment {

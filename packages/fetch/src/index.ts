@@ -18,9 +18,9 @@ export function toFetchHandler(source: FetchHandlerSource): FetchHandler {
 
 /** Route handlers for a Next.js App Router catch-all route (`app/v1/[...path]/route.ts`). */
 export interface NextJsRouteHandlers {
-  /** `GET /v1/responses/{id}`. */
+  /** `GET /v1/responses/{id}` and `GET /v1/models`. */
   GET: FetchHandler;
-  /** `POST /v1/responses`. */
+  /** `POST /v1/responses` and `POST /v1/chat/completions`. */
   POST: FetchHandler;
   /** `DELETE /v1/responses/{id}`. */
   DELETE: FetchHandler;

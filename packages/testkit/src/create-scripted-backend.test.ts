@@ -38,6 +38,7 @@ describe("createScriptedBackend (in-process fetch)", () => {
         body: hello,
         aborted: false,
         completed: true,
+        chunksSent: 0,
       },
     ]);
   });

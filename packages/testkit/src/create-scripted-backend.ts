@@ -89,6 +89,7 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
     body: ChatRequestBody,
     signal: AbortSignal,
     settle: (outcome: Outcome) => boolean,
+    record: ScriptedRequestRecord,
   ): Response {
     const frames = renderChatChunks(scenario, body, render).map(
       (chunk) => `data: ${typeof chunk === "string" ? chunk : JSON.stringify(chunk)}\n\n`,
@@ -121,6 +122,7 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
         if (sent > 0) await sleep(scenario.delayMs, signal);
         if (ended) return;
         const frame = frames[sent++] ?? "";
+        record.chunksSent = sent;
         controller.enqueue(encoder.encode(frame));
         if (sent === frames.length) {
           ended = true;
@@ -178,7 +180,7 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
       const { status, body: errorBody, headers } = scenario.error;
       return jsonResponse(status, errorBody === undefined ? openAIErrorBody(status) : errorBody, headers);
     }
-    if (body.stream === true) return streamResponse(scenario, body, request.signal, settle);
+    if (body.stream === true) return streamResponse(scenario, body, request.signal, settle, record);
     return jsonResponse(200, renderChatCompletion(scenario, body, render));
   }
 
@@ -191,6 +193,7 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
       body: null,
       aborted: false,
       completed: false,
+      chunksSent: 0,
     };
     requests.push(record);
     let settled = false;

@@ -9,8 +9,27 @@ export {
   renderChatCompletion,
   splitText,
 } from "./render-scenario.js";
+export {
+  CONFORMANCE_CASES,
+  type ConformanceCaseResult,
+  type ConformanceOptions,
+  type ConformanceReport,
+  formatConformanceReport,
+  runConformance,
+} from "./run-conformance.js";
 export { type FetchHandler, serveFetchHandler } from "./serve-fetch-handler.js";
 export { parseSSE, readSSEEvents, type SSEEvent, type SSEMessage } from "./sse.js";
+export {
+  type ContractItem,
+  type ContractRecord,
+  type ContractScope,
+  type ContractStore,
+  type StoreContractCase,
+  type StoreContractFactory,
+  type StoreContractFactoryOptions,
+  type StoreContractOptions,
+  storeContractCases,
+} from "./store-contract.js";
 export type {
   ChatRequestBody,
   ListenOptions,
@@ -25,3 +44,4 @@ export type {
   ScriptedServer,
   ScriptFunction,
 } from "./types.js";
+export { type ResponseEventsReport, validateResponseEvents } from "./validate-response-events.js";

@@ -36,10 +36,17 @@ function randomId(prefix: "chatcmpl" | "call"): string {
  */
 export function splitText(text: string, size: number): string[] {
   const step = Math.max(1, Math.floor(size));
-  const points = Array.from(text);
   const pieces: string[] = [];
-  for (let start = 0; start < points.length; start += step) {
-    pieces.push(points.slice(start, start + step).join(""));
+  // Walks UTF-16 code units (no array of code points), so megabyte scenarios stay cheap.
+  let start = 0;
+  while (start < text.length) {
+    let end = start;
+    for (let count = 0; count < step && end < text.length; count++) {
+      const code = text.charCodeAt(end);
+      end += code >= 0xd800 && code <= 0xdbff && end + 1 < text.length ? 2 : 1;
+    }
+    pieces.push(text.slice(start, end));
+    start = end;
   }
   return pieces;
 }

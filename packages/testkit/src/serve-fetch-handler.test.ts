@@ -54,7 +54,8 @@ describe("listen() over node:http", () => {
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
     const first = await reader.read();
-    const firstAt = Date.now() - began;
+    // The first frame arrives while the backend is still producing the rest: streaming, not buffering.
+    expect(backend.requests[0]?.completed).toBe(false);
     expect(new TextDecoder().decode(first.value)).toContain('"role":"assistant"');
     let rest = "";
     for (;;) {
@@ -64,7 +65,6 @@ describe("listen() over node:http", () => {
     }
     const total = Date.now() - began;
     // 5 more frames (3 content, finish, [DONE]) at 150 ms each.
-    expect(firstAt).toBeLessThan(400);
     expect(total).toBeGreaterThanOrEqual(700);
     expect(rest.endsWith("data: [DONE]\n\n")).toBe(true);
   });
@@ -128,7 +128,8 @@ describe("listen() over node:http", () => {
     await reader.read();
     const began = Date.now();
     await server.close();
-    expect(Date.now() - began).toBeLessThan(1_000);
+    // The scripted stream would run for 50 s; a close that waited for it would blow this bound.
+    expect(Date.now() - began).toBeLessThan(10_000);
     await expect(reader.read()).rejects.toThrow();
     await vi.waitFor(() => expect(backend.requests[0]?.aborted).toBe(true));
   });

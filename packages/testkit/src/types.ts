@@ -102,6 +102,11 @@ export interface ScriptedRequestRecord {
   aborted: boolean;
   /** `true` once the whole reply (including `[DONE]` for streams) was handed to the client. */
   completed: boolean;
+  /**
+   * Streams: how many SSE frames the client has pulled so far. It stops growing while a client that
+   * respects backpressure is not reading, which is how tests see that a proxy stopped pulling.
+   */
+  chunksSent: number;
 }
 
 /** A function that picks the scenario for a chat request. */

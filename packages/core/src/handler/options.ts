@@ -73,7 +73,7 @@ export interface ResponsesHandlerOptions {
   routes?: ModelRoutes;
   /**
    * Where responses are kept for `previous_response_id`, `GET` and `DELETE`.
-   * Default: `createMemoryStore()` (10,000 entries, one day).
+   * Default: `createMemoryStore()` (10,000 entries, 64 MiB, one day).
    */
   store?: ResponseStore;
   /** Rewrites the requested model: a fixed name, or a function of the requested name. Default: passed through. */
@@ -91,6 +91,26 @@ export interface ResponsesHandlerOptions {
    * idle, so clients with idle timeouts keep waiting. Errors after that arrive as `response.failed`.
    */
   keepAliveMs?: number;
+  /**
+   * The model's context window in tokens. With `truncation: "auto"`, the oldest turns are dropped
+   * (never splitting a call from its output) so the request fits, instead of overflowing.
+   */
+  contextWindow?: number;
+  /**
+   * How a `length` finish ends a response: `"incomplete"` (default, as OpenAI does) or `"completed"`
+   * for clients that treat `response.incomplete` as fatal (Codex).
+   */
+  lengthFinish?: "incomplete" | "completed";
+  /**
+   * Hosted tools a chat backend cannot run (`web_search`, `file_search`, `code_interpreter`, `mcp`...):
+   * `"drop"` (default) leaves them out with a warning (see `onWarning`); `"reject"` answers 400.
+   */
+  hostedTools?: "drop" | "reject";
+  /**
+   * A `function_call_output` whose call is not in the history: `"reject"` (default, 400) or
+   * `"synthesize"` a matching call before it.
+   */
+  orphanToolOutputs?: "reject" | "synthesize";
   /**
    * How a streaming request reports an upstream failure that happens before its first byte:
    * `"http"` (default) answers with the upstream's HTTP status, as OpenAI does; `"events"` starts the

@@ -3,10 +3,11 @@ import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { encodeSSEEvent } from "../sse/encode-sse-event.js";
-import { chainToItems, loadChain } from "../store/resolve-history.js";
+import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import { ChatStreamTranslator, translateChatStream } from "../translate/chat-stream-to-events.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
+import type { ReplyOptions } from "../translate/reply/reply-options.js";
 import { convertRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
 import type {
@@ -110,6 +111,10 @@ export async function createResponse(
   if (options.transformRequest) request = await options.transformRequest(request, hooks);
   rejectUnsupported(request);
   const targets = router.resolve(request.model ?? "");
+  // item_reference inputs become the stored items they name (one store round trip); the turn is
+  // stored with them resolved, so a chain never depends on the item index.
+  const input = await resolveItemReferences(store, normalizeInput(request.input), scope);
+  request = { ...request, input };
   const history: ResponseInputItem[] = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
     : [];
@@ -118,15 +123,54 @@ export async function createResponse(
     createdAt: Math.floor(environment.now() / 1000),
   });
 
-  async function prepare(target: ResolvedTarget): Promise<ChatCompletionCreateParams> {
-    const { params, warnings } = convertRequestToChat(request, {
+  interface Translation {
+    params: ChatCompletionCreateParams;
+    reply: ReplyOptions;
+  }
+  const reasoningSummary = request.reasoning?.summary != null;
+  const include = request.include ?? [];
+  const translations = new Map<ResolvedTarget, Translation>();
+  function translate(target: ResolvedTarget): Translation {
+    const cached = translations.get(target);
+    if (cached) return cached;
+    const { params, warnings, tools } = convertRequestToChat(request, {
       history,
       capabilities: target.capabilities,
       model: target.model,
+      ...(options.hostedTools === undefined ? {} : { hostedTools: options.hostedTools }),
+      ...(options.orphanToolOutputs === undefined ? {} : { orphanToolOutputs: options.orphanToolOutputs }),
+      ...(options.contextWindow === undefined ? {} : { contextWindow: options.contextWindow }),
+      ...(target.capabilities.fileParts === undefined ? {} : { fileParts: target.capabilities.fileParts }),
+      ...(target.capabilities.reasoningEfforts === undefined
+        ? {}
+        : { acceptedReasoningEfforts: target.capabilities.reasoningEfforts }),
     });
     for (const warning of warnings) options.onWarning?.(warning, hooks);
-    return options.transformChatRequest ? await options.transformChatRequest(params, hooks) : params;
+    const translation: Translation = {
+      params,
+      reply: {
+        tools,
+        reasoningSummary,
+        includeEncryptedReasoning: include.includes("reasoning.encrypted_content"),
+        lengthFinish: options.lengthFinish ?? "incomplete",
+        thinkTags: target.capabilities.thinkTags ?? true,
+        logprobs: include.includes("message.output_text.logprobs") || (request.top_logprobs ?? 0) > 0,
+      },
+    };
+    translations.set(target, translation);
+    return translation;
   }
+  async function prepare(target: ResolvedTarget): Promise<Translation> {
+    const translation = translate(target);
+    if (!options.transformChatRequest) return translation;
+    return {
+      params: await options.transformChatRequest(translation.params, hooks),
+      reply: translation.reply,
+    };
+  }
+  // Translate for the first target now: request errors (400s) surface before any upstream call, and
+  // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
+  const firstTranslation = translate(targets[0]!);
 
   async function save(final: ResponseObject): Promise<void> {
     options.onResponse?.(final, hooks);
@@ -136,7 +180,7 @@ export async function createResponse(
         {
           id: final.id,
           previousResponseId: request.previous_response_id ?? null,
-          input: identifyInputItems(normalizeInput(request.input), environment.generateId),
+          input: identifyInputItems(input, environment.generateId),
           response: final,
         },
         scope,
@@ -156,15 +200,19 @@ export async function createResponse(
 
   if (!request.stream) {
     try {
-      const completion = await router
+      const { completion, reply } = await router
         .withFallback(targets, controller.signal, async (target) => {
-          const params = await prepare(target);
-          return target.upstream.create({ ...params, stream: false }, { signal: controller.signal });
+          const { params, reply } = await prepare(target);
+          const completion = await target.upstream.create(
+            { ...params, stream: false },
+            { signal: controller.signal },
+          );
+          return { completion, reply };
         })
         .catch((error: unknown) => {
           throw mapContextOverflow(toBridgeError(error));
         });
-      const final = convertChatToResponse(completion, { response, environment });
+      const final = convertChatToResponse(completion, { ...reply, response, environment });
       await save(final);
       return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: final };
     } finally {
@@ -172,9 +220,17 @@ export async function createResponse(
     }
   }
 
+  // The reply options of the upstream that accepted the call; until one has, the first target's
+  // (tool bindings come from the request's tools, so they agree across targets).
+  let reply: ReplyOptions = firstTranslation.reply;
   const upstreamReady = router.withFallback(targets, controller.signal, async (target) => {
-    const params = await prepare(target);
-    return target.upstream.stream({ ...params, stream: true }, { signal: controller.signal });
+    const prepared = await prepare(target);
+    const chunks = await target.upstream.stream(
+      { ...prepared.params, stream: true },
+      { signal: controller.signal },
+    );
+    reply = prepared.reply;
+    return chunks;
   });
   // Wait for the upstream's headers for one keep-alive interval: errors before then are HTTP errors.
   // A slower upstream (long prompt processing) gets the stream started and kept alive instead.
@@ -218,6 +274,7 @@ export async function createResponse(
   upstreamReady.catch(() => {});
 
   const batches = translateChatStream(chunks, {
+    ...reply,
     response,
     environment,
     signal: controller.signal,

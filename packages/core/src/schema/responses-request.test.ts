@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ResponsesBridgeError } from "../errors.js";
-import patchTurn2 from "../translate/__fixtures__/codex-patch-turn2-request.json" with { type: "json" };
-import reasoningTurn2 from "../translate/__fixtures__/codex-reasoning-turn2-request.json" with {
-  type: "json",
-};
-import turn1 from "../translate/__fixtures__/codex-turn1-request.json" with { type: "json" };
-import turn2 from "../translate/__fixtures__/codex-turn2-request.json" with { type: "json" };
+import { codexRequests } from "../translate/__fixtures__/codex-requests.js";
 import { parseResponsesRequest } from "./responses-request.js";
 
 /** The error `parseResponsesRequest` throws for `body`, as the client would see it. */
@@ -60,7 +55,7 @@ describe("parseResponsesRequest accepts", () => {
       },
     },
     {
-      rule: "image and file content parts (the translator rejects them for now)",
+      rule: "image and file content parts (checked further by the translator)",
       body: {
         model: "m",
         input: [
@@ -129,14 +124,133 @@ describe("parseResponsesRequest accepts", () => {
       },
     },
     {
-      rule: "tools of other types (custom, namespace, web_search...) unchecked",
+      rule: "custom tools without format, with a text format, and with a lark or regex grammar",
       body: {
         model: "m",
         tools: [
-          { type: "custom", name: "apply_patch", format: { type: "grammar" } },
-          { type: "namespace", name: "ns", tools: [] },
+          { type: "custom", name: "a" },
+          { type: "custom", name: "b", description: "d", format: { type: "text" } },
+          {
+            type: "custom",
+            name: "c",
+            format: { type: "grammar", syntax: "lark", definition: "start: /x/" },
+          },
+          { type: "custom", name: "d", format: { type: "grammar", syntax: "regex", definition: "^x$" } },
+        ],
+      },
+    },
+    {
+      rule: "namespace tools holding function and custom tools (and unknown inner types, left to the translator)",
+      body: {
+        model: "m",
+        tools: [
+          {
+            type: "namespace",
+            name: "ns",
+            description: "d",
+            tools: [
+              { type: "function", name: "f", parameters: { type: "object" }, strict: false },
+              { type: "custom", name: "c" },
+              { type: "web_search" },
+            ],
+          },
+          { type: "namespace", name: "empty", tools: [] },
+        ],
+      },
+    },
+    {
+      rule: "local_shell, hosted and unknown tool types (unchecked: the translator drops or rejects them)",
+      body: {
+        model: "m",
+        tools: [
+          { type: "local_shell" },
           { type: "web_search", external_web_access: true },
+          { type: "tool_search", execution: "client" },
+          { type: "mcp", server_label: "s" },
           { type: "some_future_tool" },
+        ],
+      },
+    },
+    {
+      rule: "custom tool calls and outputs; function calls with a namespace",
+      body: {
+        model: "m",
+        input: [
+          { type: "custom_tool_call", call_id: "c1", name: "apply_patch", input: "*** Begin Patch" },
+          { type: "custom_tool_call_output", call_id: "c1", output: "ok" },
+          {
+            type: "function_call",
+            call_id: "c2",
+            name: "spawn_agent",
+            namespace: "multi_agent_v1",
+            arguments: "{}",
+          },
+          {
+            type: "function_call_output",
+            call_id: "c2",
+            output: [{ type: "input_image", image_url: "data:," }],
+          },
+        ],
+      },
+    },
+    {
+      rule: "local shell calls and outputs (the output names its call by call_id or by id)",
+      body: {
+        model: "m",
+        input: [
+          {
+            type: "local_shell_call",
+            id: "lsh_1",
+            call_id: "c1",
+            status: "completed",
+            action: { type: "exec", command: ["ls"], env: {}, timeout_ms: null, working_directory: null },
+          },
+          { type: "local_shell_call_output", id: "c1", output: "a" },
+          { type: "local_shell_call_output", call_id: "c1", output: "a" },
+        ],
+      },
+    },
+    ...[
+      { summary: [{ type: "summary_text", text: "s" }] },
+      { summary: [], content: [{ type: "reasoning_text", text: "r" }] },
+      { content: [{ type: "reasoning_text", text: "r" }] },
+      { summary: [], encrypted_content: "gAAAA" },
+      { summary: [], content: null, encrypted_content: null },
+      { summary: [{ type: "summary_text" }] },
+    ].map((fields) => ({
+      rule: `a reasoning item ${JSON.stringify(fields)}`,
+      body: { model: "m", input: [{ type: "reasoning", id: "rs_1", ...fields }] },
+    })),
+    {
+      rule: "item references, with type and in the short form { id }",
+      body: {
+        model: "m",
+        input: [{ type: "item_reference", id: "msg_1" }, { id: "msg_2" }, { type: null, id: "msg_3" }],
+      },
+    },
+    {
+      rule: "an additional_tools item (Codex code mode)",
+      body: {
+        model: "m",
+        input: [
+          {
+            type: "additional_tools",
+            role: "developer",
+            tools: [{ type: "namespace", name: "functions", tools: [{ type: "custom", name: "exec" }] }],
+          },
+        ],
+      },
+    },
+    {
+      rule: "hosted tool call items and unknown item types (the translator leaves them out)",
+      body: {
+        model: "m",
+        input: [
+          { type: "web_search_call", id: "ws_1", status: "completed", action: { type: "search" } },
+          { type: "tool_search_call", arguments: {} },
+          { type: "image_generation_call", id: "ig_1", result: null, status: "completed" },
+          { type: "compaction", encrypted_content: "x" },
+          { type: "some_future_item" },
         ],
       },
     },
@@ -236,8 +350,7 @@ describe("parseResponsesRequest accepts", () => {
     { rule: "text.format json_object", body: { model: "m", text: { format: { type: "json_object" } } } },
     { rule: "text.format text", body: { model: "m", text: { format: { type: "text" } } } },
     { rule: "metadata with 16 keys", body: { model: "m", metadata: manyKeys(16) } },
-    { rule: "Codex turn 1 (real capture)", body: turn1.body },
-    { rule: "Codex turn 2 (real capture, function_call + output)", body: turn2.body },
+    ...codexRequests.map(({ name, body }) => ({ rule: `Codex ${name} (real capture)`, body })),
   ])("$rule", ({ body }) => {
     const parsed = parseResponsesRequest(body);
     expect(parsed).toEqual(body);
@@ -360,21 +473,123 @@ describe("parseResponsesRequest rejects", () => {
       code: "missing_required_parameter",
       message: "Missing required parameter: 'input.0.content.0.text'.",
     },
-    ...["reasoning", "custom_tool_call", "custom_tool_call_output", "item_reference", "local_shell_call"].map(
-      (type) => ({
-        rule: `an input item of type ${type} (not supported yet)`,
-        body: {
-          ...base,
-          input: [
-            { role: "user", content: "hi" },
-            { type, id: "x" },
-          ],
-        },
-        param: "input.1.type",
-        code: "unsupported_value",
-        message: `Input item type '${type}' is not supported yet.`,
-      }),
-    ),
+    {
+      rule: "a custom_tool_call without input",
+      body: { ...base, input: [{ type: "custom_tool_call", call_id: "c", name: "apply_patch" }] },
+      param: "input.0.input",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'input.0.input'.",
+    },
+    {
+      rule: "a custom_tool_call_output without call_id",
+      body: { ...base, input: [{ type: "custom_tool_call_output", output: "ok" }] },
+      param: "input.0.call_id",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'input.0.call_id'.",
+    },
+    {
+      rule: "a function_call with a numeric namespace",
+      body: {
+        ...base,
+        input: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}", namespace: 1 }],
+      },
+      param: "input.0.namespace",
+      code: "invalid_type",
+      message: "Invalid type for 'input.0.namespace': expected a string, but got an integer instead.",
+    },
+    {
+      rule: "a local_shell_call whose command is a string",
+      body: {
+        ...base,
+        input: [{ type: "local_shell_call", call_id: "c", action: { type: "exec", command: "ls" } }],
+      },
+      param: "input.0.action.command",
+      code: "invalid_type",
+      message: "Invalid type for 'input.0.action.command': expected an array, but got a string instead.",
+    },
+    {
+      rule: "a local_shell_call_output with neither call_id nor id",
+      body: { ...base, input: [{ type: "local_shell_call_output", output: "x" }] },
+      param: "input.0.call_id",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'input.0.call_id'.",
+    },
+    {
+      rule: "a reasoning item whose summary is not an array",
+      body: { ...base, input: [{ type: "reasoning", id: "rs_1", summary: "thought" }] },
+      param: "input.0.summary",
+      code: "invalid_type",
+      message: "Invalid type for 'input.0.summary': expected an array, but got a string instead.",
+    },
+    {
+      rule: "a reasoning item with a numeric encrypted_content",
+      body: { ...base, input: [{ type: "reasoning", summary: [], encrypted_content: 1 }] },
+      param: "input.0.encrypted_content",
+      code: "invalid_type",
+      message: "Invalid type for 'input.0.encrypted_content': expected a string, but got an integer instead.",
+    },
+    {
+      rule: "an item_reference without id",
+      body: { ...base, input: [{ type: "item_reference" }] },
+      param: "input.0.id",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'input.0.id'.",
+    },
+    {
+      rule: "an additional_tools item without tools",
+      body: { ...base, input: [{ type: "additional_tools", role: "developer" }] },
+      param: "input.0.tools",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'input.0.tools'.",
+    },
+    {
+      rule: "a custom tool with a grammar but no definition",
+      body: {
+        ...base,
+        tools: [{ type: "custom", name: "apply_patch", format: { type: "grammar", syntax: "lark" } }],
+      },
+      param: "tools.0.format.definition",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'tools.0.format.definition'.",
+    },
+    {
+      rule: "a custom tool grammar of an unknown syntax",
+      body: {
+        ...base,
+        tools: [{ type: "custom", name: "p", format: { type: "grammar", syntax: "ebnf", definition: "x" } }],
+      },
+      param: "tools.0.format.syntax",
+      code: "invalid_value",
+      message: "Invalid value for 'tools.0.format.syntax': 'ebnf'. Supported values are: 'lark' and 'regex'.",
+    },
+    {
+      rule: "a custom tool without name",
+      body: { ...base, tools: [{ type: "custom" }] },
+      param: "tools.0.name",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'tools.0.name'.",
+    },
+    {
+      rule: "a namespace tool without tools",
+      body: { ...base, tools: [{ type: "namespace", name: "ns" }] },
+      param: "tools.0.tools",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'tools.0.tools'.",
+    },
+    {
+      rule: "a function inside a namespace without name",
+      body: { ...base, tools: [{ type: "namespace", name: "ns", tools: [{ type: "function" }] }] },
+      param: "tools.0.tools.0.name",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'tools.0.tools.0.name'.",
+    },
+    {
+      rule: "an item without type, role or id",
+      body: { ...base, input: [{ content: "hi" }] },
+      param: "input.0.role",
+      code: "missing_required_parameter",
+      message: "Missing required parameter: 'input.0.role'.",
+    },
     {
       rule: "an item type that is not a string",
       body: { ...base, input: [{ type: 3 }] },
@@ -609,20 +824,6 @@ describe("parseResponsesRequest rejects", () => {
       param: "instructions",
       code: "invalid_type",
       message: "Invalid type for 'instructions': expected a string, but got an integer instead.",
-    },
-    {
-      rule: "Codex reasoning turn 2 (real capture: a reasoning item is echoed back)",
-      body: reasoningTurn2.body,
-      param: "input.4.type",
-      code: "unsupported_value",
-      message: "Input item type 'reasoning' is not supported yet.",
-    },
-    {
-      rule: "Codex apply_patch turn 2 (real capture: a custom_tool_call item is echoed back)",
-      body: patchTurn2.body,
-      param: "input.4.type",
-      code: "unsupported_value",
-      message: "Input item type 'custom_tool_call' is not supported yet.",
     },
   ])("$rule", ({ body, param, code, message }) => {
     expect(rejection(body)).toEqual({ status: 400, type: "invalid_request_error", param, code, message });

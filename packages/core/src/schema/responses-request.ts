@@ -11,11 +11,17 @@
  * - Input items, content parts and tools are dispatched on `type` through the registries below: to
  *   support a new item type, add its schema to {@link inputItemSchemas} (and its converter to
  *   `translate/input-to-messages.ts`).
+ * - Item and tool types the bridge does not know (hosted tool calls such as `web_search_call`, types
+ *   added by OpenAI tomorrow) are accepted unchecked: the translator leaves them out with a warning
+ *   (real clients echo such items, and a 400 would end their session). Known types are checked, so a
+ *   clearly malformed item (a `function_call` without `call_id`, a `reasoning` whose `summary` is not an
+ *   array, an `item_reference` without `id`) is still a 400. Unknown content part types are a 400 too:
+ *   leaving out part of a message would silently change what the model is asked.
  * - The first problem found becomes an {@link invalidRequest} error whose `param` is the JSON path
  *   joined by "." (`input.2.content`) and whose message follows OpenAI's wording.
  */
 import { z } from "zod";
-import { invalidRequest, type ResponsesBridgeError } from "../errors.js";
+import { invalidRequest } from "../errors.js";
 import type { ResponsesRequest } from "../types.js";
 import { DECIMAL, describeValue, EXPECTED, INTEGER, issueToError } from "./zod-issue-to-error.js";
 
@@ -30,9 +36,9 @@ type Schema = z.ZodType;
  * @param body - The request body, already parsed from JSON.
  * @returns The body, typed as `ResponsesRequest` (`ResponseCreateParams` plus the fields OpenAI
  *   accepts that the SDK does not type yet).
- * @throws {ResponsesBridgeError} 400 `invalid_request_error` for a body that is not an object, a
- *   field of the wrong type or value, or an input item type the bridge does not support yet; `param`
- *   names the offending field (`input.2.content`), or is null when the body itself is wrong.
+ * @throws {ResponsesBridgeError} 400 `invalid_request_error` for a body that is not an object, or a
+ *   field of the wrong type or value; `param` names the offending field (`input.2.content`), or is null
+ *   when the body itself is wrong.
  */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -48,26 +54,6 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
     throw issue ? issueToError(issue, body, []) : invalidRequest("Invalid request body.");
   }
   return result.data as ResponsesRequest;
-}
-
-/**
- * The 400 for an input item whose `type` the bridge cannot translate yet. Shared with the
- * translator so both report the same message.
- *
- * @internal
- */
-export function unsupportedInputItemType(type: string, param: string | null): ResponsesBridgeError {
-  return invalidRequest(`Input item type '${type}' is not supported yet.`, param, "unsupported_value");
-}
-
-/**
- * The 400 for a content part whose `type` the bridge cannot translate yet (images and files until
- * the next release).
- *
- * @internal
- */
-export function unsupportedContentType(type: string, param: string | null): ResponsesBridgeError {
-  return invalidRequest(`Content part type '${type}' is not supported yet.`, param, "unsupported_value");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,13 +92,13 @@ const optionalBoolean = () => z.boolean().nullish();
 function dispatchOnType(
   schemas: ReadonlyMap<string, Schema>,
   options: {
-    /** Type assumed when `type` is absent (EasyInputMessage); without it `type` is required. */
-    defaultType?: string;
     /**
-     * Types not in `schemas`: accepted as they are, rejected as an invalid value listing the
-     * supported types, or reported through the callback.
+     * Type assumed when `type` is absent (an EasyInputMessage, or an item reference); without it
+     * `type` is required.
      */
-    unknown: "accept" | "reject" | ((type: string) => Pick<z.core.$ZodIssueCustom, "message" | "params">);
+    defaultType?: (value: object) => string;
+    /** Types not in `schemas`: accepted as they are, or rejected as an invalid value listing the supported types. */
+    unknown: "accept" | "reject";
   },
 ): Schema {
   const supported = [...schemas.keys()];
@@ -122,19 +108,16 @@ function dispatchOnType(
       context.addIssue({ code: "invalid_type", expected: "object", input: value, continue: false });
       return;
     }
-    const type = (value as { type?: unknown }).type ?? options.defaultType;
+    const type = (value as { type?: unknown }).type ?? options.defaultType?.(value);
     if (typeof type !== "string") {
       context.addIssue({ code: "invalid_type", expected: "string", path: ["type"], input: type });
       return;
     }
     const schema = schemas.get(type);
     if (schema === undefined) {
-      if (options.unknown === "accept") return;
       if (options.unknown === "reject") {
         context.addIssue({ code: "invalid_value", values: supported, path: ["type"], input: type });
-        return;
       }
-      context.addIssue({ code: "custom", path: ["type"], input: type, ...options.unknown(type) });
       return;
     }
     const result = schema.safeParse(value);
@@ -145,15 +128,33 @@ function dispatchOnType(
 }
 
 /**
- * Input item schemas by `type`. Items of any other type are rejected with
- * "Input item type 'X' is not supported yet." (param `input.N.type`).
+ * The type of an input item that has no `type`: an item reference when it has an `id` and no `role`
+ * (`{ id }` is OpenAI's short form of `{ type: "item_reference", id }`), otherwise a message.
+ *
+ * @internal
  */
-function inputItemSchemas(): Map<string, Schema> {
+export function defaultItemType(value: object): string {
+  const item = value as { role?: unknown; id?: unknown };
+  return item.role === undefined && typeof item.id === "string" ? "item_reference" : "message";
+}
+
+/**
+ * Input item schemas by `type`. Items of any other type (hosted tool calls, future types) are
+ * accepted as they are; the translator leaves them out with an `unsupported_item` warning.
+ */
+function inputItemSchemas(tool: Schema): Map<string, Schema> {
   const contentPart = dispatchOnType(contentPartSchemas(), { unknown: "reject" });
   const content = z.union(
     [z.string(), z.array(contentPart)],
     expecting("a string or an array of content parts"),
   );
+  const output = z.union(
+    [z.string(), z.array(contentPart)],
+    expecting("a string or an array of output content parts"),
+  );
+  const callId = () => z.string().min(1);
+  // Reasoning parts: only `text` is read; lenient, because clients echo these items verbatim.
+  const reasoningParts = z.array(z.looseObject({ text: optionalString() })).nullish();
   return new Map<string, Schema>([
     [
       "message",
@@ -165,31 +166,72 @@ function inputItemSchemas(): Map<string, Schema> {
     [
       "function_call",
       z.looseObject({
-        call_id: z.string().min(1),
+        call_id: callId(),
         name: z.string().min(1),
         arguments: z.string(),
+        namespace: optionalString(),
+      }),
+    ],
+    ["function_call_output", z.looseObject({ call_id: callId(), output })],
+    [
+      "custom_tool_call",
+      z.looseObject({
+        call_id: callId(),
+        name: z.string().min(1),
+        input: z.string(),
+        namespace: optionalString(),
+      }),
+    ],
+    ["custom_tool_call_output", z.looseObject({ call_id: callId(), output })],
+    [
+      "local_shell_call",
+      z.looseObject({
+        call_id: callId(),
+        action: z.looseObject({
+          command: z.array(z.string()),
+          env: z.record(z.string(), z.string()).nullish(),
+          timeout_ms: z.number().nullish(),
+          working_directory: optionalString(),
+          user: optionalString(),
+        }),
       }),
     ],
     [
-      "function_call_output",
+      "local_shell_call_output",
+      z
+        .looseObject({ call_id: optionalString(), id: optionalString(), output: z.string() })
+        .superRefine((value, context) => {
+          // OpenAI names the call in `id`; other clients use `call_id`. One of them is needed.
+          if (!value.call_id && !value.id) {
+            context.addIssue({
+              code: "invalid_type",
+              expected: "string",
+              path: ["call_id"],
+              input: undefined,
+            });
+          }
+        }),
+    ],
+    [
+      "reasoning",
       z.looseObject({
-        call_id: z.string().min(1),
-        output: z.union(
-          [z.string(), z.array(contentPart)],
-          expecting("a string or an array of output content parts"),
-        ),
+        summary: reasoningParts,
+        content: reasoningParts,
+        encrypted_content: optionalString(),
       }),
     ],
+    ["item_reference", z.looseObject({ id: z.string().min(1) })],
+    ["additional_tools", z.looseObject({ tools: z.array(tool) })],
   ]);
 }
 
-/** Content part schemas by `type` (message content and function call output). */
+/** Content part schemas by `type` (message content and tool call outputs). */
 function contentPartSchemas(): Map<string, Schema> {
   return new Map<string, Schema>([
     ["input_text", z.looseObject({ text: z.string() })],
     ["output_text", z.looseObject({ text: z.string() })],
     ["refusal", z.looseObject({ refusal: z.string() })],
-    // Accepted by the schema; the translator answers "not supported yet" until images land.
+    // The translator checks which source is given (and answers a `file_id` with a 400).
     [
       "input_image",
       z.looseObject({ image_url: optionalString(), file_id: optionalString(), detail: optionalString() }),
@@ -206,16 +248,47 @@ function contentPartSchemas(): Map<string, Schema> {
   ]);
 }
 
-/** Tool schemas by `type`. Other tool types are accepted as they are (the translator leaves them out). */
+/**
+ * Tool schemas by `type`. Other tool types (hosted tools such as `web_search`, future types) are
+ * accepted as they are; the translator leaves them out (or rejects them, per its `hostedTools` option).
+ */
 function toolSchemas(): Map<string, Schema> {
+  const functionTool = z.looseObject({
+    name: z.string().min(1),
+    description: optionalString(),
+    parameters: z.record(z.string(), z.unknown()).nullish(),
+    strict: optionalBoolean(),
+  });
+  const customTool = z.looseObject({
+    name: z.string().min(1),
+    description: optionalString(),
+    format: z
+      .discriminatedUnion("type", [
+        z.looseObject({ type: z.literal("text") }),
+        z.looseObject({
+          type: z.literal("grammar"),
+          syntax: z.enum(["lark", "regex"]),
+          definition: z.string(),
+        }),
+      ])
+      .nullish(),
+  });
+  const namespaced = dispatchOnType(
+    new Map<string, Schema>([
+      ["function", functionTool],
+      ["custom", customTool],
+    ]),
+    { unknown: "accept" },
+  );
   return new Map<string, Schema>([
+    ["function", functionTool],
+    ["custom", customTool],
     [
-      "function",
+      "namespace",
       z.looseObject({
         name: z.string().min(1),
         description: optionalString(),
-        parameters: z.record(z.string(), z.unknown()).nullish(),
-        strict: optionalBoolean(),
+        tools: z.array(namespaced),
       }),
     ],
   ]);
@@ -285,14 +358,11 @@ function textSchema(): Schema {
 }
 
 function buildRequestSchema(): Schema {
-  const inputItem = dispatchOnType(inputItemSchemas(), {
-    defaultType: "message",
-    unknown: (type) => ({
-      message: `Input item type '${type}' is not supported yet.`,
-      params: { code: "unsupported_value" },
-    }),
-  });
   const tool = dispatchOnType(toolSchemas(), { unknown: "accept" });
+  const inputItem = dispatchOnType(inputItemSchemas(tool), {
+    defaultType: defaultItemType,
+    unknown: "accept",
+  });
   return z.looseObject({
     model: z.string(),
     input: z

@@ -3,7 +3,7 @@ import { ResponsesBridgeError } from "../errors.js";
 import { createResponseObject, finishResponseObject } from "../translate/response-object.js";
 import type { StoredResponse } from "../types.js";
 import { createMemoryStore } from "./memory-store.js";
-import { chainToItems, loadChain } from "./resolve-history.js";
+import { chainToItems, loadChain, resolveItemReferences } from "./resolve-history.js";
 
 function turn(id: string, previous: string | null, text: string): StoredResponse {
   const base = createResponseObject({ model: "m", input: text }, { id, createdAt: 1 });
@@ -71,6 +71,142 @@ describe("createMemoryStore", () => {
 
   it("rejects a maxEntries below 1", () => {
     expect(() => createMemoryStore({ maxEntries: 0 })).toThrow(TypeError);
+    expect(() => createMemoryStore({ maxBytes: 0 })).toThrow(TypeError);
+    expect(() => createMemoryStore({ ttlMs: -1 })).toThrow(TypeError);
+  });
+
+  it("measures each record once as its JSON length and evicts least recently used beyond maxBytes", async () => {
+    const size = JSON.stringify(turn("resp_a", null, "a")).length;
+    const store = createMemoryStore({ maxBytes: size * 2 + 10 });
+    await store.put(turn("resp_a", null, "a"));
+    await store.put(turn("resp_b", null, "b"));
+    expect(store.bytes).toBe(size * 2);
+    await store.get("resp_a");
+    await store.put(turn("resp_c", null, "c"));
+    expect(await store.get("resp_b")).toBeUndefined();
+    expect(await store.get("resp_a")).toBeDefined();
+    expect(await store.get("resp_c")).toBeDefined();
+    expect(store.bytes).toBe(size * 2);
+  });
+
+  it("refuses a record larger than maxBytes with a store_record_too_large error and keeps the others", async () => {
+    const store = createMemoryStore({ maxBytes: 2000 });
+    await store.put(turn("resp_a", null, "a"));
+    const error = await store
+      .put(turn("resp_big", null, "x".repeat(5000)))
+      .catch((caught: unknown) => caught);
+    expect(ResponsesBridgeError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 500, code: "store_record_too_large" });
+    expect(await store.get("resp_big")).toBeUndefined();
+    expect(await store.get("resp_a")).toBeDefined();
+  });
+
+  it("getItems finds input items with an id and output items, per tenant", async () => {
+    const store = createMemoryStore();
+    const record = turn("resp_a", null, "a");
+    record.input = [{ id: "msg_in", type: "message", role: "user", content: "hi" } as never, ...record.input];
+    await store.put(record, { tenant: "t" });
+    const found = await store.getItems(["msg_in", "msg_resp_a", "msg_unknown"], { tenant: "t" });
+    expect([...found.keys()]).toEqual(["msg_in", "msg_resp_a"]);
+    expect(found.get("msg_resp_a")).toBe(record.response.output[0]);
+    expect((await store.getItems(["msg_in", "msg_resp_a"])).size).toBe(0);
+    expect((await store.getItems(["msg_in"], { tenant: "u" })).size).toBe(0);
+  });
+
+  it("cleans the item index up on eviction, expiry, delete and overwrite, so memory stays bounded", async () => {
+    let now = 0;
+    const store = createMemoryStore({ maxEntries: 50, ttlMs: 1000, now: () => now });
+    for (let index = 0; index < 5000; index++) {
+      await store.put(turn(`resp_${index}`, null, `turn ${index}`));
+    }
+    expect(store.size).toBe(50);
+    expect(store.indexedItems).toBe(50);
+    expect((await store.getItems(["msg_resp_0", "msg_resp_4999"])).size).toBe(1);
+
+    await store.delete("resp_4999");
+    expect(store.indexedItems).toBe(49);
+
+    const overwritten = turn("resp_4998", null, "again");
+    overwritten.response.output = [];
+    await store.put(overwritten);
+    expect(store.indexedItems).toBe(48);
+    expect((await store.getItems(["msg_resp_4998"])).size).toBe(0);
+
+    // Expired records leave with their index entries: lazily on access, and in a sweep during put.
+    now = 2000;
+    await store.put(turn("resp_new", null, "new"));
+    expect(store.size).toBe(1);
+    expect(store.indexedItems).toBe(1);
+    expect(store.bytes).toBe(JSON.stringify(turn("resp_new", null, "new")).length);
+  });
+
+  it("an item id taken over by a later record stays indexed when the earlier record leaves", async () => {
+    const store = createMemoryStore();
+    const first = turn("resp_1", null, "one");
+    const second = turn("resp_2", "resp_1", "two");
+    // The client resent turn 1's output message (with its id) as input of turn 2.
+    second.input = [first.response.output[0] as never, ...second.input];
+    await store.put(first);
+    await store.put(second);
+    await store.delete("resp_2");
+    expect((await store.getItems(["msg_resp_1"])).size).toBe(0);
+    await store.put(second);
+    await store.delete("resp_1");
+    expect((await store.getItems(["msg_resp_1"])).get("msg_resp_1")).toEqual(first.response.output[0]);
+  });
+
+  it("getChain returns the chain oldest first, or undefined when a link is missing", async () => {
+    const store = createMemoryStore();
+    await store.put(turn("resp_1", null, "one"));
+    await store.put(turn("resp_2", "resp_1", "two"));
+    await store.put(turn("resp_3", "resp_2", "three"));
+    expect((await store.getChain("resp_3"))?.map((record) => record.id)).toEqual([
+      "resp_1",
+      "resp_2",
+      "resp_3",
+    ]);
+    expect(await store.getChain("resp_3", { tenant: "other" })).toBeUndefined();
+    await store.delete("resp_1");
+    expect(await store.getChain("resp_3")).toBeUndefined();
+    const error = await loadChain(store, "resp_3").catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, code: "previous_response_not_found" });
+  });
+});
+
+describe("resolveItemReferences", () => {
+  it("replaces item references with the stored items and keeps other items", async () => {
+    const store = createMemoryStore();
+    const record = turn("resp_1", null, "one");
+    await store.put(record, { tenant: "t" });
+    const plain = { type: "message", role: "user", content: "next" } as const;
+    const resolved = await resolveItemReferences(
+      store,
+      [{ type: "item_reference", id: "msg_resp_1" }, plain, { id: "msg_resp_1" } as never],
+      { tenant: "t" },
+    );
+    expect(resolved).toEqual([record.response.output[0], plain, record.response.output[0]]);
+  });
+
+  it("answers an unknown or foreign item with a 404, and a store without getItems with a 400", async () => {
+    const store = createMemoryStore();
+    await store.put(turn("resp_1", null, "one"), { tenant: "t" });
+    for (const scope of [undefined, { tenant: "u" }]) {
+      const error = await resolveItemReferences(
+        store,
+        [{ type: "item_reference", id: "msg_resp_1" }],
+        scope,
+      ).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({
+        status: 404,
+        param: "input",
+        message: "Item with id 'msg_resp_1' not found.",
+      });
+    }
+    const error = await resolveItemReferences({ get: store.get, put: store.put, delete: store.delete }, [
+      { type: "message", role: "user", content: "x" },
+      { type: "item_reference", id: "msg_resp_1" },
+    ]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: "input.1", code: "unsupported_parameter" });
   });
 });
 

@@ -1,4 +1,4 @@
-import { previousResponseNotFound } from "../errors.js";
+import { invalidRequest, previousResponseNotFound, ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
 
 /** Most turns followed when rebuilding a chain, a guard against cycles in a corrupted store. */
@@ -41,4 +41,53 @@ export function chainToItems(chain: readonly StoredResponse[]): ResponseInputIte
     for (const item of turn.response.output) items.push(item as ResponseInputItem);
   }
   return items;
+}
+
+/** True for an `item_reference` input item (`{ type: "item_reference", id }`, or a bare `{ id }`). */
+function isItemReference(item: ResponseInputItem): item is ResponseInputItem.ItemReference {
+  const value = item as { type?: unknown; id?: unknown; role?: unknown };
+  if (value.type === "item_reference") return true;
+  return (
+    (value.type === undefined || value.type === null) &&
+    value.role === undefined &&
+    typeof value.id === "string"
+  );
+}
+
+/**
+ * Replaces each `item_reference` in `items` with the stored item it names, looked up in one
+ * `getItems` call. Items that are not references are returned unchanged (same objects, same order).
+ * Throws a 404 (`param: "input"`, as OpenAI words it) for an id the store does not know (never stored,
+ * expired, deleted, or another tenant's), and a 400 when the store has no `getItems`.
+ */
+export async function resolveItemReferences(
+  store: ResponseStore,
+  items: readonly ResponseInputItem[],
+  scope?: StoreScope,
+): Promise<ResponseInputItem[]> {
+  const references: string[] = [];
+  for (const item of items) if (isItemReference(item)) references.push(item.id);
+  if (references.length === 0) return [...items];
+  if (!store.getItems) {
+    const index = items.findIndex(isItemReference);
+    throw invalidRequest(
+      "Input items of type 'item_reference' are not supported by this server's response store.",
+      `input.${index}`,
+      "unsupported_parameter",
+    );
+  }
+  const found = await store.getItems(references, scope);
+  return items.map((item) => {
+    if (!isItemReference(item)) return item;
+    const stored = found.get(item.id);
+    if (!stored) {
+      throw new ResponsesBridgeError(`Item with id '${item.id}' not found.`, {
+        status: 404,
+        type: "invalid_request_error",
+        param: "input",
+        code: "item_not_found",
+      });
+    }
+    return stored;
+  });
 }

@@ -1,11 +1,12 @@
-import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
-import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
 import { upstreamConnectionError } from "../errors.js";
 import { chunk, completion, deterministicEnvironment, stream, usageChunk } from "../testing/chunks.js";
+import { foldChunks } from "../testing/fixtures.js";
+import { checkInvariants, expectStreamMatchesNonStreaming, terminal } from "../testing/reply-harness.js";
+import { replyScenarios } from "../testing/reply-scenarios.js";
 import type { ResponseObject } from "../types.js";
 import { convertChatStreamToEvents } from "./chat-stream-to-events.js";
-import { convertChatToResponse } from "./chat-to-response.js";
 import { createResponseObject } from "./response-object.js";
 
 const request = { model: "test-model", input: "hi" };
@@ -25,43 +26,6 @@ async function run(chunks: Parameters<typeof stream>[0], error?: unknown) {
     events.push(event);
   }
   return { events, finished, types: events.map((event) => event.type) };
-}
-
-function fold(events: ResponseStreamEvent[]): Response {
-  let snapshot: Response | undefined;
-  for (const event of events) snapshot = accumulateResponse(event, snapshot);
-  return snapshot!;
-}
-
-function terminal(events: ResponseStreamEvent[]): ResponseObject {
-  return (events.at(-1) as unknown as { response: ResponseObject }).response;
-}
-
-/** Invariants every stream must satisfy, whatever its content. */
-function checkInvariants(events: ResponseStreamEvent[]) {
-  expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
-  expect(events[0]?.type).toBe("response.created");
-  expect(events[1]?.type).toBe("response.in_progress");
-  const terminals = events.filter((event) =>
-    ["response.completed", "response.incomplete", "response.failed"].includes(event.type),
-  );
-  expect(terminals).toHaveLength(1);
-  expect(events.at(-1)).toBe(terminals[0]);
-  const added = new Map<number, string>();
-  const done = new Set<number>();
-  for (const event of events) {
-    if (event.type === "response.output_item.added") {
-      expect(added.has(event.output_index)).toBe(false);
-      added.set(event.output_index, event.item.id!);
-    } else if (event.type === "response.output_item.done") {
-      expect(added.get(event.output_index)).toBe(event.item.id);
-      done.add(event.output_index);
-    } else if ("item_id" in event && "output_index" in event) {
-      // Every delta refers to an item that was added and is not finished yet.
-      expect(added.get(event.output_index as number)).toBe(event.item_id);
-      expect(done.has(event.output_index as number)).toBe(false);
-    }
-  }
 }
 
 describe("convertChatStreamToEvents", () => {
@@ -197,11 +161,12 @@ describe("convertChatStreamToEvents", () => {
     ]);
     checkInvariants(events);
     const added = events.find((event) => event.type === "response.output_item.added");
-    expect(added).toMatchObject({ item: { type: "function_call", name: "late", call_id: "call_1" } });
+    // Stable: derived from the response id and the call's index, the same when not streamed.
+    expect(added).toMatchObject({ item: { type: "function_call", name: "late", call_id: "call_1_0" } });
     expect(terminal(events).output[0]).toMatchObject({
       name: "late",
       arguments: '{"a":1}',
-      call_id: "call_1",
+      call_id: "call_1_0",
     });
   });
 
@@ -302,28 +267,24 @@ describe("convertChatStreamToEvents", () => {
         chunk({}, reply.finishReason ?? (reply.toolCalls ? "tool_calls" : "stop")),
         usageChunk(7, 5),
       ];
-      const { events } = await run(chunks);
-      checkInvariants(events);
-      const nonStreaming = convertChatToResponse(
-        completion({
-          ...reply,
-          usage: {
-            prompt_tokens: 7,
-            completion_tokens: 5,
-            total_tokens: 12,
-            prompt_tokens_details: { cached_tokens: 0 },
-            completion_tokens_details: { reasoning_tokens: 0 },
-          },
-        }),
-        {
-          response: createResponseObject(request, { id: "resp_1", createdAt: 1 }),
-          environment: deterministicEnvironment(),
+      const expected = completion({
+        ...reply,
+        usage: {
+          prompt_tokens: 7,
+          completion_tokens: 5,
+          total_tokens: 12,
+          prompt_tokens_details: { cached_tokens: 0 },
+          completion_tokens_details: { reasoning_tokens: 0 },
         },
-      );
-      expect(terminal(events)).toEqual(nonStreaming);
-      const folded = fold(events) as unknown as Record<string, unknown>;
-      delete folded.output_text;
-      expect(folded).toEqual(nonStreaming);
+      });
+      await expectStreamMatchesNonStreaming(chunks, expected);
+    },
+  );
+
+  it.each(replyScenarios().map((scenario) => [scenario.name, scenario] as const))(
+    "folds (with the SDK's accumulateResponse) to the non-streaming Response: %s",
+    async (_name, scenario) => {
+      await expectStreamMatchesNonStreaming(scenario.chunks, foldChunks(scenario.chunks), scenario.options);
     },
   );
 });

@@ -3,32 +3,40 @@ import type { ResponseOutputItem, ResponseStreamEvent } from "openai/resources/r
 import { toBridgeError } from "../errors.js";
 import type { ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
 import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
-import { functionCallItem, type ItemStatus, messageItem, outputTextPart } from "./output-items.js";
+import type { ItemStatus, OutputLogprob } from "./output-items.js";
+import {
+  contentOf,
+  mapLogprobs,
+  primaryChoice,
+  type ReplyDelta,
+  reasoningTextOf,
+  type ToolCallDelta,
+  usageOf,
+} from "./reply/chunk-fields.js";
+import { MessageItemState } from "./reply/message-item.js";
+import { ReasoningItemState } from "./reply/reasoning-item.js";
+import type { Emit, ReplyOptions } from "./reply/reply-options.js";
+import { ThinkTagParser, type ThinkTagSink } from "./reply/think-tag-parser.js";
+import { type ToolCallContext, ToolCallState } from "./reply/tool-call-item.js";
 import { finishResponseObject } from "./response-object.js";
 
-interface MessageState {
-  id: string;
-  outputIndex: number;
-  text: string;
-}
-
-interface CallState {
-  id: string;
-  callId: string | undefined;
-  name: string | undefined;
-  args: string;
-  /** Assigned when `response.output_item.added` is emitted (once the name is known). */
-  outputIndex: number;
-}
-
 /**
- * Options for {@link createChatStreamTranslator} and {@link convertChatStreamToEvents}.
+ * Options for {@link ChatStreamTranslator} and {@link convertChatStreamToEvents}: the response being
+ * built, the environment, and the {@link ReplyOptions} that shape the output items.
  */
-export interface ChatStreamTranslatorOptions {
+export interface ChatStreamTranslatorOptions extends ReplyOptions {
   /** The in-progress Response object from `createResponseObject` (id, echoed settings). */
   response: ResponseObject;
   /** Id and clock source. */
   environment: TranslationEnvironment;
+}
+
+function isBlank(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return false;
+  }
+  return true;
 }
 
 /**
@@ -36,22 +44,59 @@ export interface ChatStreamTranslatorOptions {
  * Each method appends the events it produces to `out`; `sequence_number` is assigned in exactly one
  * place. Use {@link convertChatStreamToEvents} unless you need per-chunk batching.
  *
+ * Output, in the order it happens: a `reasoning` item (from `reasoning_content`, `reasoning`,
+ * `reasoning_details` or a leading `<think>` block), the assistant `message` (`output_text` and
+ * `refusal` parts), and one item per tool call (`function_call`, `custom_tool_call` or
+ * `local_shell_call`, see {@link ReplyOptions.tools}). An item ends when the next kind starts; reasoning
+ * that resumes after text starts a new reasoning item. Whitespace-only text before a message is held
+ * back: it is dropped right after reasoning (the separator) and when the reply is only tool calls.
+ *
+ * Work per chunk is proportional to the chunk; nothing accumulated is rescanned or re-serialised.
  * Order of use: `start`, then `push` per chunk, then either `finish` followed by `end`, or `fail`.
  */
 export class ChatStreamTranslator {
   private sequence = 0;
   private nextOutputIndex = 0;
-  private message: MessageState | undefined;
-  private readonly calls = new Map<number, CallState>();
+  private out: ResponseStreamEvent[] = [];
+  private readonly emit: Emit = (event) => {
+    event.sequence_number = this.sequence++;
+    this.out.push(event as unknown as ResponseStreamEvent);
+  };
+  private reasoning: ReasoningItemState | undefined;
+  private message: MessageItemState | undefined;
+  private last: "reasoning" | "message" | "call" | undefined;
+  private readonly calls = new Map<number, ToolCallState>();
+  private lastUnindexed: ToolCallState | undefined;
+  private nextFreeIndex = 0;
   private readonly items: ResponseOutputItem[] = [];
+  private pendingWhitespace = "";
+  private pendingLogprobs: OutputLogprob[] = [];
+  private readonly thinkParser: ThinkTagParser | undefined;
+  private readonly thinkSink: ThinkTagSink = {
+    reasoning: (text) => {
+      this.pendingLogprobs = [];
+      this.pushReasoning(text);
+    },
+    text: (text) => this.pushText(text),
+  };
+  private readonly callContext: ToolCallContext;
   private finishReason: string | null = null;
   private usage: ResponseUsage | null = null;
   private readonly response: ResponseObject;
   private readonly environment: TranslationEnvironment;
+  private readonly options: ReplyOptions;
 
   constructor(options: ChatStreamTranslatorOptions) {
     this.response = options.response;
     this.environment = options.environment;
+    this.options = options;
+    this.thinkParser = options.thinkTags === false ? undefined : new ThinkTagParser();
+    this.callContext = {
+      environment: options.environment,
+      tools: options.tools,
+      responseId: options.response.id,
+      usedCallIds: new Set(),
+    };
   }
 
   /** True once a chunk carried a `finish_reason`. */
@@ -59,173 +104,147 @@ export class ChatStreamTranslator {
     return this.finishReason !== null;
   }
 
-  private emit(out: ResponseStreamEvent[], event: Record<string, unknown>): void {
-    (event as { sequence_number: number }).sequence_number = this.sequence++;
-    out.push(event as unknown as ResponseStreamEvent);
-  }
-
   /** Appends `response.created` and `response.in_progress`. */
   start(out: ResponseStreamEvent[]): void {
-    this.emit(out, { type: "response.created", sequence_number: 0, response: this.response });
-    this.emit(out, { type: "response.in_progress", sequence_number: 0, response: this.response });
+    this.out = out;
+    this.emit({ type: "response.created", sequence_number: 0, response: this.response });
+    this.emit({ type: "response.in_progress", sequence_number: 0, response: this.response });
   }
 
-  /** Translates one upstream chunk. */
+  /** Translates one upstream chunk (only choice 0 is used; usage is read from any chunk). */
   push(chunk: ChatCompletionChunk, out: ResponseStreamEvent[]): void {
-    if (chunk.usage) this.usage = mapUsage(chunk.usage);
-    const choices = chunk.choices;
-    if (!choices || choices.length === 0) return;
-    let choice = choices[0]!;
-    if (choice.index !== 0 && choices.length > 1) choice = choices.find((c) => c.index === 0) ?? choice;
-    const delta = choice.delta;
+    this.out = out;
+    const usage = usageOf(chunk);
+    if (usage) this.usage = mapUsage(usage);
+    const choice = primaryChoice(chunk.choices);
+    if (!choice) return;
+    const delta = choice.delta as ReplyDelta | null | undefined;
     if (delta) {
-      const content = delta.content;
-      if (typeof content === "string" && content.length > 0) this.pushText(content, out);
-      const toolCalls = delta.tool_calls;
-      if (toolCalls) {
-        for (const toolCall of toolCalls) this.pushToolCall(toolCall, out);
+      const reasoning = reasoningTextOf(delta);
+      if (reasoning.length > 0) this.pushReasoning(reasoning);
+      const content = contentOf(delta.content);
+      if (content.reasoning.length > 0) this.pushReasoning(content.reasoning);
+      if (content.text.length > 0) {
+        if (this.options.logprobs) {
+          for (const entry of mapLogprobs(choice.logprobs?.content)) this.pendingLogprobs.push(entry);
+        }
+        if (this.thinkParser) this.thinkParser.push(content.text, this.thinkSink);
+        else this.pushText(content.text);
       }
+      if (typeof delta.refusal === "string" && delta.refusal.length > 0) this.pushRefusal(delta.refusal);
+      const toolCalls = delta.tool_calls;
+      if (toolCalls) for (const toolCall of toolCalls) this.pushToolCall(toolCall);
     }
     if (choice.finish_reason) this.finishReason = choice.finish_reason;
   }
 
-  private pushText(text: string, out: ResponseStreamEvent[]): void {
+  private pushReasoning(text: string): void {
+    let reasoning = this.reasoning;
+    if (!reasoning) {
+      // Leading whitespace of a reasoning item (vLLM's Qwen3 parser starts with "\n") is dropped.
+      if (isBlank(text)) return;
+      text = text.trimStart();
+      if (this.message) this.closeMessage("completed");
+      reasoning = new ReasoningItemState(
+        this.environment.generateId("rs"),
+        this.nextOutputIndex++,
+        this.options.reasoningSummary === true,
+        this.options.includeEncryptedReasoning === true,
+      );
+      this.reasoning = reasoning;
+      this.last = "reasoning";
+      reasoning.open(this.emit);
+    }
+    reasoning.delta(text, this.emit);
+  }
+
+  private openMessage(): MessageItemState {
+    if (this.reasoning) this.closeReasoning();
+    const message = new MessageItemState(this.environment.generateId("msg"), this.nextOutputIndex++);
+    this.message = message;
+    this.last = "message";
+    message.open(this.emit);
+    return message;
+  }
+
+  private pushText(text: string): void {
     let message = this.message;
     if (!message) {
-      message = { id: this.environment.generateId("msg"), outputIndex: this.nextOutputIndex++, text: "" };
-      this.message = message;
-      this.emit(out, {
-        type: "response.output_item.added",
-        sequence_number: 0,
-        output_index: message.outputIndex,
-        item: messageItem(message.id, "in_progress", []),
-      });
-      this.emit(out, {
-        type: "response.content_part.added",
-        sequence_number: 0,
-        item_id: message.id,
-        output_index: message.outputIndex,
-        content_index: 0,
-        part: outputTextPart(""),
-      });
+      if (isBlank(text)) {
+        this.pendingWhitespace += text;
+        return;
+      }
+      let start = this.pendingWhitespace + text;
+      this.pendingWhitespace = "";
+      if (this.last === "reasoning") start = start.trimStart();
+      message = this.openMessage();
+      text = start;
     }
-    message.text += text;
-    this.emit(out, {
-      type: "response.output_text.delta",
-      sequence_number: 0,
-      item_id: message.id,
-      output_index: message.outputIndex,
-      content_index: 0,
-      delta: text,
-      logprobs: [],
-    });
+    const logprobs = this.pendingLogprobs;
+    if (logprobs.length > 0) this.pendingLogprobs = [];
+    message.text(text, logprobs.length > 0 ? logprobs : [], this.emit);
   }
 
-  private pushToolCall(
-    toolCall: NonNullable<ChatCompletionChunk.Choice.Delta["tool_calls"]>[number],
-    out: ResponseStreamEvent[],
-  ): void {
-    const index = toolCall.index ?? this.calls.size;
-    let call = this.calls.get(index);
-    if (!call) {
-      call = {
-        id: this.environment.generateId("fc"),
-        callId: undefined,
-        name: undefined,
-        args: "",
-        outputIndex: -1,
-      };
-      this.calls.set(index, call);
+  private pushRefusal(text: string): void {
+    (this.message ?? this.openMessage()).refuse(text, this.emit);
+  }
+
+  private callFor(toolCall: ToolCallDelta, name: string | null | undefined): ToolCallState {
+    if (typeof toolCall.index === "number") {
+      let call = this.calls.get(toolCall.index);
+      if (!call) {
+        call = new ToolCallState(toolCall.index);
+        this.calls.set(toolCall.index, call);
+        if (toolCall.index >= this.nextFreeIndex) this.nextFreeIndex = toolCall.index + 1;
+      }
+      return call;
     }
+    // No index (older llama.cpp and some proxies): a delta continues the last such call unless it
+    // names another call id or another function.
+    const last = this.lastUnindexed;
+    if (
+      last &&
+      (!toolCall.id || !last.callId || toolCall.id === last.callId) &&
+      (!name || !last.chatName || name === last.chatName)
+    ) {
+      return last;
+    }
+    const call = new ToolCallState(this.nextFreeIndex++);
+    this.calls.set(call.index, call);
+    this.lastUnindexed = call;
+    return call;
+  }
+
+  private pushToolCall(toolCall: ToolCallDelta): void {
+    const native = toolCall.type === "custom" || (toolCall.custom != null && toolCall.function == null);
+    const name = native ? toolCall.custom?.name : toolCall.function?.name;
+    const piece = (native ? toolCall.custom?.input : toolCall.function?.arguments) ?? "";
+    const call = this.callFor(toolCall, name);
+    if (native) call.nativeCustom = true;
     if (toolCall.id && !call.callId) call.callId = toolCall.id;
-    const fn = toolCall.function;
-    if (fn?.name && !call.name) call.name = fn.name;
-    const argsDelta = fn?.arguments ?? "";
-    if (call.outputIndex < 0) {
-      call.args += argsDelta;
-      if (call.name) this.addCall(call, out);
-      return;
-    }
-    if (argsDelta.length === 0) return;
-    call.args += argsDelta;
-    this.emit(out, {
-      type: "response.function_call_arguments.delta",
-      sequence_number: 0,
-      item_id: call.id,
-      output_index: call.outputIndex,
-      delta: argsDelta,
-    });
+    if (name && !call.chatName) call.chatName = name;
+    call.append(piece, this.emit);
+    if (!call.opened && call.chatName) this.openCall(call);
   }
 
-  private addCall(call: CallState, out: ResponseStreamEvent[]): void {
-    // A message that precedes tool calls is complete once the first call starts.
-    if (this.message) this.closeMessage("completed", out);
-    call.callId ??= this.environment.generateId("call");
-    call.outputIndex = this.nextOutputIndex++;
-    this.emit(out, {
-      type: "response.output_item.added",
-      sequence_number: 0,
-      output_index: call.outputIndex,
-      item: functionCallItem(call.id, call.callId, call.name ?? "", "", "in_progress"),
-    });
-    if (call.args.length > 0) {
-      this.emit(out, {
-        type: "response.function_call_arguments.delta",
-        sequence_number: 0,
-        item_id: call.id,
-        output_index: call.outputIndex,
-        delta: call.args,
-      });
-    }
+  private openCall(call: ToolCallState): void {
+    // Reasoning and a message that precede tool calls are complete once the first call starts.
+    if (this.message) this.closeMessage("completed");
+    if (this.reasoning) this.closeReasoning();
+    this.last = "call";
+    call.open(this.callContext, this.nextOutputIndex++, this.emit);
   }
 
-  private closeMessage(status: ItemStatus, out: ResponseStreamEvent[]): void {
+  private closeReasoning(): void {
+    const reasoning = this.reasoning!;
+    this.reasoning = undefined;
+    this.items[reasoning.outputIndex] = reasoning.close(this.emit);
+  }
+
+  private closeMessage(status: ItemStatus): void {
     const message = this.message!;
     this.message = undefined;
-    const part = outputTextPart(message.text);
-    this.emit(out, {
-      type: "response.output_text.done",
-      sequence_number: 0,
-      item_id: message.id,
-      output_index: message.outputIndex,
-      content_index: 0,
-      text: message.text,
-      logprobs: [],
-    });
-    this.emit(out, {
-      type: "response.content_part.done",
-      sequence_number: 0,
-      item_id: message.id,
-      output_index: message.outputIndex,
-      content_index: 0,
-      part,
-    });
-    const item = messageItem(message.id, status, [part]);
-    this.items[message.outputIndex] = item;
-    this.emit(out, {
-      type: "response.output_item.done",
-      sequence_number: 0,
-      output_index: message.outputIndex,
-      item,
-    });
-  }
-
-  private closeCall(call: CallState, status: ItemStatus, out: ResponseStreamEvent[]): void {
-    this.emit(out, {
-      type: "response.function_call_arguments.done",
-      sequence_number: 0,
-      item_id: call.id,
-      output_index: call.outputIndex,
-      arguments: call.args,
-    });
-    const item = functionCallItem(call.id, call.callId!, call.name ?? "", call.args, status);
-    this.items[call.outputIndex] = item;
-    this.emit(out, {
-      type: "response.output_item.done",
-      sequence_number: 0,
-      output_index: call.outputIndex,
-      item,
-    });
+    this.items[message.outputIndex] = message.close(status, this.emit);
   }
 
   /**
@@ -233,17 +252,33 @@ export class ChatStreamTranslator {
    * terminal event with {@link ChatStreamTranslator.end} once the response is stored.
    */
   finish(out: ResponseStreamEvent[]): ResponseObject {
-    const { status, incompleteReason } = mapFinishReason(this.finishReason);
+    this.out = out;
+    this.thinkParser?.end(this.thinkSink);
+    const { status, incompleteReason } = mapFinishReason(this.finishReason, this.options.lengthFinish);
     const itemStatus: ItemStatus = status === "incomplete" ? "incomplete" : "completed";
+    // Whitespace alone is the reply only when nothing else was produced.
+    if (this.pendingWhitespace.length > 0 && this.nextOutputIndex === 0 && this.calls.size === 0) {
+      const text = this.pendingWhitespace;
+      this.pendingWhitespace = "";
+      this.openMessage().text(text, this.pendingLogprobs, this.emit);
+    }
     // Calls whose name never arrived are still reported, so no output is lost.
-    for (const call of this.calls.values()) if (call.outputIndex < 0) this.addCall(call, out);
+    for (const call of this.calls.values()) if (!call.opened) this.openCall(call);
     const open: Array<{ outputIndex: number; close: () => void }> = [];
-    const message = this.message;
-    if (message)
-      open.push({ outputIndex: message.outputIndex, close: () => this.closeMessage(itemStatus, out) });
+    if (this.reasoning) {
+      open.push({ outputIndex: this.reasoning.outputIndex, close: () => this.closeReasoning() });
+    }
+    if (this.message) {
+      open.push({ outputIndex: this.message.outputIndex, close: () => this.closeMessage(itemStatus) });
+    }
     for (const call of this.calls.values()) {
-      if (this.items[call.outputIndex] === undefined) {
-        open.push({ outputIndex: call.outputIndex, close: () => this.closeCall(call, itemStatus, out) });
+      if (!call.item) {
+        open.push({
+          outputIndex: call.outputIndex,
+          close: () => {
+            this.items[call.outputIndex] = call.close(itemStatus, this.emit);
+          },
+        });
       }
     }
     open.sort((a, b) => a.outputIndex - b.outputIndex);
@@ -259,8 +294,9 @@ export class ChatStreamTranslator {
 
   /** Appends the terminal event (`response.completed` or `response.incomplete`) for a finished response. */
   end(final: ResponseObject, out: ResponseStreamEvent[]): void {
+    this.out = out;
     const type = final.status === "incomplete" ? "response.incomplete" : "response.completed";
-    this.emit(out, { type, sequence_number: 0, response: final });
+    this.emit({ type, sequence_number: 0, response: final });
   }
 
   /**
@@ -268,6 +304,7 @@ export class ChatStreamTranslator {
    * the output; partial ones are dropped (a half-received tool call must never run).
    */
   fail(error: unknown, out: ResponseStreamEvent[]): ResponseObject {
+    this.out = out;
     const bridgeError = toBridgeError(error);
     const final = finishResponseObject(this.response, {
       status: "failed",
@@ -275,7 +312,7 @@ export class ChatStreamTranslator {
       usage: this.usage,
       error: { code: bridgeError.code ?? "server_error", message: bridgeError.message },
     });
-    this.emit(out, { type: "response.failed", sequence_number: 0, response: final });
+    this.emit({ type: "response.failed", sequence_number: 0, response: final });
     return final;
   }
 }

@@ -1,12 +1,11 @@
-import type { ChatCompletion } from "openai/resources/chat/completions";
-import type { ResponseOutputItem } from "openai/resources/responses/responses";
-import type { ResponseObject, TranslationEnvironment } from "../types.js";
-import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
-import { functionCallItem, type ItemStatus, messageItem, outputTextPart } from "./output-items.js";
-import { finishResponseObject } from "./response-object.js";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import type { ChatCompletion, ResponseObject, TranslationEnvironment } from "../types.js";
+import { ChatStreamTranslator } from "./chat-stream-to-events.js";
+import { completionToChunk } from "./reply/chunk-fields.js";
+import type { ReplyOptions } from "./reply/reply-options.js";
 
-/** Options for {@link convertChatToResponse}. */
-export interface ConvertChatToResponseOptions {
+/** Options for {@link convertChatToResponse}: the same {@link ReplyOptions} as the streaming translator. */
+export interface ConvertChatToResponseOptions extends ReplyOptions {
   /** The in-progress Response object from `createResponseObject`. */
   response: ResponseObject;
   /** Id and clock source. */
@@ -14,43 +13,20 @@ export interface ConvertChatToResponseOptions {
 }
 
 /**
- * Turns a non-streaming chat completion into the final Response object: the assistant text as a
- * `message` item, then one `function_call` item per tool call, usage and status mapped. The result
- * equals the `response` of the terminal event that the same completion produces when streamed.
+ * Turns a non-streaming chat completion into the final Response object: reasoning as a `reasoning`
+ * item, the assistant text and refusal as a `message` item, then one item per tool call, usage and
+ * status mapped. The completion is translated as one equivalent stream chunk by the same state machine
+ * as streaming, so the result equals the `response` of the terminal event that the same reply produces
+ * when streamed (same items, same ids for the same id generator).
  */
 export function convertChatToResponse(
   completion: ChatCompletion,
   options: ConvertChatToResponseOptions,
 ): ResponseObject {
-  const { environment } = options;
-  const choice = completion.choices?.find((c) => c.index === 0) ?? completion.choices?.[0];
-  const { status, incompleteReason } = mapFinishReason(choice?.finish_reason);
-  const finalStatus: ItemStatus = status === "incomplete" ? "incomplete" : "completed";
-  const message = choice?.message;
-  const toolCalls = message?.tool_calls ?? [];
-  const output: ResponseOutputItem[] = [];
-  const text = typeof message?.content === "string" ? message.content : "";
-  if (text.length > 0) {
-    const messageStatus = toolCalls.length > 0 ? "completed" : finalStatus;
-    output.push(messageItem(environment.generateId("msg"), messageStatus, [outputTextPart(text)]));
-  }
-  for (const toolCall of toolCalls) {
-    if (toolCall.type !== "function") continue;
-    output.push(
-      functionCallItem(
-        environment.generateId("fc"),
-        toolCall.id || environment.generateId("call"),
-        toolCall.function.name,
-        toolCall.function.arguments ?? "",
-        finalStatus,
-      ),
-    );
-  }
-  return finishResponseObject(options.response, {
-    status,
-    output,
-    usage: mapUsage(completion.usage),
-    incompleteReason,
-    completedAt: Math.floor(environment.now() / 1000),
-  });
+  const translator = new ChatStreamTranslator(options);
+  // The events are not needed; one array is reused and dropped.
+  const discard: ResponseStreamEvent[] = [];
+  translator.push(completionToChunk(completion), discard);
+  discard.length = 0;
+  return translator.finish(discard);
 }

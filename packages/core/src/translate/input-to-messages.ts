@@ -2,28 +2,52 @@
  * Responses input items -> Chat Completions messages.
  *
  * Items are converted one by one through {@link itemConverters}, a map from item `type` to
- * converter: supporting a new item type (reasoning, custom tool calls, item references...) means
- * adding one entry there (and its schema in `schema/responses-request.ts`).
+ * converter: supporting a new item type means adding one entry there (and its schema in
+ * `schema/responses-request.ts`). Content parts (text, images, files) are converted by
+ * `request/multimodal.ts`.
  *
- * Assistant-side items (assistant `message`s and `function_call`s) that follow each other with no
- * user, system or tool message in between are merged into ONE assistant message: its text parts
- * joined, its calls as parallel `tool_calls`. This covers the parallel calls of one turn, the text
- * the model wrote before its calls, and an assistant message a client replays between a call and
- * its output (chat backends require the tool messages to follow the message holding the calls).
+ * Assistant-side items (assistant `message`s, `function_call`s, `custom_tool_call`s,
+ * `local_shell_call`s) that follow each other with no user, system or tool message in between are
+ * merged into ONE assistant message: its text parts joined, its calls as parallel `tool_calls`. This
+ * covers the parallel calls of one turn, the text the model wrote before its calls, and an assistant
+ * message a client replays between a call and its output (chat backends require the tool messages
+ * to follow the message holding the calls).
+ *
+ * Items the chat backend cannot use are left out with an `unsupported_item` warning rather than a
+ * 400, because real clients echo them back (CLIENTS.md corner case 5): hosted tool calls
+ * (`web_search_call`, `tool_search_call`, `image_generation_call`, `mcp_call`...), `compaction` items
+ * and unknown types.
  */
 import type {
-  ChatCompletionAssistantMessageParam,
-  ChatCompletionMessageFunctionToolCall,
-} from "openai/resources/chat/completions";
-import type {
   EasyInputMessage,
+  ResponseCustomToolCall,
+  ResponseCustomToolCallOutput,
   ResponseFunctionToolCall,
   ResponseInputItem,
   ResponseOutputMessage,
 } from "openai/resources/responses/responses";
 import { invalidRequest } from "../errors.js";
-import { unsupportedContentType, unsupportedInputItemType } from "../schema/responses-request.js";
-import type { ChatCompletionMessageParam, ResponseCreateParams } from "../types.js";
+import { defaultItemType } from "../schema/responses-request.js";
+import type { ChatCompletionMessageParam, ResponseCreateParams, TranslationWarning } from "../types.js";
+import {
+  appendAssistantText,
+  createInputConversion,
+  finishInputConversion,
+  type InputConversion,
+  pushMessage,
+} from "./request/input-conversion.js";
+import { convertUserContent, flattenText } from "./request/multimodal.js";
+import { type ReasoningInputItem, reasoningText } from "./request/reasoning-input.js";
+import {
+  appendToolOutput,
+  convertCustomToolCall,
+  convertFunctionCall,
+  convertLocalShellCall,
+  type LocalShellCallItem,
+} from "./request/tool-call-items.js";
+
+/** What to do with a tool call output whose call is nowhere in the history or input. */
+export type OrphanToolOutputPolicy = "reject" | "synthesize";
 
 /** Options of {@link convertInputToMessages}. */
 export interface ConvertInputOptions {
@@ -32,6 +56,38 @@ export interface ConvertInputOptions {
    * Default `false`: `developer` messages are sent as `system`.
    */
   developerRole?: boolean;
+  /**
+   * The backend accepts chat custom tools (`UpstreamCapabilities.customTools`): `custom_tool_call`
+   * items become `{type: "custom", custom: {name, input}}` tool calls. Default `false`: they become
+   * function calls with arguments `{"input": "<raw input>"}`.
+   */
+  customTools?: boolean;
+  /**
+   * Send the text of `reasoning` items back on the next assistant message
+   * (`UpstreamCapabilities.replayReasoning`). Default `false`: reasoning items are left out.
+   */
+  replayReasoning?: boolean;
+  /** The assistant message field that carries replayed reasoning. Default `"reasoning_content"`. */
+  reasoningField?: "reasoning_content" | "reasoning";
+  /**
+   * Items that `item_reference` inputs point to, by id (fetched beforehand, e.g. with
+   * `ResponseStore.getItems`; see `collectItemReferenceIds`). A reference not in the map is a 400.
+   */
+  referencedItems?: ReadonlyMap<string, ResponseInputItem>;
+  /**
+   * A `function_call_output` (or custom / local shell output) whose call is not in the items: a 400
+   * (`"reject"`, default, as OpenAI answers), or a call synthesized right before it
+   * (`"synthesize"`: the name of the only declared tool of that kind, else `unknown_tool`, and
+   * arguments `"{}"`), reported as a `synthesized_tool_call` warning.
+   */
+  orphanToolOutputs?: OrphanToolOutputPolicy;
+  /**
+   * The backend accepts chat `file` content parts. Default `true`. When `false`, text files are
+   * inlined as text and other files are a 400.
+   */
+  fileParts?: boolean;
+  /** Non-fatal notes (an item left out, a synthesized call) are appended to this array when given. */
+  warnings?: TranslationWarning[];
 }
 
 /**
@@ -50,16 +106,24 @@ export function normalizeInput(input: ResponseCreateParams["input"]): ResponseIn
  *
  * - `message` (type optional): `user` -> user, `assistant` -> assistant, `system` -> system,
  *   `developer` -> system (or developer with `developerRole`). Text parts (`input_text`,
- *   `output_text`, `refusal`) are flattened into one string joined with a blank line.
+ *   `output_text`, `refusal`) are joined with a blank line; user images and files become content parts.
  * - `function_call` -> a `tool_calls` entry `{ id: call_id, type: "function", function: { name, arguments } }`
- *   (empty arguments are sent as `"{}"`), merged with adjacent assistant-side items.
- * - `function_call_output` -> `{ role: "tool", tool_call_id: call_id, content }`.
+ *   (empty arguments are sent as `"{}"`; a `namespace` gives the flattened name), merged with
+ *   adjacent assistant-side items.
+ * - `custom_tool_call` -> a tool call with arguments `{"input": input}` (or a native custom call).
+ * - `local_shell_call` -> a `local_shell` tool call with arguments `{command, workdir, timeout_ms, env}`.
+ * - `function_call_output` / `custom_tool_call_output` / `local_shell_call_output` ->
+ *   `{ role: "tool", tool_call_id, content }`; images and files in the output follow in a user message.
+ * - `reasoning` -> left out, or (with `replayReasoning`) its text on the next assistant message.
+ * - `item_reference` -> the referenced item from `referencedItems`, converted in its place.
+ * - `additional_tools` -> no message (its tools are declared by `convertRequestToChat`).
+ * - hosted tool calls and unknown types -> left out, with an `unsupported_item` warning.
  *
  * Item `id`s and `status`es are ignored; outputs are matched to calls by `call_id`.
  *
- * @throws {ResponsesBridgeError} 400 for an item or content type not supported yet (param
- *   `input.N.type` / `input.N.content.M.type`) and for a `function_call_output` whose `call_id`
- *   matches no earlier `function_call` (param `input.N.call_id`).
+ * @throws {ResponsesBridgeError} 400 for a tool call output whose call is not in the items (param
+ *   `input.N.call_id`, unless `orphanToolOutputs` is `"synthesize"`), an unknown `item_reference`
+ *   (`input.N.id`), a `file_id`, and content the backend cannot take.
  */
 export function convertInputToMessages(
   items: readonly ResponseInputItem[],
@@ -67,41 +131,8 @@ export function convertInputToMessages(
 ): ChatCompletionMessageParam[] {
   const conversion = createInputConversion([], options);
   appendInputItems(conversion, items, inputParam);
+  finishInputConversion(conversion);
   return conversion.messages;
-}
-
-/**
- * Conversion state shared by several {@link appendInputItems} calls (history, then new input),
- * so calls in the history are known to outputs in the input.
- *
- * @internal
- */
-export interface InputConversion {
-  /** The messages built so far; items are appended to it in place. */
-  readonly messages: ChatCompletionMessageParam[];
-  /** Role used for `developer` messages. */
-  readonly developerRole: "developer" | "system";
-  /** The assistant message still open for merging, or undefined after a user/system/tool message. */
-  assistant: ChatCompletionAssistantMessageParam | undefined;
-  /** `call_id`s of every function call seen so far. */
-  readonly callIds: Set<string>;
-}
-
-/**
- * Starts a conversion that appends to `messages`.
- *
- * @internal
- */
-export function createInputConversion(
-  messages: ChatCompletionMessageParam[],
-  options: ConvertInputOptions = {},
-): InputConversion {
-  return {
-    messages,
-    developerRole: options.developerRole === true ? "developer" : "system",
-    assistant: undefined,
-    callIds: new Set(),
-  };
 }
 
 /**
@@ -116,16 +147,39 @@ export function appendInputItems(
   paramOf: (index: number) => string,
 ): void {
   for (let index = 0; index < items.length; index++) {
-    const item = items[index] as ResponseInputItem;
-    const type = (item as { type?: string }).type ?? "message";
-    const convert = itemConverters.get(type);
-    if (convert === undefined) throw unsupportedInputItemType(type, `${paramOf(index)}.type`);
-    convert(item, conversion, paramOf(index));
+    convertItem(conversion, items[index] as ResponseInputItem, paramOf(index));
   }
+}
+
+/**
+ * The `type` of an input item: its `type`, or for items without one a message (or an item
+ * reference when it has an `id` and no `role`).
+ *
+ * @internal
+ */
+export function itemType(item: ResponseInputItem): string {
+  const type = (item as { type?: unknown }).type;
+  return typeof type === "string" ? type : defaultItemType(item);
 }
 
 function inputParam(index: number): string {
   return `input.${index}`;
+}
+
+function convertItem(conversion: InputConversion, item: ResponseInputItem, param: string): void {
+  const type = itemType(item);
+  const convert = itemConverters.get(type);
+  if (convert !== undefined) {
+    convert(item, conversion, param);
+    return;
+  }
+  conversion.warnings.push({
+    code: "unsupported_item",
+    message: HOSTED_ITEM_TYPES.has(type)
+      ? `Item of type '${type}' was left out of the chat request: the chat backend cannot replay hosted tool calls.`
+      : `Item of type '${type}' is not supported; it was left out of the chat request.`,
+    param,
+  });
 }
 
 /** Converts one item of a given type; `param` is the item's JSON path for error messages. */
@@ -137,19 +191,70 @@ const itemConverters: ReadonlyMap<string, ItemConverter> = new Map<string, ItemC
   ["function_call", (item, conversion) => convertFunctionCall(item as ResponseFunctionToolCall, conversion)],
   [
     "function_call_output",
-    (item, conversion, param) => convertFunctionCallOutput(item as FunctionCallOutputItem, conversion, param),
+    (item, conversion, param) => {
+      const output = item as ResponseInputItem.FunctionCallOutput;
+      appendToolOutput(conversion, "function", output.call_id, output.output, param, "call_id");
+    },
   ],
+  [
+    "custom_tool_call",
+    (item, conversion) => convertCustomToolCall(item as ResponseCustomToolCall, conversion),
+  ],
+  [
+    "custom_tool_call_output",
+    (item, conversion, param) => {
+      const output = item as ResponseCustomToolCallOutput;
+      appendToolOutput(conversion, "custom", output.call_id, output.output, param, "call_id");
+    },
+  ],
+  ["local_shell_call", (item, conversion) => convertLocalShellCall(item as LocalShellCallItem, conversion)],
+  [
+    "local_shell_call_output",
+    (item, conversion, param) => {
+      const output = item as LocalShellCallOutputItem;
+      const key = output.call_id ? "call_id" : "id";
+      const callId = output.call_id || output.id || "";
+      appendToolOutput(conversion, "local_shell", callId, output.output, param, key);
+    },
+  ],
+  ["reasoning", (item, conversion) => convertReasoning(item as ReasoningInputItem, conversion)],
+  ["item_reference", convertItemReference],
+  // Its tools were hoisted into the request's tools; it produces no message.
+  ["additional_tools", () => {}],
 ]);
 
-type MessageItem = EasyInputMessage | ResponseInputItem.Message | ResponseOutputMessage;
-type FunctionCallOutputItem = ResponseInputItem.FunctionCallOutput;
+/** Item types of hosted tool calls and server-side state: left out with a clear warning. */
+const HOSTED_ITEM_TYPES: ReadonlySet<string> = new Set([
+  "web_search_call",
+  "file_search_call",
+  "computer_call",
+  "computer_call_output",
+  "code_interpreter_call",
+  "image_generation_call",
+  "mcp_list_tools",
+  "mcp_approval_request",
+  "mcp_approval_response",
+  "mcp_call",
+  "tool_search_call",
+  "tool_search_output",
+  "shell_call",
+  "shell_call_output",
+  "apply_patch_call",
+  "apply_patch_call_output",
+  "compaction",
+  "compaction_trigger",
+  "program",
+  "program_output",
+]);
 
-/** Any content part of a message or a function call output, read structurally. */
-interface ContentPart {
-  type: string;
-  text?: string;
-  refusal?: string;
-}
+/** Longest chain of item references followed (a reference whose item is itself a reference). */
+const MAX_REFERENCE_HOPS = 8;
+
+type MessageItem = EasyInputMessage | ResponseInputItem.Message | ResponseOutputMessage;
+type LocalShellCallOutputItem = Omit<ResponseInputItem.LocalShellCallOutput, "id"> & {
+  id?: string | null;
+  call_id?: string | null;
+};
 
 function convertMessage(item: MessageItem, conversion: InputConversion, param: string): void {
   switch (item.role) {
@@ -157,15 +262,14 @@ function convertMessage(item: MessageItem, conversion: InputConversion, param: s
       appendAssistantText(conversion, flattenText(item.content, `${param}.content`));
       return;
     case "user":
-      conversion.assistant = undefined;
-      // All-text user content is sent as one string, which every chat backend accepts. Images and
-      // files (next release) will make this an array of chat content parts.
-      conversion.messages.push({ role: "user", content: flattenText(item.content, `${param}.content`) });
+      pushMessage(conversion, {
+        role: "user",
+        content: convertUserContent(item.content, `${param}.content`, conversion),
+      });
       return;
     case "system":
     case "developer":
-      conversion.assistant = undefined;
-      conversion.messages.push({
+      pushMessage(conversion, {
         role: item.role === "developer" ? conversion.developerRole : "system",
         content: flattenText(item.content, `${param}.content`),
       });
@@ -179,94 +283,39 @@ function convertMessage(item: MessageItem, conversion: InputConversion, param: s
   }
 }
 
-function appendAssistantText(conversion: InputConversion, text: string): void {
+function convertReasoning(item: ReasoningInputItem, conversion: InputConversion): void {
+  if (!conversion.replayReasoning) return;
+  const text = reasoningText(item);
+  if (text === undefined) return;
   const open = conversion.assistant;
   if (open === undefined) {
-    const message: ChatCompletionAssistantMessageParam = { role: "assistant", content: text };
-    conversion.messages.push(message);
-    conversion.assistant = message;
-  } else if (text === "") {
-    // Nothing to add: keep `content: null` on a message that holds only tool calls.
-  } else if (typeof open.content === "string" && open.content !== "") {
-    open.content = `${open.content}\n\n${text}`;
-  } else {
-    open.content = text;
+    const pending = conversion.pendingReasoning;
+    conversion.pendingReasoning = pending === undefined ? text : `${pending}\n\n${text}`;
+    return;
   }
+  // Reasoning between items of one assistant turn (e.g. before its second call) joins that turn.
+  const fields = open as unknown as Record<string, unknown>;
+  const earlier = fields[conversion.reasoningField];
+  fields[conversion.reasoningField] =
+    typeof earlier === "string" && earlier !== "" ? `${earlier}\n\n${text}` : text;
 }
 
-function convertFunctionCall(item: ResponseFunctionToolCall, conversion: InputConversion): void {
-  const toolCall: ChatCompletionMessageFunctionToolCall = {
-    id: item.call_id,
-    type: "function",
-    // Some backends (Ollama) parse the arguments and reject an empty string.
-    function: { name: item.name, arguments: item.arguments === "" ? "{}" : item.arguments },
-  };
-  const open = conversion.assistant;
-  if (open === undefined) {
-    const message: ChatCompletionAssistantMessageParam = {
-      role: "assistant",
-      content: null,
-      tool_calls: [toolCall],
-    };
-    conversion.messages.push(message);
-    conversion.assistant = message;
-  } else if (open.tool_calls === undefined) {
-    open.tool_calls = [toolCall];
-  } else {
-    open.tool_calls.push(toolCall);
-  }
-  conversion.callIds.add(item.call_id);
-}
-
-function convertFunctionCallOutput(
-  item: FunctionCallOutputItem,
-  conversion: InputConversion,
-  param: string,
-): void {
-  if (!conversion.callIds.has(item.call_id)) {
-    throw invalidRequest(
-      `No tool call found for function call output with call_id '${item.call_id}'.`,
-      `${param}.call_id`,
-      "invalid_value",
-    );
-  }
-  conversion.assistant = undefined;
-  conversion.messages.push({
-    role: "tool",
-    tool_call_id: item.call_id,
-    content: typeof item.output === "string" ? item.output : flattenText(item.output, `${param}.output`),
-  });
-}
-
-/**
- * The text of a content string or list of parts, joined with a blank line. Refusals count as
- * text. Image and file parts are not supported yet.
- */
-function flattenText(content: string | readonly unknown[], param: string): string {
-  if (typeof content === "string") return content;
-  let text: string | undefined;
-  for (let index = 0; index < content.length; index++) {
-    const part = content[index] as ContentPart;
-    let partText: string;
-    switch (part.type) {
-      case "input_text":
-      case "output_text":
-        partText = part.text ?? "";
-        break;
-      case "refusal":
-        partText = part.refusal ?? "";
-        break;
-      case "input_image":
-      case "input_file":
-        throw unsupportedContentType(part.type, `${param}.${index}.type`);
-      default:
-        throw invalidRequest(
-          `Invalid value for '${param}.${index}.type': '${String(part.type)}'. Supported values are: 'input_text', 'output_text' and 'refusal'.`,
-          `${param}.${index}.type`,
-          "invalid_value",
-        );
+function convertItemReference(item: ResponseInputItem, conversion: InputConversion, param: string): void {
+  let target = item;
+  for (let hops = 0; itemType(target) === "item_reference"; hops++) {
+    const id = (target as { id?: unknown }).id;
+    if (hops === MAX_REFERENCE_HOPS) {
+      throw invalidRequest(
+        `Item reference '${String(id)}' leads through more than ${MAX_REFERENCE_HOPS} references.`,
+        `${param}.id`,
+        "invalid_value",
+      );
     }
-    text = text === undefined ? partText : `${text}\n\n${partText}`;
+    const resolved = typeof id === "string" ? conversion.referencedItems?.get(id) : undefined;
+    if (resolved === undefined) {
+      throw invalidRequest(`Item with id '${String(id)}' not found.`, `${param}.id`, "item_not_found");
+    }
+    target = resolved;
   }
-  return text ?? "";
+  convertItem(conversion, target, param);
 }

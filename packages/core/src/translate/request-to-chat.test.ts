@@ -1,11 +1,10 @@
+import { zodTextFormat } from "openai/helpers/zod";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ResponsesBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
-import type { ResponseCreateParams } from "../types.js";
-import patchTurn2 from "./__fixtures__/codex-patch-turn2-request.json" with { type: "json" };
-import reasoningTurn2 from "./__fixtures__/codex-reasoning-turn2-request.json" with { type: "json" };
-import turn1 from "./__fixtures__/codex-turn1-request.json" with { type: "json" };
-import turn2 from "./__fixtures__/codex-turn2-request.json" with { type: "json" };
+import type { ResponseCreateParams, ToolBinding } from "../types.js";
+import { describeCustomFormat, LOCAL_SHELL_PARAMETERS } from "./request/tools.js";
 import { type ConvertRequestOptions, convertRequestToChat } from "./request-to-chat.js";
 
 /** A request as a client sends it (loosely typed JSON), validated like the handler does. */
@@ -278,11 +277,11 @@ describe("convertRequestToChat", () => {
       { rule: "stream: false -> no stream key", body: { stream: false }, expected: {} },
       // Not sent upstream
       {
-        rule: "metadata, store, reasoning, text.verbosity, truncation, prompt_cache_key, include, client_metadata, service_tier, background, max_tool_calls, previous_response_id, stream_options, prompt, conversation -> not sent",
+        rule: "metadata, store, reasoning.summary, text.verbosity, truncation, prompt_cache_key, include, client_metadata, service_tier, background, max_tool_calls, previous_response_id, stream_options, prompt, conversation -> not sent",
         body: {
           metadata: { a: "b" },
           store: false,
-          reasoning: { effort: "high", summary: "auto" },
+          reasoning: { summary: "auto", generate_summary: "auto", context: "all_turns" },
           text: { verbosity: "low" },
           truncation: "auto",
           prompt_cache_key: "k",
@@ -321,52 +320,6 @@ describe("convertRequestToChat", () => {
     expect(warnings).toEqual([]);
   });
 
-  it.each<{ rule: string; body: Record<string, unknown>; expected: object; warnings: object[] }>([
-    {
-      rule: "non-function tools -> left out, with an unsupported_tool warning",
-      body: {
-        tools: [{ type: "web_search" }, weather, { type: "custom", name: "apply_patch" }],
-        tool_choice: "auto",
-      },
-      expected: { tools: [chatWeather], tool_choice: "auto" },
-      warnings: [
-        {
-          code: "unsupported_tool",
-          message: "Tool of type 'web_search' is not supported yet; it was left out of the chat request.",
-          param: "tools.0",
-        },
-        {
-          code: "unsupported_tool",
-          message:
-            "Tool 'apply_patch' of type 'custom' is not supported yet; it was left out of the chat request.",
-          param: "tools.2",
-        },
-      ],
-    },
-    {
-      rule: "tool_choice 'required' with no tool left -> dropped, with an unsupported_tool_choice warning",
-      body: { tools: [{ type: "web_search" }], tool_choice: "required" },
-      expected: {},
-      warnings: [
-        {
-          code: "unsupported_tool",
-          message: "Tool of type 'web_search' is not supported yet; it was left out of the chat request.",
-          param: "tools.0",
-        },
-        {
-          code: "unsupported_tool_choice",
-          message:
-            "tool_choice 'required' was dropped: no tool the chat backend can call is left in the request.",
-          param: "tool_choice",
-        },
-      ],
-    },
-  ])("$rule", ({ body, expected, warnings }) => {
-    const result = convertRequestToChat(request(body));
-    expect(result.params).toEqual({ model: "m", messages: [user], ...expected });
-    expect(result.warnings).toEqual(warnings);
-  });
-
   it.each<{
     rule: string;
     body: Record<string, unknown>;
@@ -396,28 +349,67 @@ describe("convertRequestToChat", () => {
       message: "Tool choice 'allowed_tools' names 'nope', which is not a function tool in 'tools'.",
     },
     {
-      rule: "a custom tool_choice (custom tools are not sent yet)",
-      body: {
-        tools: [{ type: "custom", name: "apply_patch" }],
-        tool_choice: { type: "custom", name: "apply_patch" },
-      },
+      rule: "a custom tool_choice naming a tool that is not a custom tool",
+      body: { tools: [weather], tool_choice: { type: "custom", name: "get_weather" } },
       param: "tool_choice",
-      message:
-        "Tool choice of type 'custom' 'apply_patch' is not supported yet: that tool is not sent to the chat backend.",
+      message: "Tool choice 'custom' names 'get_weather', which is not a custom tool in 'tools'.",
     },
     {
-      rule: "a hosted tool_choice (web_search_preview)",
+      rule: "a hosted tool_choice (web_search_preview): that tool is dropped",
       body: { tools: [{ type: "web_search_preview" }], tool_choice: { type: "web_search_preview" } },
       param: "tool_choice",
       message:
-        "Tool choice of type 'web_search_preview' is not supported yet: that tool is not sent to the chat backend.",
+        "Tool choice 'web_search_preview' is not supported: 'web_search_preview' tools cannot run on this server's chat backend, so they are left out of the request.",
+    },
+    {
+      rule: "an mcp tool_choice",
+      body: { tools: [{ type: "mcp", server_label: "s" }], tool_choice: { type: "mcp", server_label: "s" } },
+      param: "tool_choice",
+      message:
+        "Tool choice 'mcp' is not supported: 'mcp' tools cannot run on this server's chat backend, so they are left out of the request.",
+    },
+    {
+      rule: "an allowed_tools tool_choice naming a hosted tool",
+      body: {
+        tools: [weather, { type: "web_search" }],
+        tool_choice: {
+          type: "allowed_tools",
+          mode: "auto",
+          tools: [{ type: "function", name: "get_weather" }, { type: "web_search" }],
+        },
+      },
+      param: "tool_choice",
+      message:
+        "Tool choice 'web_search' is not supported: 'web_search' tools cannot run on this server's chat backend, so they are left out of the request.",
+    },
+    {
+      rule: "a local_shell tool_choice without the local_shell tool",
+      body: { tools: [weather], tool_choice: { type: "local_shell" } },
+      param: "tool_choice",
+      message:
+        "Tool choice 'local_shell' is not supported: 'local_shell' tools cannot run on this server's chat backend, so they are left out of the request.",
+    },
+    {
+      rule: "a hosted tool with hostedTools: 'reject'",
+      body: { tools: [weather, { type: "web_search", external_web_access: true }] },
+      options: { hostedTools: "reject" },
+      param: "tools.1",
+      message: "Tool 'web_search' is not supported: this server's chat backend cannot run hosted tools.",
     },
     {
       rule: "an input item in the history that cannot be translated (param previous_response_id)",
       body: {},
-      options: { history: [{ type: "reasoning", id: "rs_1", summary: [] }] },
-      param: "previous_response_id.type",
-      message: "Input item type 'reasoning' is not supported yet.",
+      options: { history: [{ type: "message", role: "user", content: [{ type: "input_audio" }] } as never] },
+      param: "previous_response_id.content.0.type",
+      message:
+        "Invalid value for 'previous_response_id.content.0.type': 'input_audio'. Supported values are: 'input_text', 'output_text', 'refusal', 'input_image' and 'input_file'.",
+    },
+    {
+      rule: "an item_reference that was not fetched",
+      body: { input: [{ type: "item_reference", id: "msg_1" }] },
+      options: { referencedItems: new Map() },
+      param: "input.0.id",
+      message: "Item with id 'msg_1' not found.",
     },
     {
       rule: "a function_call_output whose call is neither in the input nor in the history",
@@ -438,132 +430,524 @@ describe("convertRequestToChat", () => {
   });
 });
 
-describe("convertRequestToChat on real Codex requests", () => {
-  const functionToolNames = [
-    "exec_command",
-    "write_stdin",
-    "request_user_input",
-    "view_image",
-    "get_goal",
-    "create_goal",
-    "update_goal",
-  ];
-  const droppedToolWarnings = [
-    { code: "unsupported_tool", param: "tools.3" }, // custom apply_patch
-    { code: "unsupported_tool", param: "tools.5" }, // namespace multi_agent_v1
-    { code: "unsupported_tool", param: "tools.9" }, // web_search
-  ];
-
-  it("turn 1: developer/user messages, function tools kept, custom/namespace/web_search left out", () => {
-    const { params, warnings } = convertRequestToChat(parseResponsesRequest(turn1.body));
-    expect(params.model).toBe("bridge-model");
-    expect(params.messages.map((message) => message.role)).toEqual(["system", "system", "user", "user"]);
-    expect(params.messages[0]).toEqual({ role: "system", content: "You are a test agent." });
-    expect(params.messages[3]).toEqual({ role: "user", content: "SCENARIO:shell create the file" });
-    expect(params.tools?.map((tool) => (tool.type === "function" ? tool.function.name : tool.type))).toEqual(
-      functionToolNames,
-    );
-    expect(params.tools?.[0]).toMatchObject({
+const lark = { type: "grammar", syntax: "lark", definition: 'start: "x"' } as const;
+const applyPatch = { type: "custom", name: "apply_patch", description: "Edit files.", format: lark };
+const chatApplyPatch = {
+  type: "function",
+  function: {
+    name: "apply_patch",
+    description: `Edit files.\n\n${describeCustomFormat(lark)}`,
+    parameters: {
+      type: "object",
+      properties: { input: { type: "string", description: expect.any(String) } },
+      required: ["input"],
+      additionalProperties: false,
+    },
+  },
+};
+const agents = {
+  type: "namespace",
+  name: "multi_agent_v1",
+  description: "Sub-agents.",
+  tools: [
+    {
       type: "function",
-      function: { name: "exec_command", strict: false },
-    });
-    expect(params).toMatchObject({
-      tool_choice: "auto",
-      parallel_tool_calls: true,
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    // reasoning, store, include, prompt_cache_key and client_metadata stay out of the chat request.
-    expect(Object.keys(params).sort()).toEqual(
-      ["messages", "model", "parallel_tool_calls", "stream", "stream_options", "tool_choice", "tools"].sort(),
-    );
-    expect(warnings).toMatchObject(droppedToolWarnings);
-  });
+      name: "spawn_agent",
+      description: "Spawn.",
+      parameters: { type: "object" },
+      strict: false,
+    },
+    { type: "function", name: "wait_agent", description: "Wait." },
+  ],
+};
+const chatSpawn = {
+  type: "function",
+  function: {
+    name: "multi_agent_v1__spawn_agent",
+    description: "Sub-agents.\n\nSpawn.",
+    parameters: { type: "object" },
+    strict: false,
+  },
+};
+const chatWait = {
+  type: "function",
+  function: { name: "multi_agent_v1__wait_agent", description: "Sub-agents.\n\nWait." },
+};
 
-  it("turn 2: the echoed function_call and its output become assistant tool_calls + a tool message", () => {
-    const { params, warnings } = convertRequestToChat(parseResponsesRequest(turn2.body));
-    expect(params.messages.map((message) => message.role)).toEqual([
-      "system",
-      "system",
-      "user",
-      "user",
-      "assistant",
-      "tool",
-    ]);
-    expect(params.messages[4]).toEqual({
-      role: "assistant",
-      content: null,
-      tool_calls: [
-        {
-          id: "call_shell_resp_9366_1",
-          type: "function",
-          function: {
-            name: "exec_command",
-            arguments:
-              '{"cmd":"printf \'%s\\\\n\' \'hello from codex e2e\' > codex-e2e-shell.txt && echo created","yield_time_ms":10000}',
+describe("convertRequestToChat tools and bindings", () => {
+  it.each<{
+    rule: string;
+    body: Record<string, unknown>;
+    options?: ConvertRequestOptions;
+    expected: object;
+    bindings: [string, ToolBinding][];
+    warnings?: object[];
+  }>([
+    {
+      rule: "custom tool -> function with one string `input` (grammar in the description), binding custom",
+      body: { tools: [applyPatch] },
+      expected: { tools: [chatApplyPatch] },
+      bindings: [["apply_patch", { kind: "custom", name: "apply_patch" }]],
+    },
+    {
+      rule: "custom tool + tool_choice custom -> function tool choice",
+      body: { tools: [weather, applyPatch], tool_choice: { type: "custom", name: "apply_patch" } },
+      expected: {
+        tools: [chatWeather, chatApplyPatch],
+        tool_choice: { type: "function", function: { name: "apply_patch" } },
+      },
+      bindings: [
+        ["get_weather", { kind: "function", name: "get_weather" }],
+        ["apply_patch", { kind: "custom", name: "apply_patch" }],
+      ],
+    },
+    {
+      rule: "custom tool -> native chat custom tool and custom tool choice (capabilities.customTools)",
+      body: { tools: [applyPatch], tool_choice: { type: "custom", name: "apply_patch" } },
+      options: { capabilities: { customTools: true } },
+      expected: {
+        tools: [
+          {
+            type: "custom",
+            custom: {
+              name: "apply_patch",
+              description: "Edit files.",
+              format: { type: "grammar", grammar: { syntax: "lark", definition: 'start: "x"' } },
+            },
           },
+        ],
+        tool_choice: { type: "custom", custom: { name: "apply_patch" } },
+      },
+      bindings: [["apply_patch", { kind: "custom", name: "apply_patch" }]],
+    },
+    {
+      rule: "namespace -> flattened functions; bindings carry the namespace",
+      body: { tools: [agents] },
+      expected: { tools: [chatSpawn, chatWait] },
+      bindings: [
+        [
+          "multi_agent_v1__spawn_agent",
+          { kind: "function", name: "spawn_agent", namespace: "multi_agent_v1" },
+        ],
+        ["multi_agent_v1__wait_agent", { kind: "function", name: "wait_agent", namespace: "multi_agent_v1" }],
+      ],
+    },
+    {
+      rule: "tool_choice function naming a namespaced tool by its bare name -> its flattened name",
+      body: { tools: [agents], tool_choice: { type: "function", name: "wait_agent" } },
+      expected: {
+        tools: [chatSpawn, chatWait],
+        tool_choice: { type: "function", function: { name: "multi_agent_v1__wait_agent" } },
+      },
+      bindings: [
+        [
+          "multi_agent_v1__spawn_agent",
+          { kind: "function", name: "spawn_agent", namespace: "multi_agent_v1" },
+        ],
+        ["multi_agent_v1__wait_agent", { kind: "function", name: "wait_agent", namespace: "multi_agent_v1" }],
+      ],
+    },
+    {
+      rule: "allowed_tools naming a namespace and a custom tool -> those tools only",
+      body: {
+        tools: [weather, applyPatch, agents],
+        tool_choice: {
+          type: "allowed_tools",
+          mode: "auto",
+          tools: [
+            { type: "namespace", name: "multi_agent_v1" },
+            { type: "custom", name: "apply_patch" },
+          ],
+        },
+      },
+      expected: { tools: [chatApplyPatch, chatSpawn, chatWait], tool_choice: "auto" },
+      bindings: [
+        ["get_weather", { kind: "function", name: "get_weather" }],
+        ["apply_patch", { kind: "custom", name: "apply_patch" }],
+        [
+          "multi_agent_v1__spawn_agent",
+          { kind: "function", name: "spawn_agent", namespace: "multi_agent_v1" },
+        ],
+        ["multi_agent_v1__wait_agent", { kind: "function", name: "wait_agent", namespace: "multi_agent_v1" }],
+      ],
+    },
+    {
+      rule: "local_shell -> function local_shell with the exec schema; tool_choice local_shell",
+      body: { tools: [{ type: "local_shell" }], tool_choice: { type: "local_shell" } },
+      expected: {
+        tools: [
+          {
+            type: "function",
+            function: {
+              name: "local_shell",
+              description: expect.any(String),
+              parameters: LOCAL_SHELL_PARAMETERS,
+            },
+          },
+        ],
+        tool_choice: { type: "function", function: { name: "local_shell" } },
+      },
+      bindings: [["local_shell", { kind: "local_shell", name: "local_shell" }]],
+    },
+    {
+      rule: "additional_tools input item (Codex code mode) -> hoisted into the tools, no message",
+      body: {
+        input: [
+          {
+            type: "additional_tools",
+            role: "developer",
+            tools: [
+              {
+                type: "namespace",
+                name: "functions",
+                description: "",
+                tools: [{ ...applyPatch, name: "exec" }],
+              },
+              { type: "web_search" },
+            ],
+          },
+          user,
+        ],
+      },
+      expected: {
+        tools: [
+          {
+            ...chatApplyPatch,
+            function: { ...chatApplyPatch.function, name: "functions__exec" },
+          },
+        ],
+      },
+      bindings: [["functions__exec", { kind: "custom", name: "exec", namespace: "functions" }]],
+      warnings: [
+        {
+          code: "unsupported_tool",
+          message:
+            "Tool 'web_search' was left out of the chat request: the chat backend cannot run hosted tools.",
+          param: "input.0.tools.1",
         },
       ],
-    });
-    expect(params.messages[5]).toEqual({
-      role: "tool",
-      tool_call_id: "call_shell_resp_9366_1",
-      content:
-        "Chunk ID: 1fc29c\nWall time: 0.0000 seconds\nProcess exited with code 0\nOriginal token count: 2\nOutput:\ncreated\n",
-    });
-    expect(warnings).toMatchObject(droppedToolWarnings);
+    },
+    {
+      rule: "hosted tools -> left out with warnings; tool_choice 'required' with no tool left -> dropped with a warning",
+      body: {
+        tools: [{ type: "web_search" }, { type: "tool_search", execution: "client" }],
+        tool_choice: "required",
+      },
+      expected: {},
+      bindings: [],
+      warnings: [
+        {
+          code: "unsupported_tool",
+          message:
+            "Tool 'web_search' was left out of the chat request: the chat backend cannot run hosted tools.",
+          param: "tools.0",
+        },
+        {
+          code: "unsupported_tool",
+          message:
+            "Tool 'tool_search' was left out of the chat request: the chat backend cannot run hosted tools.",
+          param: "tools.1",
+        },
+        {
+          code: "unsupported_tool_choice",
+          message:
+            "tool_choice 'required' was dropped: no tool the chat backend can call is left in the request.",
+          param: "tool_choice",
+        },
+      ],
+    },
+  ])("$rule", ({ body, options, expected, bindings, warnings }) => {
+    const result = convertRequestToChat(request(body), options);
+    expect(result.params).toEqual({ model: "m", messages: [user], ...expected });
+    expect([...result.tools]).toEqual(bindings);
+    expect(result.warnings).toEqual(warnings ?? []);
   });
 
-  it("turn 2 with a reasoning item: rejected with a 400 naming the type (until reasoning is supported)", () => {
-    expect(() => parseResponsesRequest(reasoningTurn2.body)).toThrow(
-      expect.objectContaining({
-        status: 400,
-        param: "input.4.type",
-        message: expect.stringContaining("'reasoning'"),
+  it("history items use the chat names: namespaced function_call, custom_tool_call, local_shell_call", () => {
+    const { params } = convertRequestToChat(
+      request({
+        tools: [agents, applyPatch, { type: "local_shell" }],
+        input: [
+          user,
+          {
+            type: "function_call",
+            call_id: "c1",
+            name: "wait_agent",
+            namespace: "multi_agent_v1",
+            arguments: "{}",
+          },
+          { type: "custom_tool_call", call_id: "c2", name: "apply_patch", input: "*** Begin Patch" },
+          { type: "local_shell_call", call_id: "c3", action: { type: "exec", command: ["ls"], env: {} } },
+          { type: "function_call_output", call_id: "c1", output: "done" },
+          { type: "custom_tool_call_output", call_id: "c2", output: "patched" },
+          { type: "local_shell_call_output", id: "c3", output: "a.txt" },
+        ],
       }),
     );
-  });
-
-  it("turn 2 with the reasoning item left out: the rest translates", () => {
-    const body = {
-      ...reasoningTurn2.body,
-      input: reasoningTurn2.body.input.filter((item) => item.type !== "reasoning"),
-    };
-    const { params } = convertRequestToChat(parseResponsesRequest(body));
-    expect(params.messages.map((message) => message.role)).toEqual([
-      "system",
-      "system",
-      "user",
-      "user",
-      "assistant",
-      "tool",
+    expect(params.messages.slice(1)).toEqual([
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          { id: "c1", type: "function", function: { name: "multi_agent_v1__wait_agent", arguments: "{}" } },
+          {
+            id: "c2",
+            type: "function",
+            function: { name: "apply_patch", arguments: '{"input":"*** Begin Patch"}' },
+          },
+          { id: "c3", type: "function", function: { name: "local_shell", arguments: '{"command":["ls"]}' } },
+        ],
+      },
+      { role: "tool", tool_call_id: "c1", content: "done" },
+      { role: "tool", tool_call_id: "c2", content: "patched" },
+      { role: "tool", tool_call_id: "c3", content: "a.txt" },
     ]);
-    expect(params.messages[4]).toMatchObject({ tool_calls: [{ id: "call_shell_resp_21714_1" }] });
-    expect(params).not.toHaveProperty("reasoning_effort");
   });
 
-  it("apply_patch turn 2: the custom_tool_call item is rejected with a 400 naming the type", () => {
-    expect(() => parseResponsesRequest(patchTurn2.body)).toThrow(
-      expect.objectContaining({
-        status: 400,
-        param: "input.4.type",
-        message: "Input item type 'custom_tool_call' is not supported yet.",
+  it("orphan outputs (synthesize) -> a call to the only declared tool of that kind", () => {
+    const { params, warnings } = convertRequestToChat(
+      request({
+        tools: [weather, applyPatch],
+        input: [
+          user,
+          { type: "function_call_output", call_id: "c1", output: "sunny" },
+          { type: "custom_tool_call_output", call_id: "c2", output: "patched" },
+        ],
       }),
+      { orphanToolOutputs: "synthesize" },
     );
+    expect(params.messages.slice(1)).toEqual([
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "c1", type: "function", function: { name: "get_weather", arguments: "{}" } }],
+      },
+      { role: "tool", tool_call_id: "c1", content: "sunny" },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "c2", type: "function", function: { name: "apply_patch", arguments: "{}" } }],
+      },
+      { role: "tool", tool_call_id: "c2", content: "patched" },
+    ]);
+    expect(warnings.map((warning) => warning.code)).toEqual([
+      "synthesized_tool_call",
+      "synthesized_tool_call",
+    ]);
+  });
+});
+
+describe("convertRequestToChat reasoning, multimodal, references, truncation, structured output", () => {
+  it.each<{
+    rule: string;
+    body: Record<string, unknown>;
+    options?: ConvertRequestOptions;
+    expected: object;
+    warnings?: object[];
+  }>([
+    ...["low", "medium", "high"].map((effort) => ({
+      rule: `reasoning.effort ${effort} -> reasoning_effort ${effort} (default field)`,
+      body: { reasoning: { effort, summary: "detailed" } },
+      expected: { reasoning_effort: effort },
+    })),
+    {
+      rule: "reasoning.effort -> reasoning: {effort} (capabilities.reasoningEffort reasoning_object, OpenRouter)",
+      body: { reasoning: { effort: "high", summary: "auto" } },
+      options: { capabilities: { reasoningEffort: "reasoning_object" } },
+      expected: { reasoning: { effort: "high" } },
+    },
+    {
+      rule: "reasoning.effort -> nothing (capabilities.reasoningEffort none)",
+      body: { reasoning: { effort: "high" } },
+      options: { capabilities: { reasoningEffort: "none" } },
+      expected: {},
+    },
+    {
+      rule: "reasoning.effort minimal -> low, with a warning",
+      body: { reasoning: { effort: "minimal" } },
+      expected: { reasoning_effort: "low" },
+      warnings: [
+        {
+          code: "reasoning_effort_mapped",
+          message: "reasoning.effort 'minimal' is not supported by the chat backend; 'low' was sent instead.",
+          param: "reasoning.effort",
+        },
+      ],
+    },
+    {
+      rule: "reasoning.effort xhigh -> high, with a warning",
+      body: { reasoning: { effort: "xhigh" } },
+      expected: { reasoning_effort: "high" },
+      warnings: [
+        {
+          code: "reasoning_effort_mapped",
+          message: "reasoning.effort 'xhigh' is not supported by the chat backend; 'high' was sent instead.",
+          param: "reasoning.effort",
+        },
+      ],
+    },
+    ...["none", "turbo"].map((effort) => ({
+      rule: `reasoning.effort ${effort} -> not sent, with a warning`,
+      body: { reasoning: { effort } },
+      expected: {},
+      warnings: [
+        {
+          code: "reasoning_effort_mapped",
+          message: `reasoning.effort '${effort}' is not supported by the chat backend; no effort was sent.`,
+          param: "reasoning.effort",
+        },
+      ],
+    })),
+    {
+      rule: "reasoning.effort minimal / none -> sent as they are when accepted (acceptedReasoningEfforts, OpenAI)",
+      body: { reasoning: { effort: "none" } },
+      options: { acceptedReasoningEfforts: ["none", "minimal", "low", "medium", "high", "xhigh"] },
+      expected: { reasoning_effort: "none" },
+    },
+    {
+      rule: "text.format from the openai SDK's zodTextFormat (responses.parse) -> response_format json_schema strict",
+      body: { text: { format: zodTextFormat(z.object({ city: z.string() }), "weather") } },
+      expected: {
+        response_format: {
+          type: "json_schema",
+          json_schema: {
+            name: "weather",
+            strict: true,
+            schema: {
+              $schema: "http://json-schema.org/draft-07/schema#",
+              type: "object",
+              properties: { city: { type: "string" } },
+              required: ["city"],
+              additionalProperties: false,
+            },
+          },
+        },
+      },
+    },
+    {
+      rule: "truncation auto without contextWindow -> nothing dropped",
+      body: { truncation: "auto" },
+      expected: {},
+    },
+  ])("$rule", ({ body, options, expected, warnings }) => {
+    const result = convertRequestToChat(request(body), options);
+    expect(result.params).toEqual({ model: "m", messages: [user], ...expected });
+    expect(result.warnings).toEqual(warnings ?? []);
   });
 
-  it("apply_patch turn 2 with the custom tool items left out: the messages before them translate", () => {
+  const longHistory = [
+    { role: "user", content: `old question ${"x".repeat(400)}` },
+    { role: "assistant", content: `old answer ${"y".repeat(400)}` },
+    { role: "user", content: "new question" },
+  ];
+
+  it("truncation auto + contextWindow -> the oldest turn is left out, with a warning", () => {
+    const { params, warnings } = convertRequestToChat(
+      request({ instructions: "Be brief.", truncation: "auto", input: longHistory }),
+      { contextWindow: 100 },
+    );
+    expect(params.messages).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "new question" },
+    ]);
+    expect(warnings).toEqual([
+      {
+        code: "truncated",
+        message: expect.stringMatching(
+          /^truncation 'auto' left out the 2 oldest messages: the request \(about \d+ tokens, estimated at 4 characters per token\) exceeded the context window of 100 tokens\.$/,
+        ),
+        param: "truncation",
+      },
+    ]);
+  });
+
+  it("truncation disabled + contextWindow -> nothing dropped", () => {
+    const { params, warnings } = convertRequestToChat(
+      request({ truncation: "disabled", input: longHistory }),
+      {
+        contextWindow: 100,
+      },
+    );
+    expect(params.messages).toHaveLength(3);
+    expect(warnings).toEqual([]);
+  });
+
+  it("reasoning items -> reasoning_content on the next assistant message (capabilities.replayReasoning)", () => {
     const body = {
-      ...patchTurn2.body,
-      input: patchTurn2.body.input.filter((item) => !item.type.startsWith("custom_tool_call")),
+      input: [
+        user,
+        { type: "reasoning", id: "rs_1", summary: [], content: [{ type: "reasoning_text", text: "think" }] },
+        { type: "function_call", call_id: "c1", name: "get_weather", arguments: "{}" },
+        { type: "function_call_output", call_id: "c1", output: "sunny" },
+      ],
     };
-    const { params } = convertRequestToChat(parseResponsesRequest(body));
-    expect(params.messages.map((message) => message.role)).toEqual(["system", "system", "user", "user"]);
+    const replayed = convertRequestToChat(request(body), {
+      capabilities: { replayReasoning: true, reasoningField: "reasoning" },
+    });
+    expect(replayed.params.messages[1]).toMatchObject({ role: "assistant", reasoning: "think" });
+    const dropped = convertRequestToChat(request(body));
+    expect(dropped.params.messages[1]).toEqual({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "c1", type: "function", function: { name: "get_weather", arguments: "{}" } }],
+    });
   });
 
-  it("translates the history items exactly once (no mutation of the fixture)", () => {
-    const snapshot = JSON.stringify(turn2.body);
-    convertRequestToChat(parseResponsesRequest(turn2.body));
-    expect(JSON.stringify(turn2.body)).toBe(snapshot);
+  it("item_reference -> the item from referencedItems", () => {
+    const { params } = convertRequestToChat(
+      request({ input: [user, { type: "item_reference", id: "msg_1" }, { role: "user", content: "more" }] }),
+      {
+        referencedItems: new Map([
+          [
+            "msg_1",
+            {
+              type: "message",
+              id: "msg_1",
+              role: "assistant",
+              status: "completed",
+              content: [{ type: "output_text", text: "Hello!", annotations: [] }],
+            },
+          ],
+        ]),
+      },
+    );
+    expect(params.messages).toEqual([
+      user,
+      { role: "assistant", content: "Hello!" },
+      { role: "user", content: "more" },
+    ]);
+  });
+
+  it("input_file text -> inlined when the backend has no file parts (fileParts: false)", () => {
+    const body = {
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "Read this:" },
+            {
+              type: "input_file",
+              filename: "notes.md",
+              file_data: `data:text/markdown;base64,${btoa("# Notes")}`,
+            },
+          ],
+        },
+      ],
+    };
+    expect(convertRequestToChat(request(body), { fileParts: false }).params.messages).toEqual([
+      { role: "user", content: 'Read this:\n\n<file name="notes.md">\n# Notes\n</file>' },
+    ]);
+    expect(convertRequestToChat(request(body)).params.messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Read this:" },
+          {
+            type: "file",
+            file: { filename: "notes.md", file_data: `data:text/markdown;base64,${btoa("# Notes")}` },
+          },
+        ],
+      },
+    ]);
   });
 });

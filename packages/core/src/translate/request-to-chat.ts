@@ -2,19 +2,19 @@
  * Responses create request (+ stored history) -> Chat Completions create params.
  *
  * Pure and synchronous. Hard failures throw a 400 `ResponsesBridgeError`; things the backend
- * cannot honour but that need not fail the request (a hosted tool, a tool choice with no tool
- * left) are returned as warnings.
+ * cannot honour but that need not fail the request (a hosted tool, an item the backend cannot
+ * replay, a mapped reasoning effort, truncated history) are returned as warnings.
  *
- * Not sent upstream (the Response object echoes them, or later issues map them): `metadata`,
- * `store`, `reasoning`, `text.verbosity`, `truncation`, `prompt_cache_key`, `include`,
- * `client_metadata`, `service_tier`, `background`, `max_tool_calls`, `previous_response_id`.
+ * The parts live in `request/`: tools and bindings (`tools.ts`, `tool-names.ts`), `tool_choice`
+ * (`tool-choice.ts`), content parts (`multimodal.ts`), reasoning items (`reasoning-input.ts`),
+ * `reasoning.effort` (`reasoning-effort.ts`), `truncation` (`truncation.ts`) and item references
+ * (`item-references.ts`); input items are converted by `input-to-messages.ts`.
+ *
+ * Not sent upstream (the Response object echoes them): `metadata`, `store`, the rest of
+ * `reasoning` (`summary`...), `text.verbosity`, `prompt_cache_key`, `include`, `client_metadata`,
+ * `service_tier`, `background`, `max_tool_calls`, `previous_response_id`, `prompt`, `conversation`.
  */
-import type {
-  ChatCompletionCreateParamsBase,
-  ChatCompletionFunctionTool,
-  ChatCompletionToolChoiceOption,
-} from "openai/resources/chat/completions";
-import type { FunctionTool, Tool } from "openai/resources/responses/responses";
+import type { ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
 import type { ResponseFormatJSONSchema } from "openai/resources/shared";
 import { invalidRequest } from "../errors.js";
 import type {
@@ -23,10 +23,16 @@ import type {
   ResponseCreateParams,
   ResponseInputItem,
   ResponsesRequest,
+  ToolBindings,
   TranslationWarning,
   UpstreamCapabilities,
 } from "../types.js";
-import { appendInputItems, createInputConversion, normalizeInput } from "./input-to-messages.js";
+import { appendInputItems, normalizeInput, type OrphanToolOutputPolicy } from "./input-to-messages.js";
+import { createInputConversion, finishInputConversion } from "./request/input-conversion.js";
+import { convertReasoningEffort, DEFAULT_ACCEPTED_EFFORTS } from "./request/reasoning-effort.js";
+import { convertToolChoice } from "./request/tool-choice.js";
+import { convertTools, type HostedToolPolicy, type ToolSource } from "./request/tools.js";
+import { estimateTokens, truncateMessages } from "./request/truncation.js";
 
 /** Options of {@link convertRequestToChat}. */
 export interface ConvertRequestOptions {
@@ -36,13 +42,50 @@ export interface ConvertRequestOptions {
    * `instructions` and before the request's own input.
    */
   history?: ResponseInputItem[];
-  /** What the backend supports (developer role, max tokens field, stream usage). Defaults suit local backends. */
+  /**
+   * What the backend supports: developer role, max tokens field, stream usage, custom tools,
+   * reasoning effort parameter, reasoning replay. Defaults suit local backends.
+   */
   capabilities?: UpstreamCapabilities;
   /**
    * The model sent upstream: a fixed name, or a function of the model the client asked for.
    * Default: the requested model, unchanged.
    */
   model?: string | ((requested: string) => string);
+  /**
+   * Hosted tools the chat backend cannot run (`web_search`, `file_search`, `code_interpreter`,
+   * `computer_use_preview`, `image_generation`, `mcp`, `tool_search`, unknown types): `"drop"`
+   * (default) leaves them out with an `unsupported_tool` warning; `"reject"` answers 400
+   * (`param: tools.N`). Either way a `tool_choice` naming one is a 400.
+   */
+  hostedTools?: HostedToolPolicy;
+  /**
+   * The items `item_reference` inputs point to, by id, fetched beforehand (see
+   * `collectItemReferenceIds`). A reference not in the map is a 400 `item_not_found`.
+   */
+  referencedItems?: ReadonlyMap<string, ResponseInputItem>;
+  /**
+   * A tool call output whose call is in neither the history nor the input: `"reject"` (default,
+   * 400 `param: input.N.call_id`, as OpenAI answers) or `"synthesize"` (a call is made up right
+   * before it, with a `synthesized_tool_call` warning).
+   */
+  orphanToolOutputs?: OrphanToolOutputPolicy;
+  /**
+   * The backend accepts chat `file` content parts. Default `true`. When `false`, `input_file` text
+   * files (`text/*`, JSON, Markdown, CSV...) are inlined as text and other files are a 400.
+   */
+  fileParts?: boolean;
+  /**
+   * The backend's context window in tokens. With `truncation: "auto"`, the oldest turns are left out
+   * until the estimated request (4 characters per token) fits; without it `"auto"` changes nothing.
+   */
+  contextWindow?: number;
+  /**
+   * `reasoning.effort` values the backend takes as they are. Default `["low", "medium", "high"]`;
+   * OpenAI also takes `"none"`, `"minimal"` and `"xhigh"`. Other values are mapped (`minimal` ->
+   * `low`, `xhigh` -> `high`) or left out, with a `reasoning_effort_mapped` warning.
+   */
+  acceptedReasoningEfforts?: readonly string[];
 }
 
 /** Result of {@link convertRequestToChat}. */
@@ -51,6 +94,12 @@ export interface ConvertRequestResult {
   params: ChatCompletionCreateParams;
   /** What was left out or approximated, e.g. `{ code: "unsupported_tool", param: "tools.3" }`. */
   warnings: TranslationWarning[];
+  /**
+   * Chat function name -> the Responses tool it stands for (function, custom, namespaced,
+   * local_shell), for translating the reply's tool calls back into the right items. Holds every
+   * declared tool the backend can be offered, also those an `allowed_tools` choice leaves out.
+   */
+  tools: ToolBindings;
 }
 
 /**
@@ -58,15 +107,19 @@ export interface ConvertRequestResult {
  *
  * Messages: `instructions` as a leading system message (developer with
  * `capabilities.developerRole`), then `options.history`, then the request's `input`
- * (see `convertInputToMessages`). Parameters: function tools, `tool_choice`,
- * `parallel_tool_calls` (only with tools), `model`, `temperature`, `top_p`, `presence_penalty`,
- * `frequency_penalty`, `max_output_tokens` -> `max_tokens` (or `max_completion_tokens`),
- * `user`/`safety_identifier` -> `user`, `text.format` -> `response_format`, `top_logprobs` ->
- * `logprobs` + `top_logprobs`, `stream` -> `stream` + `stream_options.include_usage`.
+ * (see `convertInputToMessages`), truncated per `truncation`/`contextWindow`. Tools: function,
+ * custom, namespace and local_shell tools from `tools` and from `additional_tools` input items
+ * (hosted tools dropped or rejected), `tool_choice`, `parallel_tool_calls` (only with tools).
+ * Parameters: `model`, `temperature`, `top_p`, `presence_penalty`, `frequency_penalty`,
+ * `max_output_tokens` -> `max_tokens` (or `max_completion_tokens`), `user`/`safety_identifier` ->
+ * `user`, `text.format` -> `response_format`, `top_logprobs` -> `logprobs` + `top_logprobs`,
+ * `reasoning.effort` -> `reasoning_effort` (or `reasoning: {effort}`), `stream` -> `stream` +
+ * `stream_options.include_usage`.
  *
  * @param request - A validated request (see `parseResponsesRequest`).
- * @throws {ResponsesBridgeError} 400 for an input item or content type not supported yet, a
- *   function call output without its call, or a `tool_choice` naming a tool that is not sent.
+ * @throws {ResponsesBridgeError} 400 for a tool call output without its call, an unknown item
+ *   reference, a file id or file the backend cannot take, a `tool_choice` naming a tool that is not
+ *   sent, or a hosted tool with `hostedTools: "reject"`.
  */
 export function convertRequestToChat(
   request: ResponseCreateParams,
@@ -75,23 +128,48 @@ export function convertRequestToChat(
   const capabilities = options.capabilities ?? {};
   const extras = request as ResponsesRequest;
   const warnings: TranslationWarning[] = [];
+  const input = normalizeInput(request.input);
+  const history = options.history ?? [];
+  const customTools = capabilities.customTools === true;
+
+  const sources: ToolSource[] = [];
+  if (request.tools != null) sources.push({ tools: request.tools, param: toolParam });
+  collectAdditionalTools(history, historyParam, sources);
+  collectAdditionalTools(input, inputParam, sources);
+  const toolSet = convertTools(
+    sources,
+    { customTools, hostedTools: options.hostedTools ?? "drop" },
+    warnings,
+  );
 
   const messages: ChatCompletionMessageParam[] = [];
   const developerRole = capabilities.developerRole === true;
   if (typeof request.instructions === "string" && request.instructions !== "") {
     messages.push({ role: developerRole ? "developer" : "system", content: request.instructions });
   }
-  const conversion = createInputConversion(messages, { developerRole });
-  if (options.history !== undefined && options.history.length > 0) {
-    appendInputItems(conversion, options.history, historyParam);
-  }
-  appendInputItems(conversion, normalizeInput(request.input), inputParam);
+  const conversion = createInputConversion(
+    messages,
+    {
+      developerRole,
+      customTools,
+      replayReasoning: capabilities.replayReasoning === true,
+      reasoningField: capabilities.reasoningField ?? "reasoning_content",
+      ...(options.referencedItems === undefined ? {} : { referencedItems: options.referencedItems }),
+      orphanToolOutputs: options.orphanToolOutputs ?? "reject",
+      fileParts: options.fileParts !== false,
+      warnings,
+    },
+    toolSet.names,
+  );
+  if (history.length > 0) appendInputItems(conversion, history, historyParam);
+  appendInputItems(conversion, input, inputParam);
+  finishInputConversion(conversion);
 
   // Built on the base type; `stream` decides which member of the union it is.
   const params: ChatCompletionCreateParamsBase = { model: resolveModel(request, options.model), messages };
 
-  let tools = convertTools(request.tools, warnings);
-  const toolChoice = convertToolChoice(request.tool_choice, tools, warnings);
+  let tools = toolSet.tools;
+  const toolChoice = convertToolChoice(request.tool_choice, toolSet, customTools, warnings);
   if (toolChoice !== undefined) tools = toolChoice.tools;
   if (tools.length > 0) {
     params.tools = tools;
@@ -118,12 +196,38 @@ export function convertRequestToChat(
     params.top_logprobs = request.top_logprobs;
   }
 
+  const effort = convertReasoningEffort(
+    request.reasoning?.effort,
+    capabilities.reasoningEffort,
+    options.acceptedReasoningEfforts ?? DEFAULT_ACCEPTED_EFFORTS,
+    warnings,
+  );
+  if (effort !== undefined) Object.assign(params, effort);
+
   if (request.stream === true) {
     params.stream = true;
     if (capabilities.streamUsage !== false) params.stream_options = { include_usage: true };
   }
 
-  return { params: params as ChatCompletionCreateParams, warnings };
+  if (
+    request.truncation === "auto" &&
+    typeof options.contextWindow === "number" &&
+    options.contextWindow > 0
+  ) {
+    params.messages = truncate(
+      params,
+      request,
+      options.contextWindow,
+      conversion.attachmentMessages,
+      warnings,
+    );
+  }
+
+  return { params: params as ChatCompletionCreateParams, warnings, tools: toolSet.bindings };
+}
+
+function toolParam(index: number): string {
+  return `tools.${index}`;
 }
 
 function historyParam(): string {
@@ -134,6 +238,53 @@ function inputParam(index: number): string {
   return `input.${index}`;
 }
 
+/** Adds the tools of `additional_tools` items (Codex code mode) as tool sources. */
+function collectAdditionalTools(
+  items: readonly ResponseInputItem[],
+  paramOf: (index: number) => string,
+  sources: ToolSource[],
+): void {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as { type?: unknown; tools?: unknown };
+    if (item.type !== "additional_tools" || !Array.isArray(item.tools)) continue;
+    const param = paramOf(index);
+    sources.push({
+      tools: item.tools,
+      param: param === "previous_response_id" ? historyParam : (tool) => `${param}.tools.${tool}`,
+    });
+  }
+}
+
+function truncate(
+  params: ChatCompletionCreateParamsBase,
+  request: ResponseCreateParams,
+  contextWindow: number,
+  attached: ReadonlySet<ChatCompletionMessageParam>,
+  warnings: TranslationWarning[],
+): ChatCompletionMessageParam[] {
+  const reservedTokens =
+    (params.tools === undefined ? 0 : estimateTokens(params.tools)) + (request.max_output_tokens ?? 0);
+  const result = truncateMessages(params.messages, { contextWindow, reservedTokens, attached });
+  const over =
+    result.estimatedAfter > contextWindow
+      ? ` The rest (about ${result.estimatedAfter} tokens) still exceeds it.`
+      : "";
+  if (result.dropped > 0) {
+    warnings.push({
+      code: "truncated",
+      message: `truncation 'auto' left out the ${result.dropped} oldest messages: the request (about ${result.estimatedBefore} tokens, estimated at 4 characters per token) exceeded the context window of ${contextWindow} tokens.${over}`,
+      param: "truncation",
+    });
+  } else if (over !== "") {
+    warnings.push({
+      code: "context_window_exceeded",
+      message: `The request (about ${result.estimatedBefore} tokens) exceeds the context window of ${contextWindow} tokens, and nothing can be left out.`,
+      param: "truncation",
+    });
+  }
+  return result.messages;
+}
+
 function resolveModel(request: ResponseCreateParams, option: ConvertRequestOptions["model"]): string {
   const requested = request.model;
   if (typeof option === "string") return option;
@@ -141,110 +292,6 @@ function resolveModel(request: ResponseCreateParams, option: ConvertRequestOptio
     throw invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
   }
   return option === undefined ? requested : option(requested);
-}
-
-/** Converts one Responses tool into chat tools; returns undefined when the type is not supported. */
-type ToolConverter = (tool: Tool) => ChatCompletionFunctionTool;
-
-/** Tool converters by tool `type`. Add an entry here to support a new tool type. */
-const toolConverters: ReadonlyMap<string, ToolConverter> = new Map<string, ToolConverter>([
-  ["function", (tool) => convertFunctionTool(tool as FunctionTool)],
-]);
-
-function convertTools(tools: readonly Tool[] | null | undefined, warnings: TranslationWarning[]) {
-  const converted: ChatCompletionFunctionTool[] = [];
-  if (tools == null) return converted;
-  for (let index = 0; index < tools.length; index++) {
-    const tool = tools[index] as Tool;
-    const convert = toolConverters.get(tool.type);
-    if (convert !== undefined) {
-      converted.push(convert(tool));
-      continue;
-    }
-    const name =
-      typeof (tool as { name?: unknown }).name === "string" ? ` '${(tool as { name: string }).name}'` : "";
-    warnings.push({
-      code: "unsupported_tool",
-      message: `Tool${name} of type '${tool.type}' is not supported yet; it was left out of the chat request.`,
-      param: `tools.${index}`,
-    });
-  }
-  return converted;
-}
-
-function convertFunctionTool(tool: FunctionTool): ChatCompletionFunctionTool {
-  const definition: ChatCompletionFunctionTool["function"] = { name: tool.name };
-  if (tool.description != null) definition.description = tool.description;
-  if (tool.parameters != null) definition.parameters = tool.parameters;
-  if (tool.strict != null) definition.strict = tool.strict;
-  return { type: "function", function: definition };
-}
-
-/**
- * The chat `tool_choice` and the tools to send with it (`allowed_tools` narrows them), or
- * undefined when the request sets no tool choice.
- */
-function convertToolChoice(
-  choice: ResponseCreateParams["tool_choice"] | null,
-  tools: ChatCompletionFunctionTool[],
-  warnings: TranslationWarning[],
-): { choice: ChatCompletionToolChoiceOption | undefined; tools: ChatCompletionFunctionTool[] } | undefined {
-  if (choice == null) return undefined;
-  if (typeof choice === "string") {
-    if (choice === "required" && tools.length === 0) warnNoTools(warnings);
-    return { choice, tools };
-  }
-  switch (choice.type) {
-    case "function": {
-      const name = choice.name;
-      if (!tools.some((tool) => tool.function.name === name)) {
-        throw invalidRequest(
-          `Tool choice 'function' names '${name}', which is not a function tool in 'tools'.`,
-          "tool_choice",
-          "invalid_value",
-        );
-      }
-      return { choice: { type: "function", function: { name } }, tools };
-    }
-    case "allowed_tools": {
-      const allowed = new Set<string>();
-      for (const entry of choice.tools) {
-        if (entry.type === "function" && typeof entry.name === "string") allowed.add(entry.name);
-      }
-      for (const name of allowed) {
-        if (!tools.some((tool) => tool.function.name === name)) {
-          throw invalidRequest(
-            `Tool choice 'allowed_tools' names '${name}', which is not a function tool in 'tools'.`,
-            "tool_choice",
-            "invalid_value",
-          );
-        }
-      }
-      // Portable form: send only the allowed tools, with the mode as a plain tool choice.
-      const narrowed = tools.filter((tool) => allowed.has(tool.function.name));
-      if (choice.mode === "required" && narrowed.length === 0) warnNoTools(warnings);
-      return { choice: choice.mode, tools: narrowed };
-    }
-    default: {
-      const name =
-        typeof (choice as { name?: unknown }).name === "string"
-          ? ` '${(choice as { name: string }).name}'`
-          : "";
-      throw invalidRequest(
-        `Tool choice of type '${choice.type}'${name} is not supported yet: that tool is not sent to the chat backend.`,
-        "tool_choice",
-        "invalid_value",
-      );
-    }
-  }
-}
-
-function warnNoTools(warnings: TranslationWarning[]): void {
-  warnings.push({
-    code: "unsupported_tool_choice",
-    message: "tool_choice 'required' was dropped: no tool the chat backend can call is left in the request.",
-    param: "tool_choice",
-  });
 }
 
 function convertTextFormat(

@@ -68,6 +68,36 @@ describe("readChatStream", () => {
     expect((error as Error).message).toContain(text);
   });
 
+  it("skips SSE comments and events without data, and accepts a padded [DONE]", async () => {
+    const parts = [
+      ": OPENROUTER PROCESSING\n\n",
+      "data:\n\n",
+      `data:${JSON.stringify(c1)}\n\n`,
+      ": keep-alive\n\n",
+      `data: ${JSON.stringify(c2)}\n\n`,
+      "data:  [DONE] \n\n",
+      `data: ${JSON.stringify(c1)}\n\n`,
+    ];
+    expect(await read(parts)).toEqual([c1, c2]);
+  });
+
+  it("only counts the finish of choice 0 when the stream ends without [DONE]", async () => {
+    const other = { ...c2, choices: [{ index: 1, delta: {}, finish_reason: "stop" }] };
+    const error = await read([`data: ${JSON.stringify(c1)}\n\ndata: ${JSON.stringify(other)}\n\n`]).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ status: 502 });
+    expect((error as Error).message).toContain("ended before");
+  });
+
+  it("throws for an `event: error` frame", async () => {
+    const error = await read([
+      `data: ${JSON.stringify(c1)}\n\nevent: error\ndata: {"message":"boom"}\n\n`,
+    ]).catch((caught: unknown) => caught);
+    expect(ResponsesBridgeError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("boom");
+  });
+
   it("cancels the body when the consumer stops early", async () => {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({

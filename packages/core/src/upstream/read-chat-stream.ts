@@ -26,9 +26,11 @@ function errorFromPayload(
 
 /**
  * Reads a Chat Completions SSE body into chunks: one `JSON.parse` per event, no re-serialising.
- * Ends at `data: [DONE]`. A body that ends without `[DONE]` and without any `finish_reason` is an
- * interrupted stream and throws; a body that carried a `finish_reason` is accepted without `[DONE]`
- * (several local servers omit it). Malformed JSON and in-band `{"error": …}` payloads throw.
+ * Ends at `data: [DONE]`. A body that ends without `[DONE]` and without any `finish_reason` (on choice 0)
+ * is an interrupted stream and throws; a body that carried a `finish_reason` is accepted without `[DONE]`
+ * (older llama.cpp, several local servers). Tolerated as servers send them: SSE comments (OpenRouter's
+ * `: OPENROUTER PROCESSING`, DeepSeek's `: keep-alive`), events with empty data, CRLF line ends, events
+ * split at any byte. Malformed JSON, in-band `{"error": …}` payloads and `event: error` frames throw.
  * Returning early (breaking the loop) cancels the body.
  */
 export async function* readChatStream(
@@ -69,8 +71,11 @@ export async function* readChatStream(
           parseFailure,
         );
       for (let i = 0; i < pending.length; i++) {
-        const data = pending[i]!.data;
-        if (data === "[DONE]") {
+        const message = pending[i]!;
+        const data = message.data;
+        // Keep-alive events with no data (some proxies send `data:` alone) carry nothing.
+        if (data.length === 0 || (data.length < 16 && data.trim().length === 0)) continue;
+        if (data === "[DONE]" || (data.length < 16 && data.trim() === "[DONE]")) {
           sawDone = true;
           break;
         }
@@ -84,7 +89,10 @@ export async function* readChatStream(
           throw upstreamConnectionError("The upstream sent a malformed stream chunk (not an object).");
         }
         if (chunk.error !== undefined && chunk.error !== null) throw errorFromPayload(chunk, redact);
-        if (!sawFinish && chunk.choices?.some((choice) => choice.finish_reason)) sawFinish = true;
+        if (message.event === "error") throw errorFromPayload({ error: chunk }, redact);
+        if (!sawFinish && chunk.choices?.some((choice) => choice.finish_reason && !choice.index)) {
+          sawFinish = true;
+        }
         yield chunk;
       }
       pending.length = 0;

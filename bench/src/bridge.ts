@@ -1,0 +1,133 @@
+// The bridge under test, mounted on every adapter available in this checkout, each on its own
+// 127.0.0.1 port, all in one process (the bench runs it as a child so its CPU and memory are its own).
+import { existsSync } from "node:fs";
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { pathToFileURL } from "node:url";
+import {
+  createResponsesHandler,
+  openAICompatibleUpstream,
+  type ResponsesHandler,
+} from "@responses-bridge/core";
+import { toFetchHandler } from "@responses-bridge/fetch";
+import { toNodeHandler } from "@responses-bridge/node";
+import { serveFetchHandler } from "@responses-bridge/testkit";
+import { workspaceSource } from "./workspace.js";
+
+export interface MountedAdapter {
+  name: string;
+  /** Base URL including `/v1`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  upstreamURL: string;
+  /** The handler's `keepAliveMs` (default: the core's default). */
+  keepAliveMs?: number;
+  /** Mount only this adapter (default: every available one). */
+  only?: string;
+}
+
+async function listen(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  server.keepAliveTimeout = 65_000;
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The module of an optional adapter: its bundle next to this file when the bench built one
+ * (`<name>.mjs`), else its TypeScript source (when run under tsx).
+ */
+async function importAdapter(name: string, source: string): Promise<unknown> {
+  const bundled = new URL(`./${name}.mjs`, import.meta.url);
+  const file =
+    import.meta.url.endsWith(".mjs") && existsSync(bundled) ? bundled.href : pathToFileURL(source).href;
+  return import(file);
+}
+
+type Mounter = (handler: ResponsesHandler) => Promise<{ url: string; close(): Promise<void> }>;
+
+/**
+ * The adapters to measure: node and fetch always; express and fastify when `packages/express` and
+ * `packages/fastify` exist (and their framework is installed), so new adapters join by themselves.
+ */
+async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter }>> {
+  const adapters: Array<{ name: string; mount: Mounter }> = [
+    { name: "node", mount: (handler) => listen(createServer(toNodeHandler(handler))) },
+    { name: "fetch", mount: (handler) => serveFetchHandler(toFetchHandler(handler)) },
+  ];
+  const expressPkg = workspaceSource("express");
+  if (expressPkg) {
+    try {
+      const adapter = (await importAdapter("express", expressPkg.entry)) as {
+        responsesRouter: (handler: ResponsesHandler) => unknown[];
+      };
+      const express = expressPkg.require("express") as () => {
+        use: (...args: unknown[]) => void;
+      } & RequestListener;
+      adapters.push({
+        name: "express",
+        mount: (handler) => {
+          const app = express();
+          app.use("/v1", adapter.responsesRouter(handler));
+          return listen(createServer(app));
+        },
+      });
+    } catch (error) {
+      console.error(`bench: skipping express (${(error as Error).message})`);
+    }
+  }
+  const fastifyPkg = workspaceSource("fastify");
+  if (fastifyPkg) {
+    try {
+      const adapter = (await importAdapter("fastify", fastifyPkg.entry)) as { responsesPlugin: unknown };
+      const fastify = fastifyPkg.require("fastify") as (options: object) => {
+        register(plugin: unknown, options: object): Promise<unknown>;
+        ready(): Promise<unknown>;
+        server: Server;
+      };
+      adapters.push({
+        name: "fastify",
+        mount: async (handler) => {
+          const app = fastify({ logger: false, keepAliveTimeout: 65_000 });
+          await app.register(adapter.responsesPlugin, { handler, prefix: "/v1" });
+          await app.ready();
+          return listen(app.server);
+        },
+      });
+    } catch (error) {
+      console.error(`bench: skipping fastify (${(error as Error).message})`);
+    }
+  }
+  return adapters;
+}
+
+/** Creates one handler over the upstream and mounts it on every available adapter. */
+export async function startBridge(options: BridgeOptions): Promise<MountedAdapter[]> {
+  const handler = createResponsesHandler({
+    upstream: openAICompatibleUpstream({ baseURL: options.upstreamURL, apiKey: "sk-bench-upstream-key" }),
+    ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+  });
+  const mounted: MountedAdapter[] = [];
+  for (const adapter of await availableAdapters()) {
+    if (options.only !== undefined && adapter.name !== options.only) continue;
+    const server = await adapter.mount(handler);
+    mounted.push({ name: adapter.name, ...server });
+  }
+  if (mounted.length === 0) throw new Error(`no adapter named ${options.only}`);
+  return mounted;
+}

@@ -1,0 +1,545 @@
+// `pnpm bench [--quick] [--strict] [--paced] [--only=node,fetch] [--profile] [--soak --minutes N]`
+//
+// Starts a fast loopback chat upstream and the bridge on every available adapter (each in a child
+// process), then measures, round-robin between targets so drift affects all alike: non-streamed
+// latency at concurrency 1 and throughput at 32, streamed TTFB/TTLB and throughput at 32, the
+// bridge's CPU per request and memory, RSS across 10,000 streams, and the core's per-chunk
+// translation cost against the parse+serialise floor. Prints tables, writes
+// bench/results/latest.json and compares with bench/goals.json.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { type Child, type ChildStats, startChild } from "./ipc.js";
+import { concurrent, createTarget, type Kind, sequential, type Target, type Timing } from "./load.js";
+import { formatProfile, summarizeProfile } from "./profile.js";
+import { runSoak } from "./soak.js";
+import { fixed, MB, percentile, table } from "./stats.js";
+import { benchHandler, benchTranslation } from "./translate-bench.js";
+import { adapterNames } from "./workspace.js";
+
+const BENCH_DIR = fileURLToPath(new URL("../", import.meta.url));
+const RESULTS_DIR = `${BENCH_DIR}results`;
+
+interface Flags {
+  quick: boolean;
+  strict: boolean;
+  soak: boolean;
+  profile: boolean;
+  minutes: number;
+  pacing: "burst" | "paced";
+  only: string[] | undefined;
+  store: boolean;
+  /** Which kinds `--profile` drives (`--kind json` or `--kind stream`; default both). */
+  kinds: Kind[];
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = {
+    quick: false,
+    strict: false,
+    soak: false,
+    profile: false,
+    minutes: 5,
+    pacing: "burst",
+    only: undefined,
+    store: false,
+    kinds: ["stream", "json"],
+  };
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    const [name, inline] = arg.split("=", 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++index] ?? "";
+    if (arg === "--") continue;
+    else if (name === "--quick") flags.quick = true;
+    else if (name === "--strict") flags.strict = true;
+    else if (name === "--soak") flags.soak = true;
+    else if (name === "--profile") flags.profile = true;
+    else if (name === "--paced") flags.pacing = "paced";
+    else if (name === "--store") flags.store = true;
+    else if (name === "--minutes") flags.minutes = Math.min(60, Math.max(0.1, Number(value()) || 5));
+    else if (name === "--only") flags.only = value().split(",").filter(Boolean);
+    else if (name === "--kind")
+      flags.kinds = value()
+        .split(",")
+        .filter((kind): kind is Kind => kind === "json" || kind === "stream");
+    else if (name === "--help" || name === "-h") {
+      console.log(
+        "pnpm bench [--quick] [--strict] [--paced] [--store] [--only=direct,node,fetch,express,fastify]\n" +
+          "pnpm bench --profile [--quick] [--only=node] [--kind=json|stream]   CPU profile of the bridge child\n" +
+          "pnpm bench --soak [--minutes 5]                  mixed traffic, error rate and RSS trend",
+      );
+      process.exit(0);
+    } else throw new Error(`unknown flag ${arg} (see --help)`);
+  }
+  return flags;
+}
+
+/** Sizes of each phase; `--quick` is a smoke run of the same code paths. */
+function plan(quick: boolean) {
+  return quick
+    ? {
+        translation: { rounds: 5, iterations: 60 },
+        handler: { requests: 1_000 },
+        warmup: { json: 200, stream: 40, concurrentMs: 300 },
+        latency: { rounds: 2, json: 100, stream: 20 },
+        throughput: { rounds: 1, durationMs: 700 },
+        leak: { streams: 2_000 },
+        profileMs: 3_000,
+      }
+    : {
+        translation: { rounds: 9, iterations: 200 },
+        handler: { requests: 3_000 },
+        warmup: { json: 500, stream: 100, concurrentMs: 800 },
+        latency: { rounds: 5, json: 300, stream: 60 },
+        throughput: { rounds: 3, durationMs: 1_500 },
+        leak: { streams: 10_000 },
+        profileMs: 8_000,
+      };
+}
+
+interface KindResult {
+  latency: { p50: number; p99: number; ttfbP50: number; ttfbP99: number; samples: number };
+  throughput: { rps: number; completed: number; errors: number; firstError?: string };
+  /** Bridge CPU per request in µs (direct: the upstream's). */
+  cpuMicrosPerRequest: number;
+  upstreamCpuMicrosPerRequest: number;
+}
+
+type TargetResult = Record<Kind, KindResult>;
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+function machine() {
+  const cores = cpus();
+  return {
+    cpu: cores[0]?.model ?? "unknown",
+    cores: cores.length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+    node: process.version,
+    note: "shared machine: other engineers' builds and tests were running during the measurement",
+  };
+}
+
+/** The adapters to measure: every one this checkout has, or those named by `--only`. */
+function selectedAdapters(flags: Flags, fallback?: string[]): string[] {
+  const wanted = flags.only ?? fallback;
+  return wanted ? adapterNames().filter((name) => wanted.includes(name)) : adapterNames();
+}
+
+/**
+ * The upstream, and one bridge child per adapter (so each adapter's CPU time and peak RSS are its
+ * own; idle children cost nothing while another adapter is measured).
+ */
+async function startChildren(flags: Flags, adapters: string[], bridgeExecArgv: string[] = []) {
+  const upstream = await startChild(["upstream", flags.pacing]);
+  const bridges = new Map<string, Child>();
+  for (const name of adapters) {
+    bridges.set(name, await startChild(["bridge", upstream.targets.upstream!, name], bridgeExecArgv));
+  }
+  return { upstream, bridges };
+}
+
+function createTargets(flags: Flags, upstream: Child, bridges: Map<string, Child>): Target[] {
+  const all: Target[] = [createTarget("direct", upstream.targets.upstream!, 32)];
+  for (const [name, child] of bridges) all.push(createTarget(name, child.targets[name]!, 32, flags.store));
+  return all;
+}
+
+async function warmup(targets: Target[], sizes: ReturnType<typeof plan>["warmup"]) {
+  for (const target of targets) {
+    await sequential(target, "json", sizes.json);
+    await sequential(target, "stream", sizes.stream);
+    await concurrent(target, "json", 32, sizes.concurrentMs);
+    await concurrent(target, "stream", 32, sizes.concurrentMs);
+  }
+}
+
+async function measure(flags: Flags) {
+  const sizes = plan(flags.quick);
+  const started = Date.now();
+  console.log(`bench: ${flags.quick ? "quick" : "full"} run, upstream pacing ${flags.pacing}`);
+  console.log("bench: translation micro-benchmark (in this process)...");
+  const translation = await benchTranslation(sizes.translation);
+  const handlerCost = await benchHandler(sizes.handler);
+
+  const { upstream, bridges } = await startChildren(flags, selectedAdapters(flags));
+  const targets = createTargets(flags, upstream, bridges);
+  const idle: ChildStats = {
+    cpuMicros: 0,
+    rss: 0,
+    heapUsed: 0,
+    heapTotal: 0,
+    external: 0,
+    arrayBuffers: 0,
+    maxRss: 0,
+  };
+  const bridgeStats = (name: string) => bridges.get(name)?.stats() ?? Promise.resolve(idle);
+  console.log(`bench: targets ${targets.map((target) => target.name).join(", ")}; warming up...`);
+  await warmup(targets, sizes.warmup);
+
+  const samples = new Map<string, Record<Kind, Timing[]>>();
+  for (const target of targets) samples.set(target.name, { json: [], stream: [] });
+  console.log("bench: latency at concurrency 1...");
+  for (let round = 0; round < sizes.latency.rounds; round++) {
+    for (const target of rotate(targets, round)) {
+      const entry = samples.get(target.name)!;
+      entry.json.push(...(await sequential(target, "json", sizes.latency.json)));
+      entry.stream.push(...(await sequential(target, "stream", sizes.latency.stream)));
+    }
+  }
+
+  console.log("bench: throughput at 32 concurrent clients...");
+  const totals = new Map<
+    string,
+    Record<
+      Kind,
+      {
+        completed: number;
+        errors: number;
+        ms: number;
+        bridgeCpu: number;
+        upstreamCpu: number;
+        firstError?: string;
+      }
+    >
+  >();
+  for (const target of targets) {
+    const zero = () => ({ completed: 0, errors: 0, ms: 0, bridgeCpu: 0, upstreamCpu: 0 });
+    totals.set(target.name, { json: zero(), stream: zero() });
+  }
+  for (let round = 0; round < sizes.throughput.rounds; round++) {
+    for (const target of rotate(targets, round)) {
+      for (const kind of ["json", "stream"] as const) {
+        const [bridgeBefore, upstreamBefore] = await Promise.all([
+          bridgeStats(target.name),
+          upstream.stats(),
+        ]);
+        const result = await concurrent(target, kind, 32, sizes.throughput.durationMs);
+        const [bridgeAfter, upstreamAfter] = await Promise.all([bridgeStats(target.name), upstream.stats()]);
+        const total = totals.get(target.name)![kind];
+        total.completed += result.completed;
+        total.errors += result.errors;
+        total.ms += result.elapsedMs;
+        total.bridgeCpu += bridgeAfter.cpuMicros - bridgeBefore.cpuMicros;
+        total.upstreamCpu += upstreamAfter.cpuMicros - upstreamBefore.cpuMicros;
+        if (result.firstError) total.firstError ??= result.firstError;
+      }
+    }
+  }
+
+  const leakTarget =
+    targets.find((target) => target.name === "node") ?? targets.find((t) => t.name !== "direct");
+  let leak:
+    | {
+        target: string;
+        streams: number;
+        afterWarmup: ChildStats;
+        middle: ChildStats;
+        end: ChildStats;
+        errors: number;
+      }
+    | undefined;
+  const leakChild = leakTarget && bridges.get(leakTarget.name);
+  if (leakTarget && leakChild) {
+    const bridge = leakChild;
+    console.log(`bench: RSS across ${sizes.leak.streams} streams through ${leakTarget.name}...`);
+    const afterWarmup = await bridge.gc();
+    const half = Math.floor(sizes.leak.streams / 2);
+    const first = await concurrent(leakTarget, "stream", 32, Number.POSITIVE_INFINITY, half);
+    const middle = await bridge.gc();
+    const second = await concurrent(
+      leakTarget,
+      "stream",
+      32,
+      Number.POSITIVE_INFINITY,
+      sizes.leak.streams - half,
+    );
+    const end = await bridge.gc();
+    leak = {
+      target: leakTarget.name,
+      streams: sizes.leak.streams,
+      afterWarmup,
+      middle,
+      end,
+      errors: first.errors + second.errors,
+    };
+  }
+  const peakRssMb: Record<string, number> = {};
+  for (const [name, child] of bridges) peakRssMb[name] = (await child.stats()).maxRss / MB;
+  await Promise.all(targets.map((target) => target.pool.close()));
+  await Promise.all([...[...bridges.values()].map((child) => child.exit()), upstream.exit()]);
+
+  const results: Record<string, TargetResult> = {};
+  for (const target of targets) {
+    const timing = samples.get(target.name)!;
+    const total = totals.get(target.name)!;
+    const kindResult = (kind: Kind): KindResult => {
+      const ttlb = timing[kind].map((t) => t.ttlb);
+      const ttfb = timing[kind].map((t) => t.ttfb);
+      const t = total[kind];
+      const direct = target.name === "direct";
+      return {
+        latency: {
+          p50: percentile(ttlb, 50),
+          p99: percentile(ttlb, 99),
+          ttfbP50: percentile(ttfb, 50),
+          ttfbP99: percentile(ttfb, 99),
+          samples: ttlb.length,
+        },
+        throughput: {
+          rps: (1000 * t.completed) / t.ms,
+          completed: t.completed,
+          errors: t.errors,
+          ...(t.firstError ? { firstError: t.firstError } : {}),
+        },
+        cpuMicrosPerRequest: direct ? Number.NaN : t.bridgeCpu / Math.max(1, t.completed),
+        upstreamCpuMicrosPerRequest: t.upstreamCpu / Math.max(1, t.completed),
+      };
+    };
+    results[target.name] = { json: kindResult("json"), stream: kindResult("stream") };
+  }
+  return {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    mode: flags.quick ? "quick" : "full",
+    pacing: flags.pacing,
+    store: flags.store,
+    machine: machine(),
+    targets: results,
+    translation,
+    handlerCost,
+    memory: {
+      /** Peak RSS of each adapter's bridge process, in MB. */
+      peakRssMb,
+      ...(leak
+        ? {
+            leak: {
+              target: leak.target,
+              streams: leak.streams,
+              errors: leak.errors,
+              rssAfterWarmupMb: leak.afterWarmup.rss / MB,
+              rssMiddleMb: leak.middle.rss / MB,
+              rssEndMb: leak.end.rss / MB,
+              heapAfterWarmupMb: leak.afterWarmup.heapUsed / MB,
+              heapMiddleMb: leak.middle.heapUsed / MB,
+              heapTotalMb: [leak.afterWarmup, leak.middle, leak.end].map((stats) => stats.heapTotal / MB),
+              externalMb: [leak.afterWarmup, leak.middle, leak.end].map((stats) => stats.external / MB),
+              heapEndMb: leak.end.heapUsed / MB,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+type Results = Awaited<ReturnType<typeof measure>>;
+
+function printTables(results: Results) {
+  const direct = results.targets.direct;
+  const rows = (kind: Kind) =>
+    Object.entries(results.targets).map(([name, result]) => {
+      const r = result[kind];
+      const d = direct?.[kind];
+      const added = d ? r.latency.p50 - d.latency.p50 : Number.NaN;
+      const cells = [
+        name,
+        fixed(r.latency.p50),
+        fixed(r.latency.p99),
+        name === "direct" ? "" : `${added >= 0 ? "+" : ""}${fixed(added)}`,
+        d ? `${fixed(r.latency.p50 / d.latency.p50, 2)}x` : "",
+      ];
+      if (kind === "stream") cells.splice(1, 0, fixed(r.latency.ttfbP50), fixed(r.latency.ttfbP99));
+      cells.push(
+        fixed(r.throughput.rps, 0),
+        d ? `${fixed(r.throughput.rps / d.throughput.rps, 2)}x` : "",
+        name === "direct" ? `(${fixed(r.upstreamCpuMicrosPerRequest, 0)})` : fixed(r.cpuMicrosPerRequest, 0),
+        String(r.throughput.errors),
+      );
+      return cells;
+    });
+  console.log(
+    `\nNon-streamed (small JSON reply), latency in ms at concurrency 1, throughput at 32 concurrent`,
+  );
+  console.log(
+    table(
+      ["target", "p50", "p99", "+p50", "p50 ratio", "req/s", "rps ratio", "CPU µs/req", "errors"],
+      rows("json"),
+    ),
+  );
+  console.log(`\nStreamed (200 chunks), TTFB/TTLB in ms at concurrency 1, throughput at 32 concurrent`);
+  console.log(
+    table(
+      [
+        "target",
+        "TTFB p50",
+        "TTFB p99",
+        "TTLB p50",
+        "TTLB p99",
+        "+TTLB p50",
+        "TTLB ratio",
+        "streams/s",
+        "rps ratio",
+        "CPU µs/req",
+        "errors",
+      ],
+      rows("stream"),
+    ),
+  );
+  console.log("(CPU µs/req: the bridge process; in parentheses for direct: the upstream process)");
+  const t = results.translation;
+  console.log(
+    `\nTranslation per chunk (${t.chunks} chunks): floor ${fixed(t.floorMicros)} µs (JSON.parse + JSON.stringify of one event), ` +
+      `ChatStreamTranslator + encodeSSEEvent ${fixed(t.translatorMicros)} µs = ${fixed(t.ratio, 2)}x; ` +
+      `whole async path (readChatStream + translateChatStream + encode) ${fixed(t.pipelineMicros)} µs = ${fixed(t.pipelineRatio, 2)}x`,
+  );
+  const h = results.handlerCost;
+  console.log(
+    `Core cost without sockets (handler.handle, upstream answered in memory): ${fixed(h.jsonMicros, 0)} µs CPU per ` +
+      `non-streamed request, ${fixed(h.streamMicros, 0)} µs per 200-chunk stream (${fixed(h.streamMicros / 200, 2)} µs per chunk)`,
+  );
+  const m = results.memory;
+  console.log(
+    `\nPeak RSS of each bridge process (one process per adapter): ${Object.entries(m.peakRssMb)
+      .map(([name, mb]) => `${name} ${fixed(mb, 1)} MB`)
+      .join(", ")}`,
+  );
+  if (m.leak) {
+    const l = m.leak;
+    console.log(
+      `RSS after GC across ${l.streams} streams (${l.target}): ${fixed(l.rssAfterWarmupMb, 1)} -> ${fixed(l.rssMiddleMb, 1)} -> ${fixed(l.rssEndMb, 1)} MB; ` +
+        `heap used ${fixed(l.heapAfterWarmupMb, 1)} -> ${fixed(l.heapMiddleMb, 1)} -> ${fixed(l.heapEndMb, 1)} MB ` +
+        `(heap total ${l.heapTotalMb.map((mb) => fixed(mb, 1)).join(" -> ")}, external ${l.externalMb.map((mb) => fixed(mb, 1)).join(" -> ")}); errors ${l.errors}`,
+    );
+  }
+  for (const [name, result] of Object.entries(results.targets)) {
+    for (const kind of ["json", "stream"] as const) {
+      const error = result[kind].throughput.firstError;
+      if (error) console.log(`first error ${name} ${kind}: ${error}`);
+    }
+  }
+}
+
+interface Goal {
+  max?: number;
+  min?: number;
+  label: string;
+}
+
+interface GoalCheck {
+  goal: string;
+  target: string;
+  value: number;
+  limit: string;
+  pass: boolean;
+}
+
+function checkGoals(results: Results): GoalCheck[] {
+  const goals = JSON.parse(readFileSync(`${BENCH_DIR}goals.json`, "utf8")) as Record<string, Goal | string>;
+  const direct = results.targets.direct;
+  const bridges = Object.entries(results.targets).filter(([name]) => name !== "direct");
+  const checks: GoalCheck[] = [];
+  const check = (id: string, target: string, value: number) => {
+    const goal = goals[id];
+    if (typeof goal !== "object") return;
+    const pass =
+      Number.isFinite(value) &&
+      (goal.max === undefined || value <= goal.max) &&
+      (goal.min === undefined || value >= goal.min);
+    checks.push({
+      goal: id,
+      target,
+      value,
+      limit: goal.max !== undefined ? `<= ${goal.max}` : `>= ${goal.min}`,
+      pass,
+    });
+  };
+  for (const [name, result] of bridges) {
+    if (direct) {
+      check("nonStreamedAddedLatencyP50Ms", name, result.json.latency.p50 - direct.json.latency.p50);
+      check("streamedAddedTtlbP50Ms", name, result.stream.latency.p50 - direct.stream.latency.p50);
+    }
+    check("nonStreamedRps32", name, result.json.throughput.rps);
+    check("streamedRps32", name, result.stream.throughput.rps);
+  }
+  check("translationVsFloor", "core", results.translation.ratio);
+  for (const [name, mb] of Object.entries(results.memory.peakRssMb)) check("peakRssMb", name, mb);
+  return checks;
+}
+
+/** The main thread's profile (`CPU.<date>.<time>.<pid>.0.<n>`): the tsx loader thread writes its own. */
+function latestProfile(dir: string): string | undefined {
+  const files = readdirSync(dir)
+    .filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name))
+    .map((name) => `${dir}/${name}`)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return files[0];
+}
+
+async function profile(flags: Flags) {
+  const sizes = plan(flags.quick);
+  const dir = `${RESULTS_DIR}/profile`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const { upstream, bridges } = await startChildren(flags, selectedAdapters(flags, ["node"]), [
+    "--cpu-prof",
+    `--cpu-prof-dir=${dir}`,
+    "--cpu-prof-interval=200",
+  ]);
+  const targets = createTargets(flags, upstream, bridges).filter((t) => t.name !== "direct");
+  console.log(
+    `bench: profiling the bridge child (${targets.map((t) => t.name).join(", ")}), ${sizes.profileMs} ms per kind...`,
+  );
+  await warmup(targets, plan(true).warmup);
+  for (const target of targets) {
+    for (const kind of flags.kinds) {
+      const result = await concurrent(target, kind, 32, sizes.profileMs);
+      console.log(
+        `  ${target.name} ${kind}: ${fixed((1000 * result.completed) / result.elapsedMs, 0)} req/s, ${result.errors} errors`,
+      );
+    }
+  }
+  await Promise.all(targets.map((target) => target.pool.close()));
+  await Promise.all([...[...bridges.values()].map((child) => child.exit()), upstream.exit()]);
+  const file = latestProfile(dir);
+  if (!file) throw new Error(`no .cpuprofile written to ${dir}`);
+  const summary = summarizeProfile(JSON.parse(readFileSync(file, "utf8")), 30);
+  console.log(`\nprofile: ${file}\n${formatProfile(summary)}`);
+  writeFileSync(`${RESULTS_DIR}/profile-summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  if (flags.soak) {
+    const report = await runSoak({ minutes: flags.minutes });
+    writeFileSync(`${RESULTS_DIR}/soak.json`, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`bench: wrote ${RESULTS_DIR}/soak.json`);
+    process.exit(flags.strict && !report.pass ? 1 : 0);
+  }
+  if (flags.profile) {
+    await profile(flags);
+    process.exit(0);
+  }
+  const results = await measure(flags);
+  printTables(results);
+  const checks = checkGoals(results);
+  console.log("\nGoals (bench/goals.json):");
+  console.log(
+    table(
+      ["goal", "target", "value", "limit", "result"],
+      checks.map((c) => [c.goal, c.target, fixed(c.value, 3), c.limit, c.pass ? "PASS" : "MISS"]),
+    ),
+  );
+  writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify({ ...results, goals: checks }, null, 2)}\n`);
+  console.log(`\nbench: wrote ${RESULTS_DIR}/latest.json in ${results.durationSeconds} s`);
+  process.exit(flags.strict && checks.some((c) => !c.pass) ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { runCli } from "./run-cli.js";
+
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // Leave once output is flushed, even if a library left a handle open (a Redis socket reconnecting).
+  setTimeout(() => process.exit(code), 1000).unref();
+});

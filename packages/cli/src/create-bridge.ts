@@ -1,0 +1,205 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { timingSafeEqual } from "node:crypto";
+import {
+  type ChatUpstream,
+  createMemoryStore,
+  createResponsesHandler,
+  type ModelRoutes,
+  openAICompatibleUpstream,
+  type ResponseStore,
+  type ResponsesHandler,
+  type ResponsesHandlerOptions,
+  type UpstreamRoute,
+} from "@responses-bridge/core";
+import type { Logger } from "./create-logger.js";
+import { CliError, EXIT_CODES } from "./exit-codes.js";
+import { MOCK_MODEL } from "./mock-cues.js";
+import { createMockUpstream } from "./mock-upstream.js";
+import type { BridgeSettings, StoreSettings, UpstreamSettings } from "./resolve-settings.js";
+
+/** What the hooks learnt about one request, read back when its HTTP response ends. */
+export interface RequestRecord {
+  /** The bridge's `x-request-id`. */
+  requestId?: string;
+  /** Model the client asked for. */
+  model?: string;
+  /** `responses` for `/responses` turns, `chat` for `/chat/completions` pass-through. */
+  kind?: "responses" | "chat";
+  /** Final Response status. */
+  outcome?: string;
+  /** Usage of the turn. */
+  inputTokens?: number;
+  /** Usage of the turn. */
+  outputTokens?: number;
+  /** Error message reported by `onError`, or the failed Response's error. */
+  error?: string;
+}
+
+/** A configured handler plus what the server needs around it. */
+export interface Bridge {
+  /** The core handler. */
+  handler: ResponsesHandler;
+  /**
+   * Per-request notes: the server runs each HTTP request inside `requests.run(record, …)`, and the
+   * handler's hooks fill the record in (model, outcome, tokens, error) for the request log.
+   */
+  requests: AsyncLocalStorage<RequestRecord>;
+  /** Model names `GET /v1/models` lists. */
+  models: string[];
+  /** Releases the store (a Redis connection). */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createBridge}. */
+export interface CreateBridgeOptions {
+  /** Resolved settings. */
+  settings: BridgeSettings;
+  /** Where warnings and debug notes go. */
+  logger: Logger;
+  /**
+   * Codex-friendly failure mapping: `streamErrors: "events"` (a 429 becomes `response.failed` with "try
+   * again in Ns", a context overflow `context_length_exceeded`) and a `length` finish reported as
+   * `completed` (Codex treats `response.incomplete` as fatal).
+   */
+  codex?: boolean;
+}
+
+/** Builds the chat upstream for one upstream setting. */
+export function createUpstream(upstream: UpstreamSettings): ChatUpstream {
+  if (upstream.kind === "mock") return createMockUpstream();
+  return openAICompatibleUpstream({
+    baseURL: upstream.baseURL,
+    apiKey: upstream.apiKey?.reveal(),
+    headers: upstream.headers,
+    capabilities: upstream.capabilities,
+  });
+}
+
+async function createStore(
+  settings: StoreSettings,
+): Promise<{ store: ResponseStore; close(): Promise<void> }> {
+  if (settings.type === "memory") {
+    const { type: _type, ...options } = settings;
+    return { store: createMemoryStore(options), close: async () => {} };
+  }
+  let redis: typeof import("@responses-bridge/redis");
+  try {
+    redis = await import("@responses-bridge/redis");
+  } catch {
+    throw new CliError(
+      'store "redis" needs the optional packages: npm install @responses-bridge/redis ioredis',
+      EXIT_CODES.usage,
+    );
+  }
+  const store = redis.createRedisStore({
+    url: settings.url.reveal(),
+    ...(settings.keyPrefix === undefined ? {} : { keyPrefix: settings.keyPrefix }),
+    ...(settings.ttlMs === undefined ? {} : { ttlMs: settings.ttlMs }),
+  });
+  return { store, close: () => store.close() };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Creates the core handler from settings: upstreams (presets, URLs, the in-process mock), model routes
+ * with fallback lists, the store (memory, or Redis loaded lazily), the pinned system prompt
+ * (`transformRequest`), limits, client authentication, and the hooks that feed the request log.
+ */
+export async function createBridge(options: CreateBridgeOptions): Promise<Bridge> {
+  const { settings, logger } = options;
+  const upstreams = new Map<string, ChatUpstream>();
+  for (const upstream of settings.upstreams) upstreams.set(upstream.name, createUpstream(upstream));
+
+  const routes: Record<string, UpstreamRoute[]> = {};
+  for (const [model, targets] of Object.entries(settings.routes)) {
+    routes[model] = targets.map((target) => {
+      const upstream = upstreams.get(target.upstream);
+      if (!upstream) throw new CliError(`route ${model}: unknown upstream "${target.upstream}"`);
+      return target.model === undefined ? { upstream } : { upstream, model: target.model };
+    });
+  }
+  const defaultUpstream =
+    settings.defaultUpstream === undefined ? undefined : upstreams.get(settings.defaultUpstream);
+
+  const models = new Set<string>();
+  if (settings.model) models.add(settings.model);
+  const fallback = settings.upstreams.find((upstream) => upstream.name === settings.defaultUpstream);
+  if (fallback?.kind === "mock" && !settings.model) models.add(MOCK_MODEL);
+
+  const { store, close } = await createStore(settings.store);
+  const requests = new AsyncLocalStorage<RequestRecord>();
+  // Outside a server request (the handler called directly) notes are kept by request id, a bounded few.
+  const loose = new Map<string, RequestRecord>();
+  const recordOf = (requestId: string): RequestRecord => {
+    let record = requests.getStore() ?? loose.get(requestId);
+    if (!record) {
+      record = {};
+      loose.set(requestId, record);
+      if (loose.size > 256) loose.delete(loose.keys().next().value as string);
+    }
+    record.requestId = requestId;
+    return record;
+  };
+  const systemPrompt = settings.systemPrompt;
+
+  const handlerOptions: ResponsesHandlerOptions = {
+    store,
+    models: [...models],
+    transformRequest(request, context) {
+      const record = recordOf(context.requestId);
+      record.kind = "responses";
+      record.model = request.model ?? undefined;
+      if (!systemPrompt) return request;
+      const own = typeof request.instructions === "string" ? request.instructions : "";
+      return { ...request, instructions: own ? `${systemPrompt}\n\n${own}` : systemPrompt };
+    },
+    transformChatRequest(params, context) {
+      const record = recordOf(context.requestId);
+      if (record.kind === "responses") return params;
+      record.kind = "chat";
+      record.model = params.model;
+      if (!systemPrompt) return params;
+      return { ...params, messages: [{ role: "system", content: systemPrompt }, ...params.messages] };
+    },
+    onResponse(response, context) {
+      const record = recordOf(context.requestId);
+      record.outcome = response.status ?? undefined;
+      if (response.usage) {
+        record.inputTokens = response.usage.input_tokens;
+        record.outputTokens = response.usage.output_tokens;
+      }
+      if (response.error && !record.error) record.error = response.error.message;
+    },
+    onError(error, context) {
+      recordOf(context.requestId).error = error.message;
+      logger.debug(`${context.requestId} ${error.status} ${error.message}`);
+    },
+    onWarning(warning, context) {
+      logger.debug(`${context.requestId} ${warning.code}: ${warning.message}`);
+    },
+  };
+  if (defaultUpstream) handlerOptions.upstream = defaultUpstream;
+  if (Object.keys(routes).length > 0) handlerOptions.routes = routes as ModelRoutes;
+  if (settings.model) handlerOptions.model = settings.model;
+  if (settings.limits.maxBodyBytes !== undefined) handlerOptions.maxBodyBytes = settings.limits.maxBodyBytes;
+  if (settings.limits.keepAliveMs !== undefined) handlerOptions.keepAliveMs = settings.limits.keepAliveMs;
+  if (settings.clientKey) {
+    const expected = settings.clientKey.value;
+    handlerOptions.authenticate = ({ headers }) => {
+      const match = /^Bearer\s+(.+)$/i.exec(headers.get("authorization") ?? "");
+      return match?.[1] && sameSecret(match[1], expected.reveal()) ? {} : null;
+    };
+  }
+  if (options.codex) {
+    handlerOptions.streamErrors = "events";
+    handlerOptions.lengthFinish = "completed";
+  }
+
+  const handler = createResponsesHandler(handlerOptions);
+  return { handler, requests, models: [...models], close };
+}

@@ -1,0 +1,125 @@
+import { redactSecrets } from "@responses-bridge/core";
+import type { LogLevel } from "./parse-cli-args.js";
+import type { Secret } from "./secret.js";
+
+/** One finished HTTP request, as logged at level `info`. */
+export interface RequestLogEntry {
+  /** HTTP method. */
+  method: string;
+  /** URL path. */
+  path: string;
+  /** HTTP status sent. */
+  status: number;
+  /** Milliseconds from the request's arrival to the end of the response. */
+  latencyMs: number;
+  /** Model requested by the client, when the body named one. */
+  model?: string;
+  /** Final Response status (`completed`, `incomplete`, `failed`) for `/responses` turns. */
+  outcome?: string;
+  /** Input tokens of the turn, when the upstream reported usage. */
+  inputTokens?: number;
+  /** Output tokens of the turn. */
+  outputTokens?: number;
+  /** Error message (secrets removed) for failed requests and failed streams. */
+  error?: string;
+  /** The bridge's `x-request-id`. */
+  requestId?: string;
+}
+
+/** Log sink of the CLI: leveled messages and one line per request, as text or JSON lines. */
+export interface Logger {
+  /** The active level. */
+  readonly level: LogLevel;
+  /** Logs at `error`. */
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** Logs at `warn`. */
+  warn(message: string, fields?: Record<string, unknown>): void;
+  /** Logs at `info`. */
+  info(message: string, fields?: Record<string, unknown>): void;
+  /** Logs at `debug`. */
+  debug(message: string, fields?: Record<string, unknown>): void;
+  /** Logs at every level but `silent` (the ready line, the lines to paste). */
+  notice(message: string, fields?: Record<string, unknown>): void;
+  /** Logs one finished request at `info`. */
+  request(entry: RequestLogEntry): void;
+  /** True when messages of `level` are written. */
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
+}
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Messages below this level are dropped. */
+  level: LogLevel;
+  /** One JSON object per line instead of text. */
+  json: boolean;
+  /** Writes one line (the newline is added). */
+  write: (line: string) => void;
+  /** Values scrubbed from every line, whatever its origin. */
+  secrets?: readonly Secret[];
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+function clock(date: Date): string {
+  return date.toISOString().slice(11, 19);
+}
+
+function tokens(entry: RequestLogEntry): string {
+  if (entry.inputTokens === undefined && entry.outputTokens === undefined) return "";
+  return ` tokens ${entry.inputTokens ?? 0} in / ${entry.outputTokens ?? 0} out`;
+}
+
+/** Creates the {@link Logger}. Every line passes through `redactSecrets` with the known secrets. */
+export function createLogger(options: LoggerOptions): Logger {
+  const now = options.now ?? (() => new Date());
+  const secrets = options.secrets ?? [];
+  const scrub = (text: string) =>
+    secrets.length === 0
+      ? text
+      : redactSecrets(
+          text,
+          secrets.map((secret) => secret.reveal()),
+        );
+  const enabled = (level: Exclude<LogLevel, "silent">) => RANK[options.level] >= RANK[level];
+  const emit = (line: string) => options.write(scrub(line));
+
+  function log(level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) {
+    if (!enabled(level)) return;
+    write(level, message, fields);
+  }
+
+  function write(level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) {
+    if (options.json) {
+      emit(JSON.stringify({ time: now().toISOString(), level, msg: message, ...fields }));
+      return;
+    }
+    const prefix = level === "info" ? "" : level === "warn" ? "warning: " : `${level}: `;
+    emit(`${prefix}${message}`);
+  }
+
+  return {
+    level: options.level,
+    enabled,
+    error: (message, fields) => log("error", message, fields),
+    warn: (message, fields) => log("warn", message, fields),
+    info: (message, fields) => log("info", message, fields),
+    debug: (message, fields) => log("debug", message, fields),
+    notice(message, fields) {
+      if (options.level !== "silent") write("info", message, fields);
+    },
+    request(entry) {
+      if (!enabled("info")) return;
+      if (options.json) {
+        emit(JSON.stringify({ time: now().toISOString(), level: "info", msg: "request", ...entry }));
+        return;
+      }
+      const outcome = entry.outcome && entry.outcome !== "completed" ? ` ${entry.outcome}` : "";
+      const error = entry.error ? `: ${entry.error}` : "";
+      emit(
+        `${clock(now())} ${entry.method} ${entry.path} ${entry.status}${outcome} ${entry.model ?? "-"} ${Math.round(entry.latencyMs)}ms${tokens(entry)}${error}`,
+      );
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export {
+  type ResponsesRouter,
+  type ResponsesRouterOptions,
+  responsesRouter,
+} from "./responses-router.js";

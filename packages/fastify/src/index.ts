@@ -1,0 +1,1 @@
+export { type ResponsesPluginOptions, responsesPlugin } from "./responses-plugin.js";

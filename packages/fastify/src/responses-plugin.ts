@@ -1,0 +1,62 @@
+import { Readable } from "node:stream";
+import { type NodeHandlerSource, resolveNodeRequest, writeResult } from "@responses-bridge/node";
+import type { FastifyPluginCallback } from "fastify";
+
+/** Options of {@link responsesPlugin}, passed to `app.register(responsesPlugin, options)`. */
+export interface ResponsesPluginOptions {
+  /** The bridge, from `createResponsesHandler(...)`. */
+  handler: NodeHandlerSource;
+  /**
+   * Largest accepted request body in bytes, after decompression; a larger one is a 413 OpenAI-shaped
+   * error. Default: Fastify's `bodyLimit` (server option, 1 MiB unless you set it).
+   */
+  maxBodyBytes?: number;
+  /** Mount point, e.g. `"/v1"` (Fastify's own `register` option). */
+  prefix?: string;
+}
+
+/**
+ * The bridge as a Fastify 5 plugin: every method and path under `prefix` goes to the bridge, which
+ * answers unknown paths with an OpenAI-shaped 404.
+ *
+ * ```ts
+ * await app.register(responsesPlugin, { handler, prefix: "/v1" });
+ * ```
+ *
+ * Bodies are read raw (any content type, `gzip`/`deflate`/`br`/`zstd`) within `bodyLimit`; JSON answers
+ * go through `reply.send` (hooks and Fastify's logger see them as usual), streams are written to
+ * `reply.raw` after `reply.hijack()`, with backpressure, keeping headers set by hooks (CORS...).
+ */
+export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (app, options, done) => {
+  const { handler, maxBodyBytes } = options;
+  // Encapsulated: only this plugin's routes read bodies this way. The stream is handed on unread.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
+  app.all("/*", maxBodyBytes === undefined ? {} : { bodyLimit: maxBodyBytes }, async (request, reply) => {
+    const { result, signal } = await resolveNodeRequest(handler, request.raw, reply.raw, {
+      maxBodyBytes: request.routeOptions.bodyLimit,
+      ...(request.body instanceof Readable ? { body: request.body } : {}),
+    });
+    if (result.kind === "json") {
+      // Sent as bytes, so Fastify adds no charset: the same answer as every other adapter.
+      return reply
+        .code(result.status)
+        .headers({ ...result.headers, "content-type": "application/json" })
+        .send(Buffer.from(JSON.stringify(result.body)));
+    }
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    }
+    reply.hijack();
+    await writeResult(reply.raw, result, signal).catch((error: unknown) => {
+      request.log.error({ err: error }, "responses-bridge: writing the event stream failed");
+    });
+  });
+  done();
+};
+
+// What fastify-plugin would add, without its encapsulation bypass (the prefix must apply): a clear
+// error when registered on a Fastify other than 5, and a name in Fastify's plugin tree.
+Object.assign(responsesPlugin, {
+  [Symbol.for("plugin-meta")]: { name: "@responses-bridge/fastify", fastify: "5.x" },
+});

@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
+import {
+  type BridgeResult,
+  type ResponsesHandler,
+  toBridgeError,
+  toOpenAIErrorBody,
+} from "@responses-bridge/core";
+import { readNodeBody } from "./read-node-body.js";
+import { writeResult } from "./write-result.js";
+
+/** Options every Node adapter (node:http, Express, Fastify) honours the same way. */
+export interface NodeHandlerOptions {
+  /**
+   * Largest accepted request body in bytes, after decompression; a larger one is a 413 OpenAI-shaped
+   * error. Default: the handler's `maxBodyBytes` when it exposes one, else the core's 20 MiB.
+   */
+  maxBodyBytes?: number;
+}
+
+/** The handler an adapter accepts: the object from `createResponsesHandler` (only `handle` is used). */
+export type NodeHandlerSource = Pick<ResponsesHandler, "handle"> & { readonly maxBodyBytes?: number };
+
+/** A `node:http` request listener that resolves once the response has been written; it never rejects. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Options of {@link resolveNodeRequest}. */
+export interface ResolveNodeRequestOptions extends NodeHandlerOptions {
+  /** Body bytes to read instead of `req` (Fastify's `payload`). */
+  body?: Readable;
+}
+
+/** What {@link resolveNodeRequest} produced: the result to write, and the signal that aborts when the client leaves. */
+export interface ResolvedNodeRequest {
+  /** The handler's answer (or the OpenAI-shaped error for an unreadable body). */
+  result: BridgeResult;
+  /** Aborted when `res` closes before it finished; pass it to {@link writeResult}. */
+  signal: AbortSignal;
+}
+
+/**
+ * Mounts the bridge on `node:http` (and anything built on it):
+ *
+ * ```ts
+ * http.createServer(toNodeHandler(handler)).listen(8080);
+ * ```
+ *
+ * Routes are matched by their ending (`…/responses`, `…/responses/{id}`), so any prefix works.
+ * Streams are written with backpressure and headers flushed first; a client that disconnects aborts
+ * the upstream call. A body already parsed into `req.body` by a middleware is used as is.
+ */
+export function toNodeHandler(handler: NodeHandlerSource, options: NodeHandlerOptions = {}): NodeHandler {
+  return async (req, res) => {
+    try {
+      const { result, signal } = await resolveNodeRequest(handler, req, res, options);
+      await writeResult(res, result, signal);
+    } catch (error) {
+      // Only a bug gets here (the handler answers every error itself): fail this request, not the process.
+      if (!res.headersSent) await writeResult(res, errorResult(error)).catch(() => {});
+      else res.destroy();
+    }
+  };
+}
+
+/**
+ * The first half of {@link toNodeHandler}, for framework adapters that write JSON their own way:
+ * reads the body ({@link readNodeBody}), ties an `AbortSignal` to the client connection and calls
+ * `handler.handle`. Never throws for a bad body: that becomes an OpenAI-shaped error result.
+ */
+export async function resolveNodeRequest(
+  handler: NodeHandlerSource,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: ResolveNodeRequestOptions = {},
+): Promise<ResolvedNodeRequest> {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(new DOMException("The client disconnected.", "AbortError"));
+  });
+  const url = new URL((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/", "http://localhost");
+  let body: unknown;
+  if (req.method === "POST") {
+    try {
+      body = await readNodeBody(req, {
+        maxBodyBytes: options.maxBodyBytes ?? handler.maxBodyBytes,
+        ...(options.body === undefined ? {} : { stream: options.body }),
+      });
+    } catch (error) {
+      return { result: errorResult(error), signal: controller.signal };
+    }
+  }
+  const result = await handler.handle({
+    method: req.method ?? "GET",
+    path: url.pathname,
+    query: url.searchParams,
+    headers: toHeaders(req),
+    body,
+    signal: controller.signal,
+  });
+  return { result, signal: controller.signal };
+}
+
+function errorResult(error: unknown): BridgeResult {
+  const bridgeError = toBridgeError(error);
+  return {
+    kind: "json",
+    status: bridgeError.status,
+    headers: bridgeError.headers,
+    body: toOpenAIErrorBody(bridgeError),
+  };
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}

@@ -1,0 +1,63 @@
+import type { ServerResponse } from "node:http";
+import type { BridgeResult } from "@responses-bridge/core";
+
+/** A response that compression middleware (`compression`) patched with a `flush()`. */
+type FlushableResponse = ServerResponse & { flush?: () => void };
+
+/**
+ * Writes a bridge result to a Node response: JSON in one `end`, or SSE with the headers flushed before
+ * the first event, one `write` per piece of SSE text (the same bytes `handler.fetch` sends),
+ * `res.flush()` after each write when compression middleware added it, and a wait for `drain` whenever
+ * the socket buffer is full, so a slow reader stops the bridge from pulling the upstream. When the
+ * client leaves (`res` closes or `signal` aborts) the stream is ended early, which aborts the
+ * upstream request. Never throws for a client that went away.
+ */
+export async function writeResult(
+  res: ServerResponse,
+  result: BridgeResult,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (result.kind === "json") {
+    const payload = JSON.stringify(result.body);
+    res.writeHead(result.status, {
+      ...result.headers,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(payload),
+    });
+    res.end(payload);
+    return;
+  }
+  const flushable = res as FlushableResponse;
+  res.writeHead(result.status, result.headers);
+  res.flushHeaders();
+  flushable.flush?.();
+  const iterator = result.body[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      if (signal?.aborted || res.destroyed) return;
+      const next = await iterator.next();
+      if (next.done) break;
+      if (res.destroyed) return;
+      if (next.value.length === 0) continue;
+      const accepted = res.write(next.value);
+      flushable.flush?.();
+      if (!accepted) await drained(res);
+    }
+  } finally {
+    // A no-op once the stream ended; otherwise finishes the translation and aborts the upstream.
+    await iterator.return?.();
+    if (!res.writableEnded) res.end();
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}

@@ -1,0 +1,330 @@
+import {
+  type ResponseInputItem,
+  type ResponseStore,
+  ResponsesBridgeError,
+  type StoredResponse,
+  type StoreScope,
+} from "@responses-bridge/core";
+import { Redis, type RedisOptions } from "ioredis";
+import { CHAIN_SCRIPT, ITEMS_SCRIPT, type LuaScript } from "./lua-scripts.js";
+
+/** 30 days, OpenAI's retention for stored responses. */
+const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+/** Most turns `getChain` follows in total, a guard against cycles in corrupted data. */
+const MAX_CHAIN_LENGTH = 100_000;
+/** Most turns one chain script call walks before returning (keeps Redis' single thread responsive). */
+const HOPS_PER_CALL = 1000;
+/** Most reply bytes one chain script call gathers before returning. */
+const BYTES_PER_CALL = 8 * 1024 * 1024;
+
+/** Connect through a client you created and own: the store never closes it. */
+export interface RedisStoreClientOption {
+  /**
+   * An `ioredis` client (standalone, Sentinel or a managed primary; not `Cluster`). Its `keyPrefix`, if
+   * any, is honoured. The store bounds every operation by `commandTimeoutMs` itself, whatever the
+   * client's `commandTimeout` and offline queue settings.
+   */
+  client: Redis;
+  url?: undefined;
+  redisOptions?: undefined;
+}
+
+/** Let the store create (and own) its client. */
+export interface RedisStoreUrlOption {
+  /** A Redis URL, e.g. `redis://:password@127.0.0.1:6379/0` or `rediss://…` for TLS. */
+  url: string;
+  /**
+   * Extra `ioredis` options, merged over the store's defaults (`commandTimeout: commandTimeoutMs`,
+   * `maxRetriesPerRequest: 1`, reconnecting forever with a delay of at most one second).
+   */
+  redisOptions?: RedisOptions;
+  client?: undefined;
+}
+
+/** Options for {@link createRedisStore}: a connection (`client` or `url`) plus settings. */
+export type RedisStoreOptions = (RedisStoreClientOption | RedisStoreUrlOption) & {
+  /** Prefix of every key the store writes. Default `"rb:"`. */
+  keyPrefix?: string;
+  /**
+   * Time to live of every record and item index entry, in milliseconds, counted from the turn's `put`
+   * (a later turn does not extend earlier ones, as on OpenAI). Default 2,592,000,000 (30 days).
+   * `0` or `Infinity` keeps records until deleted (or evicted by Redis' `maxmemory-policy`).
+   */
+  ttlMs?: number;
+  /**
+   * Longest any store operation may take, in milliseconds, including waiting for a connection. After it,
+   * and at once while the client is reconnecting, the operation rejects with a 503
+   * `ResponsesBridgeError` (`type: "server_error"`, `code: "store_unavailable"`). Default 1000.
+   */
+  commandTimeoutMs?: number;
+  /** Called with connection errors of a client the store created (`url`); they are otherwise dropped. */
+  onConnectionError?: (error: Error) => void;
+};
+
+/** The store {@link createRedisStore} returns: a {@link ResponseStore} with every optional method. */
+export interface RedisStore extends ResponseStore {
+  /** The whole chain ending at `id`, oldest first, in one round trip per 1,000 turns (or 8 MiB); undefined when a link is missing. */
+  getChain(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
+  /** Items by id (input items that carried an `id`, and output items), in one round trip. */
+  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  /** The Redis client in use. */
+  readonly client: Redis;
+  /** Closes the client when the store created it (`url`); does nothing for a client you passed in. */
+  close(): Promise<void>;
+}
+
+/** The 503 every failed or timed-out Redis operation becomes, so callers answer clients quickly and clearly. */
+function storeUnavailable(cause: unknown): ResponsesBridgeError {
+  return new ResponsesBridgeError("The response store is unavailable. Please try again later.", {
+    status: 503,
+    type: "server_error",
+    code: "store_unavailable",
+    cause,
+  });
+}
+
+function corruptRecord(key: string): ResponsesBridgeError {
+  return new ResponsesBridgeError("The server had an error while reading a stored response.", {
+    status: 500,
+    type: "server_error",
+    code: "store_corrupt_record",
+    cause: new Error(`Redis key '${key}' does not hold a responses-bridge record.`),
+  });
+}
+
+/**
+ * A record is stored as three lines of compact JSON: the predecessor's id (or `null`), this turn's input
+ * items, and the Response object. The id is the key itself. JSON never contains a raw newline, so the
+ * first line can be read alone (the chain script does, to follow links without decoding the rest).
+ */
+function encodeRecord(record: StoredResponse): string {
+  return `${JSON.stringify(record.previousResponseId)}\n${JSON.stringify(record.input)}\n${JSON.stringify(record.response)}`;
+}
+
+function decodeRecord(id: string, value: string, key: string): StoredResponse {
+  const first = value.indexOf("\n");
+  const second = first < 0 ? -1 : value.indexOf("\n", first + 1);
+  if (second < 0) throw corruptRecord(key);
+  try {
+    const previousResponseId = JSON.parse(value.slice(0, first)) as string | null;
+    const input = JSON.parse(value.slice(first + 1, second)) as ResponseInputItem[];
+    const response = JSON.parse(value.slice(second + 1)) as StoredResponse["response"];
+    return { id, previousResponseId, input, response };
+  } catch {
+    throw corruptRecord(key);
+  }
+}
+
+/** Ids `getItems` can find in a record: input items that carry an `id`, and every output item. */
+function itemIdsOf(record: StoredResponse): string[] {
+  const ids = new Set<string>();
+  for (const item of [...record.input, ...record.response.output]) {
+    const id = (item as { id?: unknown }).id;
+    if (typeof id === "string" && id !== "") ids.add(id);
+  }
+  return [...ids];
+}
+
+function findItem(record: StoredResponse, id: string): ResponseInputItem | undefined {
+  for (const item of record.response.output) {
+    if ((item as { id?: unknown }).id === id) return item as ResponseInputItem;
+  }
+  return record.input.find((item) => (item as { id?: unknown }).id === id);
+}
+
+/**
+ * A {@link ResponseStore} on Redis, shared by every bridge instance that points at the same Redis.
+ *
+ * - Keys: `{keyPrefix}{tenant}:resp:{id}` for a turn (tenant URI-encoded, empty without a tenant) and
+ *   `{keyPrefix}{tenant}:item:{itemId}` for the item index (value: the turn's id). A `get`, `delete`,
+ *   `getChain` or `getItems` under another tenant reads other keys, so it finds nothing.
+ * - Each turn is stored once (one `SET … PX ttl` plus one small key per item, in one `MULTI`), linked to its
+ *   predecessor; `getChain` walks the links inside Redis with a Lua script: one round trip for up to
+ *   1,000 turns. `getItems` resolves all ids in one round trip.
+ * - Failures never hang: each operation is bounded by `commandTimeoutMs` and rejects with a 503
+ *   `store_unavailable` `ResponsesBridgeError`; the client reconnects by itself when Redis returns.
+ *
+ * @example
+ * ```ts
+ * const handler = createResponsesHandler({
+ *   upstream,
+ *   store: createRedisStore({ url: process.env.REDIS_URL! }),
+ * });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  const keyPrefix = options.keyPrefix ?? "rb:";
+  const ttlMs = options.ttlMs ?? THIRTY_DAYS_MS;
+  const timeoutMs = options.commandTimeoutMs ?? 1000;
+  if (!(ttlMs >= 0)) throw new TypeError("createRedisStore: ttlMs must be 0 or more");
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+    throw new TypeError("createRedisStore: commandTimeoutMs must be a positive number");
+  }
+  const expires = ttlMs > 0 && Number.isFinite(ttlMs);
+  const ttl = Math.max(1, Math.round(ttlMs));
+
+  let client: Redis;
+  const owned = options.client === undefined;
+  if (options.client !== undefined) {
+    client = options.client;
+  } else if (typeof options.url === "string") {
+    client = new Redis(options.url, {
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
+      ...options.redisOptions,
+    });
+    // Without a listener ioredis prints every failed reconnect; operations report failures themselves.
+    client.on("error", (error: Error) => options.onConnectionError?.(error));
+  } else {
+    throw new TypeError("createRedisStore: pass { client } (an ioredis client) or { url }");
+  }
+  // Keys built inside Lua scripts do not get the client's own keyPrefix applied: add it by hand there.
+  const clientPrefix = (client.options as { keyPrefix?: string } | undefined)?.keyPrefix ?? "";
+
+  const scopePrefix = (scope: StoreScope | undefined) =>
+    `${keyPrefix}${scope?.tenant ? encodeURIComponent(scope.tenant) : ""}:`;
+  const recordKey = (id: string, scope: StoreScope | undefined) => `${scopePrefix(scope)}resp:${id}`;
+  const itemKey = (id: string, scope: StoreScope | undefined) => `${scopePrefix(scope)}item:${id}`;
+
+  /** Runs one operation within `timeoutMs`; every failure becomes a 503 `store_unavailable`. */
+  async function bounded<T>(work: () => Promise<T>): Promise<T> {
+    const status = client.status;
+    // Known to be down (between reconnect attempts) or closed: fail at once instead of waiting.
+    if (status === "reconnecting" || status === "close" || status === "end") {
+      throw storeUnavailable(new Error(`Redis connection is ${status}`));
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(storeUnavailable(new Error(`Redis did not answer within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work(), deadline]);
+    } catch (error) {
+      if (ResponsesBridgeError.isInstance(error)) throw error;
+      throw storeUnavailable(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function evalScript(lua: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await client.evalsha(lua.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      // After a Redis restart or SCRIPT FLUSH the script cache is empty: send the source once.
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return await client.eval(lua.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  return {
+    client,
+
+    async get(id, scope) {
+      const key = recordKey(id, scope);
+      const value = await bounded(() => client.get(key));
+      return value === null ? undefined : decodeRecord(id, value, key);
+    },
+
+    async put(record, scope) {
+      if (typeof record?.id !== "string" || record.id === "") {
+        throw new TypeError("RedisStore.put: record.id must be a non-empty string");
+      }
+      const value = encodeRecord(record);
+      const itemKeys = itemIdsOf(record).map((itemId) => itemKey(itemId, scope));
+      await bounded(async () => {
+        const transaction = client.multi();
+        const key = recordKey(record.id, scope);
+        if (expires) transaction.set(key, value, "PX", ttl);
+        else transaction.set(key, value);
+        for (const key of itemKeys) {
+          if (expires) transaction.set(key, record.id, "PX", ttl);
+          else transaction.set(key, record.id);
+        }
+        const results = await transaction.exec();
+        if (!results) throw new Error("Redis aborted the transaction");
+        for (const [error] of results) if (error) throw error;
+      });
+    },
+
+    async delete(id, scope) {
+      // The turn's item index entries stay until their TTL; they point at nothing and resolve to nothing.
+      const removed = await bounded(() => client.del(recordKey(id, scope)));
+      return removed > 0;
+    },
+
+    async getChain(id, scope) {
+      const prefix = `${clientPrefix}${recordKey("", scope)}`;
+      const newestFirst: StoredResponse[] = [];
+      let next = id;
+      for (;;) {
+        const reply = (await bounded(() =>
+          evalScript(
+            CHAIN_SCRIPT,
+            [recordKey(next, scope)],
+            [prefix, String(HOPS_PER_CALL), String(BYTES_PER_CALL)],
+          ),
+        )) as string[];
+        const [state = "corrupt", ...values] = reply;
+        let current: string | null = next;
+        for (const value of values) {
+          if (current === null) throw corruptRecord(recordKey(next, scope));
+          const record = decodeRecord(current, value, recordKey(current, scope));
+          newestFirst.push(record);
+          current = record.previousResponseId;
+        }
+        if (state === "end") break;
+        if (state === "missing") return undefined;
+        if (!state.startsWith("more:") || current === null) throw corruptRecord(recordKey(next, scope));
+        if (newestFirst.length >= MAX_CHAIN_LENGTH) return undefined;
+        next = current;
+      }
+      return newestFirst.reverse();
+    },
+
+    async getItems(ids, scope) {
+      const found = new Map<string, ResponseInputItem>();
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return found;
+      const prefix = `${clientPrefix}${recordKey("", scope)}`;
+      const reply = (await bounded(() =>
+        evalScript(
+          ITEMS_SCRIPT,
+          unique.map((id) => itemKey(id, scope)),
+          [prefix],
+        ),
+      )) as string[];
+      const records = new Map<string, StoredResponse>();
+      for (let index = unique.length; index + 1 < reply.length; index += 2) {
+        const recordId = reply[index]!;
+        records.set(recordId, decodeRecord(recordId, reply[index + 1]!, recordKey(recordId, scope)));
+      }
+      unique.forEach((id, index) => {
+        const record = records.get(reply[index] ?? "");
+        const item = record && findItem(record, id);
+        if (item) found.set(id, item);
+      });
+      return found;
+    },
+
+    async close() {
+      if (!owned || client.status === "end") return;
+      const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+      try {
+        await bounded(() => client.quit());
+      } catch {
+        client.disconnect();
+      }
+      // QUIT resolves before the socket is gone; wait (boundedly) until the client has really ended.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      // TypeScript narrowed `status` before the awaits; read it afresh.
+      if ((client.status as string) !== "end") client.disconnect();
+    },
+  };
+}

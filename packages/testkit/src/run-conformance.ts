@@ -1,0 +1,114 @@
+import { type CaseContext, CONFORMANCE_CASE_LIST } from "./conformance-cases.js";
+import { CaseFailure } from "./conformance-checks.js";
+import type { ScriptedBackend } from "./types.js";
+
+/** Options of {@link runConformance}. */
+export interface ConformanceOptions {
+  /** Base URL of the server under test, up to and including `/v1`: `http://127.0.0.1:8080/v1`. */
+  baseURL: string;
+  /**
+   * The scripted Chat Completions backend the server under test forwards to (`createScriptedBackend()`,
+   * served with `backend.listen()` or passed in-process). Each case resets it, queues the upstream
+   * replies it needs, and reads back what the server sent upstream.
+   */
+  backend: ScriptedBackend;
+  /** `model` of every request. Default `"conformance-model"`. */
+  model?: string;
+  /** Extra headers on every request, e.g. `{ authorization: "Bearer …" }` for a server that checks keys. */
+  headers?: Record<string, string>;
+  /** The `fetch` used to call the server. Default: the global `fetch`. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Run only the cases whose name contains one of these strings. Default: every case. */
+  only?: readonly string[];
+  /** Time limit of each case in milliseconds. Default 15,000. */
+  timeoutMs?: number;
+}
+
+/** The outcome of one conformance case. */
+export interface ConformanceCaseResult {
+  /** Case name, e.g. `"text: stream"`. */
+  name: string;
+  /** True when the case passed. */
+  ok: boolean;
+  /** Why it failed. */
+  error?: string;
+  /** How long it took. */
+  durationMs: number;
+}
+
+/** What {@link runConformance} resolves with. */
+export interface ConformanceReport {
+  /** Number of cases that passed. */
+  passed: number;
+  /** Number of cases that failed. */
+  failed: number;
+  /** Every case run, in order. */
+  cases: ConformanceCaseResult[];
+}
+
+/** Names of the conformance cases, in the order they run. */
+export const CONFORMANCE_CASES: readonly string[] = CONFORMANCE_CASE_LIST.map((entry) => entry.name);
+
+/**
+ * Runs the conformance suite against a Responses server (ours behind any adapter, or your own proxy)
+ * whose Chat Completions upstream is `options.backend`. Cases run one after another; each resets the
+ * backend, queues the upstream replies it needs and checks the answers with the real wire format:
+ * text (JSON and stream), parallel tool calls, a `previous_response_id` round trip, retrieve/delete,
+ * `incomplete`, upstream 429/500 mapping, malformed bodies, unknown ids, and client disconnects.
+ * Never throws for a failing case: read the report.
+ *
+ * @example
+ * const report = await runConformance({ baseURL: "http://127.0.0.1:8080/v1", backend });
+ * console.log(formatConformanceReport(report));
+ */
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const baseURL = options.baseURL.replace(/\/+$/, "");
+  const fetcher = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const context: CaseContext = {
+    backend: options.backend,
+    model: options.model ?? "conformance-model",
+    post: (body, init = {}) =>
+      fetcher(`${baseURL}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...options.headers },
+        body: init.raw ? String(body) : JSON.stringify(body),
+        ...(init.signal ? { signal: init.signal } : {}),
+      }),
+    request: (method, path) => fetcher(`${baseURL}${path}`, { method, headers: { ...options.headers } }),
+  };
+  const selected = options.only?.length
+    ? CONFORMANCE_CASE_LIST.filter((entry) => options.only?.some((part) => entry.name.includes(part)))
+    : CONFORMANCE_CASE_LIST;
+  const cases: ConformanceCaseResult[] = [];
+  for (const entry of selected) {
+    options.backend.reset();
+    const started = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CaseFailure(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([entry.run(context), timeout]);
+      cases.push({ name: entry.name, ok: true, durationMs: Date.now() - started });
+    } catch (error) {
+      const message = error instanceof CaseFailure ? error.message : `threw ${String(error)}`;
+      cases.push({ name: entry.name, ok: false, error: message, durationMs: Date.now() - started });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const passed = cases.filter((result) => result.ok).length;
+  return { passed, failed: cases.length - passed, cases };
+}
+
+/** The report as readable text: one line per case, failures with their reason, and a summary line. */
+export function formatConformanceReport(report: ConformanceReport): string {
+  const lines = report.cases.map((result) =>
+    result.ok
+      ? `  ok    ${result.name} (${result.durationMs} ms)`
+      : `  FAIL  ${result.name} (${result.durationMs} ms)\n        ${String(result.error).replace(/\n/g, "\n        ")}`,
+  );
+  lines.push(`${report.passed} passed, ${report.failed} failed`);
+  return lines.join("\n");
+}

@@ -1,0 +1,246 @@
+// `responses-bridge serve` as a child process, driven by the real openai SDK over a scripted upstream.
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, readyURL, runCliToEnd, spawnCli } from "./e2e/support/cli-process.js";
+
+const backend = createScriptedBackend({
+  script: (body) => {
+    const prompt = JSON.stringify(body.messages.at(-1));
+    if (prompt.includes("slow"))
+      return { text: "one two three four five six seven eight", chunkSize: 4, delayMs: 150 };
+    return { text: "Hello from the scripted upstream.", usage: { prompt_tokens: 11, completion_tokens: 7 } };
+  },
+});
+let upstream: ScriptedServer;
+let dir: string;
+
+beforeAll(async () => {
+  upstream = await backend.listen();
+  dir = await mkdtemp(join(tmpdir(), "rb-cli-serve-"));
+});
+afterAll(async () => {
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+// Each test spawns the CLI (tsx compiles it on start): allow for a loaded machine.
+describe("responses-bridge serve", { timeout: 60_000 }, () => {
+  it("prints one ready line, serves the SDK, logs one line per request, exits 0 on SIGTERM", async () => {
+    const bridge = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"]);
+    const url = await readyURL(bridge);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused" });
+
+    const response = await client.responses.create({ model: "scripted-model", input: "hi" });
+    expect(response.output_text).toBe("Hello from the scripted upstream.");
+    const stream = client.responses.stream({ model: "scripted-model", input: "hi again" });
+    expect((await stream.finalResponse()).output_text).toBe("Hello from the scripted upstream.");
+    await bridge.waitForOutput(
+      /POST \/v1\/responses 200 scripted-model \d+ms tokens 11 in \/ 7 out[\s\S]*POST \/v1\/responses 200/,
+    );
+
+    const exit = await bridge.stop("SIGTERM");
+    expect(exit.code).toBe(0);
+    const lines = bridge.output.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^responses-bridge \\S+ listening on ${url.replace(/[./]/g, "\\$&")} \\(upstream ${upstream.url.replace(/[./]/g, "\\$&")}\\)$`,
+      ),
+    );
+    const requests = lines.filter((line) => line.includes(" /v1/responses "));
+    expect(requests).toHaveLength(2);
+    for (const line of requests) {
+      expect(line).toMatch(
+        /^\d\d:\d\d:\d\d POST \/v1\/responses 200 scripted-model \d+ms tokens 11 in \/ 7 out$/,
+      );
+    }
+    expect(bridge.output.stderr).toBe("");
+  });
+
+  it("writes JSON lines with --json-logs", async () => {
+    const bridge = spawnCli([
+      "serve",
+      "--upstream",
+      upstream.url,
+      "--port",
+      "0",
+      "--json-logs",
+      "--model",
+      "pinned",
+    ]);
+    await bridge.waitForOutput(/"msg":"ready"/);
+    const ready = JSON.parse(bridge.output.stdout.split("\n")[0] ?? "{}");
+    expect(ready).toMatchObject({
+      level: "info",
+      msg: "ready",
+      model: "pinned",
+      upstreams: [{ name: "cli", preset: null, baseURL: upstream.url }],
+    });
+    const client = new OpenAI({ baseURL: ready.url, apiKey: "unused" });
+    await client.responses.create({ model: "whatever", input: "hi" });
+    await bridge.waitForOutput(/"msg":"request"/);
+    await bridge.stop();
+    const request = bridge.output.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.msg === "request");
+    expect(request).toMatchObject({
+      method: "POST",
+      path: "/v1/responses",
+      status: 200,
+      model: "whatever",
+      outcome: "completed",
+      inputTokens: 11,
+      outputTokens: 7,
+    });
+    expect(request.requestId).toMatch(/^req_/);
+    expect(backend.requests.at(-1)?.body?.model).toBe("pinned");
+  });
+
+  it("finishes an in-flight stream after SIGTERM, refuses new work, then exits 0", async () => {
+    const bridge = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"]);
+    const url = await readyURL(bridge);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    const stream = await client.responses.create({
+      model: "scripted-model",
+      input: "slow please",
+      stream: true,
+    });
+    let text = "";
+    let terminal = "";
+    let signalled = false;
+    for await (const event of stream) {
+      if (event.type === "response.output_text.delta") {
+        text += event.delta;
+        if (!signalled) {
+          signalled = true;
+          bridge.child.kill("SIGTERM");
+          await bridge.waitForOutput(/SIGTERM: stopping; waiting up to 10000 ms for 1 in-flight request/);
+          await expect(client.responses.create({ model: "scripted-model", input: "late" })).rejects.toThrow();
+        }
+      }
+      if (event.type === "response.completed" || event.type === "response.failed") terminal = event.type;
+    }
+    expect(terminal).toBe("response.completed");
+    expect(text).toBe("one two three four five six seven eight");
+    expect((await bridge.exited).code).toBe(0);
+  });
+
+  it("stops in-flight streams at --shutdown-timeout and still exits 0", async () => {
+    const bridge = spawnCli([
+      "serve",
+      "--upstream",
+      upstream.url,
+      "--port",
+      "0",
+      "--shutdown-timeout",
+      "200",
+    ]);
+    const url = await readyURL(bridge);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    const stream = await client.responses.create({ model: "scripted-model", input: "slow", stream: true });
+    const reading = (async () => {
+      for await (const _event of stream) {
+        // drain
+      }
+    })().catch(() => "cut");
+    await bridge.waitForOutput(/POST|listening/);
+    bridge.child.kill("SIGTERM");
+    expect((await bridge.exited).code).toBe(0);
+    expect(bridge.output.stdout).toContain("warning: shutdown timeout: in-flight requests were cut");
+    await reading;
+  });
+
+  it("exits 3 with one line when the upstream is unreachable at start", async () => {
+    const port = await freePort();
+    const result = await runCliToEnd(["serve", "--upstream", `http://127.0.0.1:${port}/v1`, "--port", "0"]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `error: cannot reach the upstream at http://127.0.0.1:${port}/v1 (GET /models: ECONNREFUSED); is it running? (--no-probe starts anyway)\n`,
+    );
+  });
+
+  it("starts anyway with --no-probe", async () => {
+    const port = await freePort();
+    const bridge = spawnCli(["serve", "--upstream", `http://127.0.0.1:${port}`, "--port", "0", "--no-probe"]);
+    const url = await readyURL(bridge);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    await expect(client.responses.create({ model: "m", input: "hi" })).rejects.toMatchObject({ status: 502 });
+    await bridge.waitForOutput(/POST \/v1\/responses 502 m \d+ms: Could not reach the upstream/);
+    expect((await bridge.stop()).code).toBe(0);
+  });
+
+  it("exits 4 when the port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const result = await runCliToEnd(["serve", "--upstream", "mock", "--port", String(port)]);
+    blocker.close();
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(
+      /^error: cannot listen on 127\.0\.0\.1:\d+: the port is in use .*; pass --port\n$/,
+    );
+  });
+
+  it("exits 2 with one line for a bad flag or an invalid config file", async () => {
+    const flag = await runCliToEnd(["serve", "--upstream", "mock", "--prot", "9"]);
+    expect(flag).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "error: unknown option --prot (see responses-bridge serve --help)\n",
+    });
+
+    const path = join(dir, "bad.json");
+    await writeFile(
+      path,
+      JSON.stringify({ upstreams: { a: { preset: "ollama" } }, routes: { coder: ["b"] } }),
+    );
+    const config = await runCliToEnd(["serve", "--config", path]);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toBe(
+      `error: invalid config file ${path}: routes.coder.0: unknown upstream "b"; declared: a\n`,
+    );
+  });
+
+  it("serves several upstreams from a config file", async () => {
+    const path = join(dir, "bridge.json");
+    await writeFile(
+      path,
+      JSON.stringify({
+        port: 0,
+        upstreams: { scripted: { baseURL: upstream.url }, mock: { preset: "mock" } },
+        upstream: "scripted",
+        routes: { "mock-model": { upstream: "mock", model: "mock" } },
+      }),
+    );
+    const bridge = spawnCli(["serve", "--config", path]);
+    const url = await readyURL(bridge);
+    const client = new OpenAI({ baseURL: url, apiKey: "unused" });
+    expect((await client.responses.create({ model: "mock-model", input: "hello" })).output_text).toContain(
+      "mock model",
+    );
+    expect((await client.responses.create({ model: "other", input: "hello" })).output_text).toBe(
+      "Hello from the scripted upstream.",
+    );
+    expect((await client.models.list()).data.map((model) => model.id)).toEqual(["mock-model"]);
+    expect((await bridge.stop()).code).toBe(0);
+  });
+
+  it("prints --help for every command and --version", async () => {
+    const commands = [["--help"], ["serve", "--help"], ["codex", "--help"], ["help", "codex"]];
+    for (const result of await Promise.all(commands.map((args) => runCliToEnd(args)))) {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^(responses-bridge: |Usage: responses-bridge )/);
+      expect(result.stdout).toContain("Exit codes:");
+    }
+    const version = await runCliToEnd(["--version"]);
+    expect(version).toEqual({ code: 0, stdout: "0.0.0\n", stderr: "" });
+  });
+});

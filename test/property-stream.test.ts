@@ -1,0 +1,449 @@
+// Properties of the streaming path:
+// - arbitrary chat chunk streams (reasoning, text with or without a <think> block, refusals, parallel
+//   tool calls whose arguments interleave and split anywhere, usage, every finish reason) give event
+//   streams that pass the Open Responses schema and the testkit validator, and fold (with the openai
+//   SDK's `accumulateResponse`, terminal event excluded) to the Response that `convertChatToResponse`
+//   gives for the equivalent non-streaming completion;
+// - any byte chunking of the same upstream SSE body (split inside UTF-8 sequences, CRLF line ends,
+//   comment lines) gives the same chunks from `readChatStream`.
+
+import {
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  convertChatStreamToEvents,
+  convertChatToResponse,
+  createResponseObject,
+  parseResponsesRequest,
+  type ResponseObject,
+  type ResponseStreamEvent,
+  readChatStream,
+  type TranslationEnvironment,
+} from "@responses-bridge/core";
+import * as testkit from "@responses-bridge/testkit";
+import fc from "fast-check";
+import type OpenAI from "openai";
+import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
+import { describe, expect, it } from "vitest";
+import { assertValidEventStream } from "./utils/openresponses-schema.js";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Deterministic ids (`msg_1`, `fc_1`... per prefix) and a fixed clock. */
+function environment(): TranslationEnvironment {
+  const counters = new Map<string, number>();
+  return {
+    generateId(prefix) {
+      const next = (counters.get(prefix) ?? 0) + 1;
+      counters.set(prefix, next);
+      return `${prefix}_${next}`;
+    },
+    now: () => 1_700_000_000_000,
+  };
+}
+
+function responseObject(): ResponseObject {
+  const request = parseResponsesRequest({ model: "m", input: "hi", stream: true });
+  return createResponseObject(request, { id: "resp_property", createdAt: 1_700_000_000 });
+}
+
+async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** `validateResponseEvents` from the testkit when it exists (a colleague adds it); else nothing. */
+function testkitProblems(events: readonly unknown[]): string[] {
+  const validate = (
+    testkit as { validateResponseEvents?: (e: readonly unknown[]) => { valid: boolean; problems: string[] } }
+  ).validateResponseEvents;
+  if (typeof validate !== "function") return [];
+  const report = validate(events);
+  return report.valid ? [] : report.problems;
+}
+
+/** Folds every event before the terminal one with the SDK's accumulator. */
+function foldOutput(events: readonly ResponseStreamEvent[]): unknown[] {
+  let snapshot: OpenAI.Responses.Response | undefined;
+  for (const event of events.slice(0, -1)) snapshot = accumulateResponse(event, snapshot);
+  return JSON.parse(JSON.stringify(snapshot?.output ?? []));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitrary replies, and the chunk streams that carry them
+// ---------------------------------------------------------------------------------------------
+
+interface Reply {
+  reasoning: string;
+  reasoningField: "reasoning_content" | "reasoning";
+  text: string;
+  refusal: string;
+  toolCalls: Array<{ id?: string; name: string; arguments: string }>;
+  finishReason: "stop" | "length" | "tool_calls" | "content_filter";
+  usage: { prompt_tokens: number; completion_tokens: number } | null;
+  usageOnFinishChunk: boolean;
+  /** Tool call deltas without `index` (older llama.cpp, some proxies): calls one after the other. */
+  unindexed: boolean;
+  /** Chunks that must change nothing: empty `choices`, an empty delta, a second choice (`n` > 1). */
+  noise: boolean;
+}
+
+const piece = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 8 }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(" ", "\n", "  \n", "é", "😀", "中文", "</think>", "<think>", "\\", '"'),
+  },
+);
+const longText = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(""));
+const identifier = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_]{0,15}$/);
+const jsonValue = fc.jsonValue({ maxDepth: 2 });
+
+const reply: fc.Arbitrary<Reply> = fc
+  .record({
+    reasoning: fc.oneof(fc.constant(""), longText),
+    reasoningField: fc.constantFrom("reasoning_content" as const, "reasoning" as const),
+    text: fc.oneof(fc.constant(""), longText),
+    think: fc.option(longText, { nil: undefined }),
+    refusal: fc.oneof({ weight: 5, arbitrary: fc.constant("") }, { weight: 1, arbitrary: longText }),
+    toolCalls: fc.array(
+      fc.record(
+        {
+          id: identifier.map((id) => `call_${id}`),
+          name: identifier,
+          arguments: fc.oneof(
+            jsonValue.map((value) => JSON.stringify({ value })),
+            fc.constant(""),
+            fc.constant('{"path":"a\\"b.txt","emoji":"😀"}'),
+          ),
+        },
+        { requiredKeys: ["name", "arguments"] },
+      ),
+      { maxLength: 3 },
+    ),
+    finishReason: fc.constantFrom(
+      "stop" as const,
+      "length" as const,
+      "tool_calls" as const,
+      "content_filter" as const,
+    ),
+    usage: fc.option(fc.record({ prompt_tokens: fc.nat(5000), completion_tokens: fc.nat(5000) }), {
+      nil: null,
+    }),
+    usageOnFinishChunk: fc.boolean(),
+    unindexed: fc.boolean(),
+    noise: fc.boolean(),
+  })
+  .map(({ think, ...rest }) => ({
+    ...rest,
+    // Without an index, calls are told apart by their id: every call has one.
+    toolCalls: rest.unindexed
+      ? rest.toolCalls.map((call, index) => ({ ...call, id: call.id ?? `call_u${index}` }))
+      : rest.toolCalls,
+    // A <think> block only leads the content when the backend sends no separate reasoning.
+    text: think !== undefined && rest.reasoning === "" ? `<think>${think}</think>${rest.text}` : rest.text,
+  }));
+
+/** Splits `text` into pieces at the given cut points (code-unit positions, deduplicated). */
+function split(text: string, cuts: readonly number[]): string[] {
+  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let start = 0;
+  for (const point of points) {
+    if (point > start) {
+      pieces.push(text.slice(start, point));
+      start = point;
+    }
+  }
+  if (start < text.length) pieces.push(text.slice(start));
+  return pieces;
+}
+
+const base = { id: "chatcmpl-p", object: "chat.completion.chunk" as const, created: 1, model: "m" };
+
+function chunk(delta: Record<string, unknown>, finishReason: string | null = null): ChatCompletionChunk {
+  return {
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+  } as ChatCompletionChunk;
+}
+
+function usageOf(value: NonNullable<Reply["usage"]>) {
+  return {
+    prompt_tokens: value.prompt_tokens,
+    completion_tokens: value.completion_tokens,
+    total_tokens: value.prompt_tokens + value.completion_tokens,
+  };
+}
+
+/**
+ * The chunks of a streamed reply: role chunk, reasoning, text and refusal pieces, then the tool calls
+ * (each call's first delta, with id and name, in index order; argument pieces of all calls interleaved
+ * in the order `interleave` picks), the finish chunk and the usage chunk.
+ */
+function streamOf(
+  value: Reply,
+  cuts: readonly number[],
+  interleave: readonly number[],
+): ChatCompletionChunk[] {
+  const chunks: ChatCompletionChunk[] = [chunk({ role: "assistant", content: "" })];
+  const noise = () => {
+    if (!value.noise) return;
+    chunks.push({ ...base, choices: [] });
+    chunks.push(chunk({}));
+    chunks.push({
+      ...base,
+      choices: [{ index: 1, delta: { content: "another choice" }, logprobs: null, finish_reason: null }],
+    } as ChatCompletionChunk);
+  };
+  noise();
+  for (const part of split(value.reasoning, cuts)) chunks.push(chunk({ [value.reasoningField]: part }));
+  noise();
+  for (const part of split(value.text, cuts)) chunks.push(chunk({ content: part }));
+  for (const part of split(value.refusal, cuts)) chunks.push(chunk({ refusal: part }));
+  noise();
+  if (value.unindexed) {
+    for (const call of value.toolCalls) {
+      chunks.push(
+        chunk({ tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }),
+      );
+      for (const part of split(call.arguments, cuts)) {
+        chunks.push(chunk({ tool_calls: [{ function: { arguments: part } }] }));
+      }
+    }
+    chunks.push(chunk({}, value.finishReason));
+    if (value.usage) chunks.push({ ...base, choices: [], usage: usageOf(value.usage) });
+    return chunks;
+  }
+  const pending = value.toolCalls.map((call, index) => {
+    chunks.push(
+      chunk({
+        tool_calls: [
+          {
+            index,
+            ...(call.id ? { id: call.id } : {}),
+            type: "function",
+            function: { name: call.name, arguments: "" },
+          },
+        ],
+      }),
+    );
+    return split(
+      call.arguments,
+      cuts.map((cut) => cut + index * 7),
+    );
+  });
+  let turn = 0;
+  while (pending.some((queue) => queue.length > 0)) {
+    const open = pending.map((queue, index) => (queue.length > 0 ? index : -1)).filter((index) => index >= 0);
+    const index = open[(interleave[turn++ % Math.max(1, interleave.length)] ?? 0) % open.length]!;
+    chunks.push(chunk({ tool_calls: [{ index, function: { arguments: pending[index]!.shift()! } }] }));
+  }
+  const finish = chunk({}, value.finishReason);
+  if (value.usage && value.usageOnFinishChunk) finish.usage = usageOf(value.usage);
+  chunks.push(finish);
+  if (value.usage && !value.usageOnFinishChunk)
+    chunks.push({ ...base, choices: [], usage: usageOf(value.usage) });
+  return chunks;
+}
+
+/** The non-streaming completion with the same reply. */
+function completionOf(value: Reply): ChatCompletion {
+  const message: Record<string, unknown> = {
+    role: "assistant",
+    content: value.text === "" ? null : value.text,
+    refusal: value.refusal === "" ? null : value.refusal,
+  };
+  if (value.reasoning !== "") message[value.reasoningField] = value.reasoning;
+  if (value.toolCalls.length > 0) {
+    message.tool_calls = value.toolCalls.map((call) => ({
+      ...(call.id ? { id: call.id } : {}),
+      type: "function",
+      function: { name: call.name, arguments: call.arguments },
+    }));
+  }
+  return {
+    id: "chatcmpl-p",
+    object: "chat.completion",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, message, logprobs: null, finish_reason: value.finishReason }],
+    ...(value.usage ? { usage: usageOf(value.usage) } : {}),
+  } as unknown as ChatCompletion;
+}
+
+async function checkStream(
+  chunks: ChatCompletionChunk[],
+  completion: ChatCompletion,
+): Promise<ResponseStreamEvent[]> {
+  const response = responseObject();
+  const events = await collect(
+    convertChatStreamToEvents(iterate(chunks), { response, environment: environment() }),
+  );
+  const expected = JSON.parse(
+    JSON.stringify(
+      convertChatToResponse(completion, { response: responseObject(), environment: environment() }),
+    ),
+  );
+  assertValidEventStream(events);
+  expect(testkitProblems(events)).toEqual([]);
+  const terminal = events.at(-1) as unknown as { type: string; response: ResponseObject };
+  expect(["response.completed", "response.incomplete"]).toContain(terminal.type);
+  expect(JSON.parse(JSON.stringify(terminal.response))).toEqual(expected);
+  expect(foldOutput(events)).toEqual(expected.output);
+  return events;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chunk streams -> events
+// ---------------------------------------------------------------------------------------------
+
+describe("property: chat chunk streams -> Responses events", () => {
+  it("any reply, chunked anywhere, gives valid events that fold to the non-streaming Response", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        reply,
+        fc.array(fc.nat(200), { maxLength: 12 }),
+        fc.array(fc.nat(5), { maxLength: 10 }),
+        async (value, cuts, interleave) => {
+          await checkStream(streamOf(value, cuts, interleave), completionOf(value));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the same reply gives the same events whatever the chunking (up to ids' order)", async () => {
+    await fc.assert(
+      fc.asyncProperty(reply, fc.array(fc.nat(200), { maxLength: 12 }), async (value, cuts) => {
+        const one = await collect(
+          convertChatStreamToEvents(iterate(streamOf(value, [], [])), {
+            response: responseObject(),
+            environment: environment(),
+          }),
+        );
+        const many = await collect(
+          convertChatStreamToEvents(iterate(streamOf(value, cuts, [0])), {
+            response: responseObject(),
+            environment: environment(),
+          }),
+        );
+        // Delta events differ in number; everything else (items, done events, terminal) is identical.
+        const stable = (events: ResponseStreamEvent[]) =>
+          events
+            .filter((event) => !event.type.endsWith(".delta"))
+            .map(({ sequence_number: _s, ...rest }) => rest);
+        expect(stable(many)).toEqual(stable(one));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("function call arguments split at every position (one call, and two interleaved calls)", async () => {
+    const args = ['{"city":"Zürich","note":"a \\"quoted\\" 😀 word","days":[1,2,3]}', '{"q":"x"}'];
+    for (let cut = 0; cut <= args[0]!.length; cut++) {
+      const value: Reply = {
+        reasoning: "",
+        reasoningField: "reasoning_content",
+        text: "",
+        refusal: "",
+        toolCalls: [
+          { id: "call_a", name: "get_weather", arguments: args[0]! },
+          { id: "call_b", name: "search", arguments: args[1]! },
+        ],
+        finishReason: "tool_calls",
+        usage: null,
+        usageOnFinishChunk: false,
+        unindexed: false,
+        noise: false,
+      };
+      await checkStream(
+        streamOf({ ...value, toolCalls: value.toolCalls.slice(0, 1) }, [cut], []),
+        completionOf({ ...value, toolCalls: value.toolCalls.slice(0, 1) }),
+      );
+      await checkStream(streamOf(value, [cut, cut + 3], [0, 1, 1, 0]), completionOf(value));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// SSE bytes -> chunks
+// ---------------------------------------------------------------------------------------------
+
+function sseText(
+  chunks: readonly ChatCompletionChunk[],
+  options: { crlf: boolean; comments: boolean },
+): string {
+  const eol = options.crlf ? "\r\n" : "\n";
+  let text = options.comments ? `: connected${eol}${eol}` : "";
+  for (const value of chunks) {
+    text += `data: ${JSON.stringify(value)}${eol}${eol}`;
+    if (options.comments) text += `: keep-alive${eol}${eol}`;
+  }
+  return `${text}data: [DONE]${eol}${eol}`;
+}
+
+function byteStream(bytes: Uint8Array, cuts: readonly number[]): ReadableStream<Uint8Array> {
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (const point of [...points, bytes.length]) {
+    if (point > start) parts.push(bytes.slice(start, point));
+    start = Math.max(start, point);
+  }
+  return new ReadableStream({
+    pull(controller) {
+      const next = parts.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+}
+
+describe("property: SSE byte chunkings -> readChatStream", () => {
+  it("every chunking of the same bytes (inside UTF-8 sequences too) gives the same chunks", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        reply,
+        fc.array(fc.nat(100_000), { maxLength: 40 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (value, cuts, crlf, comments) => {
+          const chunks = streamOf(value, [3, 9], [1]);
+          const bytes = new TextEncoder().encode(sseText(chunks, { crlf, comments }));
+          const read = await collect(readChatStream(byteStream(bytes, cuts)));
+          expect(read).toEqual(JSON.parse(JSON.stringify(chunks)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("one byte at a time gives the same chunks as one piece", async () => {
+    const value: Reply = {
+      reasoning: "think 🤔",
+      reasoningField: "reasoning",
+      text: "Grüße, 世界!",
+      refusal: "",
+      toolCalls: [{ id: "call_1", name: "f", arguments: '{"a":"é"}' }],
+      finishReason: "tool_calls",
+      usage: { prompt_tokens: 3, completion_tokens: 4 },
+      usageOnFinishChunk: false,
+      unindexed: false,
+      noise: true,
+    };
+    const chunks = streamOf(value, [2, 5], [0]);
+    const bytes = new TextEncoder().encode(sseText(chunks, { crlf: true, comments: true }));
+    const everyByte = Array.from({ length: bytes.length }, (_, index) => index);
+    expect(await collect(readChatStream(byteStream(bytes, everyByte)))).toEqual(
+      JSON.parse(JSON.stringify(chunks)),
+    );
+  });
+});
