@@ -5,8 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT, runCliToEnd } from "./e2e/support/cli-process.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freePort, REPO_ROOT, runCliToEnd, stopAllChildren } from "./e2e/support/cli-process.js";
 
 const backend = createScriptedBackend({ models: ["first-model", "second-model"] });
 let upstream: ScriptedServer;
@@ -44,6 +44,9 @@ async function catalogOf(home: string): Promise<Record<string, unknown>> {
   expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
   return (JSON.parse(bytes.toString("utf8")) as { models: Record<string, unknown>[] }).models[0]!;
 }
+
+// A failed assertion must not leave a bridge (or Codex) running.
+afterEach(stopAllChildren);
 
 // Each test spawns the CLI (tsx compiles it on start): allow for a loaded machine.
 describe("responses-bridge codex", { timeout: 60_000 }, () => {

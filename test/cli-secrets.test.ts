@@ -3,8 +3,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT, readyURL, runCliToEnd, spawnCli } from "./e2e/support/cli-process.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  freePort,
+  REPO_ROOT,
+  readyURL,
+  runCliToEnd,
+  spawnCli,
+  stopAllChildren,
+} from "./e2e/support/cli-process.js";
 
 const UPSTREAM_KEY = "sk-rbtest-upstream-0123456789abcdef";
 const CLIENT_KEY = "ck-rbtest-client-0123456789abcdef";
@@ -49,6 +56,9 @@ function expectNoSecrets(text: string) {
   // Not even a recognisable piece of one.
   expect(text).not.toContain("0123456789abcdef");
 }
+
+// A failed assertion must not leave a bridge (or Codex) running.
+afterEach(stopAllChildren);
 
 // Each test spawns the CLI (tsx compiles it on start): allow for a loaded machine.
 describe("secrets", { timeout: 60_000 }, () => {

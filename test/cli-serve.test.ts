@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, readyURL, runCliToEnd, spawnCli } from "./e2e/support/cli-process.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freePort, readyURL, runCliToEnd, spawnCli, stopAllChildren } from "./e2e/support/cli-process.js";
 
 const backend = createScriptedBackend({
   script: (body) => {
@@ -28,6 +28,9 @@ afterAll(async () => {
   await upstream.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+// A failed assertion must not leave a bridge (or Codex) running.
+afterEach(stopAllChildren);
 
 // Each test spawns the CLI (tsx compiles it on start): allow for a loaded machine.
 describe("responses-bridge serve", { timeout: 60_000 }, () => {

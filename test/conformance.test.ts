@@ -1,6 +1,7 @@
 // The testkit's conformance suite (the one proxy authors run against their own server) against every
 // adapter on a real socket, and against the Next.js route module called with real Request objects.
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
@@ -149,4 +150,16 @@ describe("responses-bridge-conformance (CLI)", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: responses-bridge-conformance");
   }, 30_000);
+});
+
+const BUILT_CLI = fileURLToPath(new URL("../packages/testkit/dist/cli.js", import.meta.url));
+
+describe("responses-bridge-conformance (built bin)", () => {
+  // CI builds before testing; a plain `pnpm test` on a fresh clone has no dist/ and skips this.
+  it.skipIf(!existsSync(BUILT_CLI))("runs from dist/ with its shebang", async () => {
+    const listed = await new Promise<string>((resolve, reject) => {
+      execFile(BUILT_CLI, ["--list"], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    });
+    expect(listed.trim().split("\n")).toEqual([...CONFORMANCE_CASES]);
+  });
 });

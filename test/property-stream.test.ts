@@ -212,7 +212,9 @@ function streamOf(
   if (value.unindexed) {
     for (const call of value.toolCalls) {
       chunks.push(
-        chunk({ tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }),
+        chunk({
+          tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: "" } }],
+        }),
       );
       for (const part of split(call.arguments, cuts)) {
         chunks.push(chunk({ tool_calls: [{ function: { arguments: part } }] }));

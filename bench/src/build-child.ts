@@ -2,6 +2,7 @@
 // tsdown would, so the measured processes run plain JavaScript: no TypeScript loader thread in their
 // CPU time or RSS. Workspace packages come from their sources (the `@responses-bridge/source`
 // condition); the express and fastify adapters become entries of their own, loaded when present.
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
 import { OPTIONAL_ADAPTERS, REPO_ROOT, workspaceSource } from "./workspace.js";
@@ -15,6 +16,7 @@ export async function buildChild(): Promise<string> {
     const source = workspaceSource(name);
     if (source) entryPoints[name] = source.entry;
   }
+  rmSync(BUILD_DIR, { recursive: true, force: true });
   await build({
     entryPoints,
     outdir: BUILD_DIR,

@@ -5,7 +5,7 @@
  * kills it if it overruns its timeout.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type ChatRequestBody,
@@ -14,13 +14,14 @@ import {
   type ScriptedBackend,
   type ScriptedServer,
 } from "@responses-bridge/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type ChildRun,
   freePort,
   READY_LINE,
   REPO_ROOT,
   spawnCli,
+  stopAllChildren,
   waitForPort,
 } from "./support/cli-process.js";
 import { CODEX_JS, type CodexRun, codexVersion, runCodexExec } from "./support/codex.js";
@@ -123,11 +124,17 @@ beforeAll(async () => {
   await mkdir(RUN_DIR, { recursive: true });
 });
 
+// A failed assertion must not leave a bridge (or Codex) running.
+afterEach(stopAllChildren);
+
 afterAll(async () => {
   console.log(
     `Codex e2e timings:\n${timings.map((entry) => `  ${entry.scenario.padEnd(24)} ${String(entry.ms).padStart(6)} ms  exit ${entry.code}${entry.error ? `  ${entry.error}` : ""}`).join("\n")}`,
   );
-  if (!process.env.E2E_KEEP) await rm(RUN_DIR, { recursive: true, force: true });
+  if (!process.env.E2E_KEEP) {
+    await rm(RUN_DIR, { recursive: true, force: true });
+    await rmdir(join(RUN_DIR, "..")).catch(() => {}); // .tmp/e2e, when no other run is in it
+  }
 });
 
 describe("Codex CLI 0.169 through responses-bridge codex", () => {

@@ -50,6 +50,14 @@ export interface SpawnOptions {
   group?: boolean;
 }
 
+/** Children not yet known to have exited, so a failed test cannot leave one running. */
+const live = new Set<ChildRun>();
+
+/** Kills every child spawned here that is still running (use in `afterEach`). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...live].map((run) => run.stop("SIGKILL", 5000)));
+}
+
 /** Spawns any command with collected output. */
 export function spawnChild(command: string, args: readonly string[], options: SpawnOptions = {}): ChildRun {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...options.env };
@@ -85,6 +93,7 @@ export function spawnChild(command: string, args: readonly string[], options: Sp
   let done = false;
   void exited.then(() => {
     done = true;
+    live.delete(run);
   });
   const kill = (signal: NodeJS.Signals) => {
     if (done || child.pid === undefined) return;
@@ -95,7 +104,7 @@ export function spawnChild(command: string, args: readonly string[], options: Sp
       // Already gone.
     }
   };
-  return {
+  const run: ChildRun = {
     child,
     output,
     exited,
@@ -131,6 +140,8 @@ export function spawnChild(command: string, args: readonly string[], options: Sp
       return exit;
     },
   };
+  live.add(run);
+  return run;
 }
 
 /** Runs `responses-bridge <args>` from source through tsx. */
