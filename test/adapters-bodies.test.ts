@@ -3,13 +3,11 @@
 
 import * as zlib from "node:zlib";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { type ChatUpstream, createResponsesHandler } from "@responses-bridge/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, MOUNTS, type Mount, NODE_MOUNTS, startHarness } from "./utils/harness.js";
 
 const zstdCompressSync = (zlib as { zstdCompressSync?: (input: Buffer) => Buffer }).zstdCompressSync;
 const LIMIT = 2000;
-const noUpstream = { create: async () => ({}), stream: async () => ({}) } as unknown as ChatUpstream;
 
 /** The encodings each mount decodes; every other encoding must be the same 415. */
 function decodes(mount: Mount, encoding: string): boolean {
@@ -68,10 +66,8 @@ describe.each(MOUNTS)("request bodies through the %s mount", (mount) => {
     expect(harness.backend.requests).toHaveLength(0);
   });
 
-  // Node adapters can only follow the handler's option once the core exposes it as handler.maxBodyBytes.
-  it.skipIf(
-    NODE_MOUNTS.includes(mount) && !("maxBodyBytes" in createResponsesHandler({ upstream: noUpstream })),
-  )("follows the handler's own maxBodyBytes when the adapter has none", async () => {
+  // With express.json() in front the declared content-length is held to it; Fastify takes the smaller limit.
+  it("follows the handler's own maxBodyBytes when the adapter has none", async () => {
     harness = await startHarness(mount, { handler: { maxBodyBytes: LIMIT } });
     expect(await post(harness, request("x".repeat(LIMIT)))).toEqual({ status: 413, body: tooLarge(LIMIT) });
   });

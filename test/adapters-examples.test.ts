@@ -1,6 +1,7 @@
 // Smoke run of every server example: start it as its README says (tsx, sources), send one request,
 // stop it.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
@@ -71,5 +72,16 @@ describe.each(["express", "fastify", "hono", "node-http"])("examples/%s", (name)
     expect(response.status).toBe(200);
     const body = (await response.json()) as { output: Array<{ content: Array<{ text: string }> }> };
     expect(body.output[0]?.content[0]?.text).toBe(`hello from ${name}`);
+  });
+});
+
+describe.each(["express", "fastify", "node"])("packages/%s/README.md", (name) => {
+  it("shows the example file, line for line", () => {
+    const example = name === "node" ? "node-http" : name;
+    const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
+    const readme = read(`packages/${name}/README.md`);
+    const snippet = /```ts\n\/\/ copy of examples\/[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
+    const source = read(`examples/${example}/src/server.ts`).split("\n").slice(1).join("\n");
+    expect(snippet).toBe(source);
   });
 });

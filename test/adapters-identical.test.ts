@@ -1,5 +1,6 @@
 // The same scripted conversation through every adapter gives byte-for-byte the same answers: SSE
-// event payloads, JSON Responses and error bodies (ids and clocks made deterministic).
+// event payloads, JSON Responses, Chat Completions pass-through, /models and error bodies (ids and
+// clocks made deterministic).
 import type { IdPrefix } from "@responses-bridge/core";
 import { describe, expect, it } from "vitest";
 import { MOUNTS, type Mount, startHarness } from "./utils/harness.js";
@@ -46,13 +47,24 @@ async function converse(mount: Mount): Promise<Exchange[]> {
       ],
       usage: { prompt_tokens: 21, completion_tokens: 13, cached_tokens: 4 },
     };
-    harness.backend.enqueue(scenario, scenario, { error: { status: 429, headers: { "retry-after": "3" } } });
+    harness.backend.enqueue(
+      scenario,
+      scenario,
+      { error: { status: 429, headers: { "retry-after": "3" } } },
+      { text: "passed through", chunkSize: 4 },
+    );
     const tools = [{ type: "function", name: "get_weather", parameters: { type: "object" }, strict: false }];
     await post({ model: "m", input: "Weather?", tools, stream: true });
     await post({ model: "m", input: "Weather?", tools });
     await send("/responses/resp_0002");
     await send("/responses/resp_0404");
     await post({ model: "m", input: "again", stream: true });
+    await send("/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], stream: true }),
+    });
+    await send("/models");
     // Body errors last: Node adapters answer them without the core (see the report), so they use no id.
     await post("{not json");
     await post({ model: "m", input: "x".repeat(5000) });
@@ -65,7 +77,9 @@ async function converse(mount: Mount): Promise<Exchange[]> {
 describe("every adapter answers byte for byte alike", () => {
   it("SSE, JSON and errors match the node:http adapter's", async () => {
     const reference = await converse("node");
-    expect(reference.map((exchange) => exchange.status)).toEqual([200, 200, 200, 404, 429, 400, 413]);
+    expect(reference.map((exchange) => exchange.status)).toEqual([
+      200, 200, 200, 404, 429, 200, 200, 400, 413,
+    ]);
     expect(reference[0]?.body).toContain("event: response.completed");
     for (const mount of MOUNTS.filter((name) => name !== "node")) {
       const exchanges = await converse(mount);

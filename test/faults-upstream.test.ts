@@ -370,26 +370,19 @@ describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) =
     await expectStillServing(mount, (url) => startBridge(mount, url));
   });
 
-  // BUG (node mount only): packages/core/src/create-responses-handler.ts returns `{ fetch, handle }`
-  // without `maxBodyBytes`, and packages/node/src/to-node-handler.ts falls back to 20 MiB unless the
-  // limit is given to `toNodeHandler` again, so `createResponsesHandler({ maxBodyBytes: 65536 })`
-  // behind `toNodeHandler(handler)` (and Express/Fastify, built on it) accepts a 100 KiB body.
-  // Minimal input: POST /v1/responses with a 100 KiB body. Expected: 413 `request_too_large`, no
-  // upstream call. Actual: 200 (the body is read and sent upstream).
-  (mount === "node" ? it.fails : it)(
-    "body over the handler's maxBodyBytes: 413 before any upstream call",
-    async () => {
-      const { bridge, backend } = await withScripted([{ text: "fine" }], { maxBodyBytes: 64 * 1024 });
-      const answer = await ask(bridge, { input: "x".repeat(100 * 1024) });
-      expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.text).error).toMatchObject({
-        type: "invalid_request_error",
-        code: "request_too_large",
-      });
-      expect(backend.requests).toHaveLength(0);
-      expect((await ask(bridge, {})).status).toBe(200);
-    },
-  );
+  // The handler exposes its `maxBodyBytes`, and the Node adapters (Express and Fastify too) enforce it
+  // without being told the limit again.
+  it("body over the handler's maxBodyBytes: 413 before any upstream call", async () => {
+    const { bridge, backend } = await withScripted([{ text: "fine" }], { maxBodyBytes: 64 * 1024 });
+    const answer = await ask(bridge, { input: "x".repeat(100 * 1024) });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text).error).toMatchObject({
+      type: "invalid_request_error",
+      code: "request_too_large",
+    });
+    expect(backend.requests).toHaveLength(0);
+    expect((await ask(bridge, {})).status).toBe(200);
+  });
 
   it("body over the limit given to the adapter (and to the handler): 413, next request fine", async () => {
     const backend = createScriptedBackend();
@@ -429,91 +422,74 @@ describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) =
   });
 
   // ---------------------------------------------------------------------------------------------
-  // Faults that need options the core does not have yet. The tests use the options proposed in the
-  // report (on `openAICompatibleUpstream`, named after undici's `headersTimeout`/`bodyTimeout`):
+  // Faults guarded by `openAICompatibleUpstream` options (named after undici's `headersTimeout`/`bodyTimeout`):
   //   headersTimeoutMs - time from sending the request to the upstream's response headers;
   //   bodyTimeoutMs    - longest silence between two body reads while streaming;
   //   maxResponseBytes - largest upstream body (stream or JSON) before the call is cut.
-  // Without them these requests hang until the client gives up (the 2.5 s deadline below), so they
-  // are marked `it.fails`: they start passing, and turn red, once the options exist. The options live
-  // in the upstream, so one mount is enough.
+  // Without them these requests would hang until the client gives up (the 2.5 s deadline below). The
+  // options live in the upstream, so one mount is enough.
   // ---------------------------------------------------------------------------------------------
 
-  // BUG/TODO (missing option): packages/core/src/upstream/openai-compatible-upstream.ts has no
+  // packages/core/src/upstream/openai-compatible-upstream.ts has no
   // upstream timeout. Input: an upstream that accepts the connection and never answers.
   // Expected: 504 `upstream_timeout` after headersTimeoutMs, the upstream socket closed.
-  // Actual: the request waits forever (here until the client's 2.5 s deadline).
-  it.runIf(mount === "node").fails(
-    "hang before the first byte: 504 after headersTimeoutMs (proposed option)",
-    async () => {
-      const upstream = await fakeUpstream(() => {});
-      const bridge = await startBridge(mount, upstream.url, {}, { headersTimeoutMs: 200 });
-      cleanup.push(upstream.close, bridge.close);
-      const answer = await ask(bridge, { stream: true }, 2_500);
-      expect(answer.status).toBe(504);
-      expect(JSON.parse(answer.text).error).toMatchObject({ type: "server_error", code: "upstream_timeout" });
-      await upstream.waitClosedEarly(1);
-    },
-  );
+  it.runIf(mount === "node")("hang before the first byte: 504 after headersTimeoutMs", async () => {
+    const upstream = await fakeUpstream(() => {});
+    const bridge = await startBridge(mount, upstream.url, {}, { headersTimeoutMs: 200 });
+    cleanup.push(upstream.close, bridge.close);
+    const answer = await ask(bridge, { stream: true }, 2_500);
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.text).error).toMatchObject({ type: "server_error", code: "upstream_timeout" });
+    await upstream.waitClosedEarly(1);
+  });
 
-  // BUG/TODO (missing option): no idle timeout while streaming. Input: an upstream that sends two
+  // no idle timeout while streaming. Input: an upstream that sends two
   // chunks and then nothing, keeping the connection open.
   // Expected: `response.failed` with code `upstream_timeout` after bodyTimeoutMs, upstream closed.
-  // Actual: the stream stays open forever (here until the client's 2.5 s deadline).
-  it.runIf(mount === "node").fails(
-    "stall mid-stream: response.failed after bodyTimeoutMs (proposed option)",
-    async () => {
-      const upstream = await fakeUpstream((_req, res) => {
-        sseHead(res);
-        res.write(chunk({ role: "assistant", content: "" }));
-        res.write(chunk({ content: "then silence" }));
-      });
-      const bridge = await startBridge(mount, upstream.url, {}, { bodyTimeoutMs: 200 });
-      cleanup.push(upstream.close, bridge.close);
-      const answer = await ask(bridge, { stream: true }, 2_500);
-      expect(answer.events.at(-1)?.type).toBe("response.failed");
-      expect(answer.events.at(-1)?.response?.error?.code).toBe("upstream_timeout");
-      await upstream.waitClosedEarly(1);
-    },
-  );
+  it.runIf(mount === "node")("stall mid-stream: response.failed after bodyTimeoutMs", async () => {
+    const upstream = await fakeUpstream((_req, res) => {
+      sseHead(res);
+      res.write(chunk({ role: "assistant", content: "" }));
+      res.write(chunk({ content: "then silence" }));
+    });
+    const bridge = await startBridge(mount, upstream.url, {}, { bodyTimeoutMs: 200 });
+    cleanup.push(upstream.close, bridge.close);
+    const answer = await ask(bridge, { stream: true }, 2_500);
+    expect(answer.events.at(-1)?.type).toBe("response.failed");
+    expect(answer.events.at(-1)?.response?.error?.code).toBe("upstream_timeout");
+    await upstream.waitClosedEarly(1);
+  });
 
-  // BUG/TODO (missing option): no max-output guard. Input: an upstream that streams content chunks
+  // no max-output guard. Input: an upstream that streams content chunks
   // forever (every 2 ms). Expected: once maxResponseBytes is passed, the upstream call is cut and the
-  // stream ends with `response.failed` (code `upstream_response_too_large`). Actual: the bridge relays
-  // forever (here until the client's 2.5 s deadline).
-  it.runIf(mount === "node").fails(
-    "an upstream that streams forever is cut by maxResponseBytes (proposed option)",
-    async () => {
-      const upstream = await fakeUpstream((_req, res) =>
-        streamForever(res, 2, [chunk({ role: "assistant", content: "" })]),
-      );
-      const bridge = await startBridge(mount, upstream.url, {}, { maxResponseBytes: 16 * 1024 });
-      cleanup.push(upstream.close, bridge.close);
-      const answer = await ask(bridge, { stream: true }, 2_500);
-      expect(answer.events.at(-1)?.type).toBe("response.failed");
-      expect(answer.events.at(-1)?.response?.error?.code).toBe("upstream_response_too_large");
-      await upstream.waitClosedEarly(1);
-    },
-  );
+  // stream ends with `response.failed` (code `upstream_response_too_large`).
+  it.runIf(mount === "node")("an upstream that streams forever is cut by maxResponseBytes", async () => {
+    const upstream = await fakeUpstream((_req, res) =>
+      streamForever(res, 2, [chunk({ role: "assistant", content: "" })]),
+    );
+    const bridge = await startBridge(mount, upstream.url, {}, { maxResponseBytes: 16 * 1024 });
+    cleanup.push(upstream.close, bridge.close);
+    const answer = await ask(bridge, { stream: true }, 2_500);
+    expect(answer.events.at(-1)?.type).toBe("response.failed");
+    expect(answer.events.at(-1)?.response?.error?.code).toBe("upstream_response_too_large");
+    await upstream.waitClosedEarly(1);
+  });
 
-  // BUG/TODO (missing option): the same guard for a non-streaming call whose JSON body never ends.
-  it.runIf(mount === "node").fails(
-    "a JSON body that never ends is cut by maxResponseBytes (proposed option)",
-    async () => {
-      const upstream = await fakeUpstream((_req, res) => {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.write(
-          '{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
-        );
-        const timer = setInterval(() => res.write("x".repeat(1024)), 2);
-        res.once("close", () => clearInterval(timer));
-      });
-      const bridge = await startBridge(mount, upstream.url, {}, { maxResponseBytes: 16 * 1024 });
-      cleanup.push(upstream.close, bridge.close);
-      const answer = await ask(bridge, {}, 2_500);
-      expect(answer.status).toBe(502);
-      expect(JSON.parse(answer.text).error.code).toBe("upstream_response_too_large");
-      await upstream.waitClosedEarly(1);
-    },
-  );
+  // the same guard for a non-streaming call whose JSON body never ends.
+  it.runIf(mount === "node")("a JSON body that never ends is cut by maxResponseBytes", async () => {
+    const upstream = await fakeUpstream((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(
+        '{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+      );
+      const timer = setInterval(() => res.write("x".repeat(1024)), 2);
+      res.once("close", () => clearInterval(timer));
+    });
+    const bridge = await startBridge(mount, upstream.url, {}, { maxResponseBytes: 16 * 1024 });
+    cleanup.push(upstream.close, bridge.close);
+    const answer = await ask(bridge, {}, 2_500);
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.text).error.code).toBe("upstream_response_too_large");
+    await upstream.waitClosedEarly(1);
+  });
 });

@@ -534,7 +534,7 @@ describe("property: Responses request -> Chat Completions request", () => {
   // client gets the backend's wording (or, with a lenient backend, a reply to nothing).
   // Expected: 400 invalid_request_error from the bridge, `param: "input"`, no upstream call.
   // Actual: the upstream is called with `messages: []` (the scripted backend answers 200).
-  it.fails("a request that leaves no chat message is a 400 without an upstream call", async () => {
+  it("a request that leaves no chat message is a 400 without an upstream call", async () => {
     const backend = createScriptedBackend();
     const handler = createResponsesHandler({
       upstream: openAICompatibleUpstream({ baseURL: "http://upstream.test/v1", fetch: backend.fetch }),

@@ -134,7 +134,12 @@ function selectedAdapters(flags: Flags, fallback?: string[]): string[] {
  * The upstream, and one bridge child per adapter (so each adapter's CPU time and peak RSS are its
  * own; idle children cost nothing while another adapter is measured).
  */
-async function startChildren(flags: Flags, adapters: string[], bridgeExecArgv: string[] = []) {
+async function startChildren(flags: Flags, adapters: string[], extraExecArgv: string[] = []) {
+  // BENCH_BRIDGE_FLAGS="--max-semi-space-size=4": Node flags for the bridge processes (what-if runs).
+  const bridgeExecArgv = [
+    ...(process.env.BENCH_BRIDGE_FLAGS ?? "").split(" ").filter(Boolean),
+    ...extraExecArgv,
+  ];
   const upstream = await startChild(["upstream", flags.pacing]);
   const bridges = new Map<string, Child>();
   for (const name of adapters) {

@@ -18,7 +18,7 @@ import type {
 import { createResponse, type ResponsesEndpointContext } from "./handler/responses-endpoint.js";
 import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
-import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
+import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 import { textToByteStream } from "./sse/events-to-sse-stream.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import type { StoreScope } from "./types.js";
@@ -42,6 +42,15 @@ const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
+
+/** A URL path segment, percent-decoded; a malformed escape is the client's error (400), not ours. */
+function decodePathSegment(segment: string, param: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidRequest(`Invalid '${param}' in the URL: malformed percent-encoding.`, param);
+  }
+}
 
 function methodNotAllowed(method: string, path: string) {
   return new ResponsesBridgeError(`Method ${method} is not allowed for ${path}.`, {
@@ -131,9 +140,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     scope: StoreScope | undefined,
   ): Promise<BridgeResult> {
     const { method, path } = input;
+    if (input.body !== undefined) assertJsonDepth(input.body);
     const responses = RESPONSES_ROUTE.exec(path);
     if (responses) {
-      const id = responses[1] === undefined ? undefined : decodeURIComponent(responses[1]);
+      const id = responses[1] === undefined ? undefined : decodePathSegment(responses[1], "response_id");
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
         return createResponse(endpoint, input.body, input.signal, scope, hooks);
@@ -173,8 +183,9 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         .models()
         .map((id) => ({ id, object: "model", created, owned_by: "responses-bridge" }));
       if (models[1] === undefined) return json(200, { object: "list", data: list }, hooks.requestId);
-      const model = list.find((entry) => entry.id === decodeURIComponent(models[1]!));
-      if (!model) throw notFound(`The model '${decodeURIComponent(models[1])}' does not exist.`);
+      const name = decodePathSegment(models[1], "model");
+      const model = list.find((entry) => entry.id === name);
+      if (!model) throw notFound(`The model '${name}' does not exist.`);
       return json(200, model, hooks.requestId);
     }
     throw notFound(`Unknown request URL: ${method} ${path}.`);
@@ -219,7 +230,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     return toWebResponse(result);
   }
 
-  return { fetch: fetchHandler, handle };
+  return { fetch: fetchHandler, handle, maxBodyBytes };
 }
 
 /** Turns a {@link BridgeResult} into a Web `Response` (JSON body, or a pull-based SSE stream). */

@@ -142,6 +142,23 @@ export function upstreamConnectionError(message: string, cause?: unknown) {
   });
 }
 
+/** 504 when the upstream did not answer (or went silent) within the configured time. */
+export function upstreamTimeout(message: string) {
+  return new ResponsesBridgeError(message, { status: 504, type: "server_error", code: "upstream_timeout" });
+}
+
+/** 502 when the upstream's answer exceeded the configured size. */
+export function upstreamResponseTooLarge(limit: number) {
+  return new ResponsesBridgeError(
+    `The upstream response exceeded the limit of ${limit} bytes; the call was cut.`,
+    {
+      status: 502,
+      type: "server_error",
+      code: "upstream_response_too_large",
+    },
+  );
+}
+
 /** Normalises anything thrown into a {@link ResponsesBridgeError}; unknown errors become a 500 without internals. */
 export function toBridgeError(error: unknown): ResponsesBridgeError {
   if (ResponsesBridgeError.isInstance(error)) return error;

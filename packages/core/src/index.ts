@@ -29,7 +29,12 @@ export {
 export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
 export { generateId } from "./ids.js";
 export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
-export { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
+export {
+  assertJsonDepth,
+  DEFAULT_MAX_BODY_BYTES,
+  MAX_JSON_DEPTH,
+  readJsonBody,
+} from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";

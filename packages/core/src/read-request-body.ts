@@ -76,3 +76,37 @@ export async function readJsonBody(
     );
   }
 }
+
+/** Deepest nesting of arrays and objects accepted in a request body. */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * Rejects bodies nested deeper than `maxDepth` with a 400 naming the top-level field, before any
+ * recursive code (validation, `JSON.stringify` of the upstream request) can overflow the stack.
+ * Iterative, one pass over the value.
+ */
+export function assertJsonDepth(value: unknown, maxDepth: number = MAX_JSON_DEPTH): void {
+  if (typeof value !== "object" || value === null) return;
+  const stack: Array<{ value: unknown; depth: number; field: string | null }> = [
+    { value, depth: 1, field: null },
+  ];
+  while (stack.length > 0) {
+    const { value: current, depth, field } = stack.pop()!;
+    if (depth > maxDepth) {
+      throw invalidRequest(
+        `The request body is nested too deeply: at most ${maxDepth} levels are accepted.`,
+        field,
+      );
+    }
+    if (Array.isArray(current)) {
+      for (const item of current)
+        if (typeof item === "object" && item !== null) stack.push({ value: item, depth: depth + 1, field });
+    } else {
+      for (const key in current as Record<string, unknown>) {
+        const item = (current as Record<string, unknown>)[key];
+        if (typeof item === "object" && item !== null)
+          stack.push({ value: item, depth: depth + 1, field: field ?? key });
+      }
+    }
+  }
+}

@@ -8,7 +8,8 @@ export interface ResponsesPluginOptions {
   handler: NodeHandlerSource;
   /**
    * Largest accepted request body in bytes, after decompression; a larger one is a 413 OpenAI-shaped
-   * error. Default: Fastify's `bodyLimit` (server option, 1 MiB unless you set it).
+   * error. Default: the smaller of Fastify's `bodyLimit` (server option, 1 MiB unless you set it) and
+   * the handler's `maxBodyBytes`.
    */
   maxBodyBytes?: number;
   /** Mount point, e.g. `"/v1"` (Fastify's own `register` option). */
@@ -34,7 +35,8 @@ export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (a
   app.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
   app.all("/*", maxBodyBytes === undefined ? {} : { bodyLimit: maxBodyBytes }, async (request, reply) => {
     const { result, signal } = await resolveNodeRequest(handler, request.raw, reply.raw, {
-      maxBodyBytes: request.routeOptions.bodyLimit,
+      maxBodyBytes:
+        maxBodyBytes ?? Math.min(request.routeOptions.bodyLimit, handler.maxBodyBytes ?? Infinity),
       ...(request.body instanceof Readable ? { body: request.body } : {}),
     });
     if (result.kind === "json") {

@@ -51,6 +51,7 @@ export async function readNodeBody(
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const source = options.stream ?? req;
   if (options.stream === undefined && (req.readableDidRead || req.readableEnded)) {
+    await assertDeclaredSize(req, maxBytes);
     const parsed = (req as { body?: unknown }).body;
     if (typeof parsed === "object" && parsed !== null && !ArrayBuffer.isView(parsed)) return parsed;
     // Bytes or text from express.raw()/express.text() (already decoded), or nothing at all.
@@ -88,6 +89,18 @@ export async function readNodeBody(
       throw error;
     throw invalidRequest(`The request body could not be read as ${encoding}.`);
   }
+}
+
+/**
+ * The limit for a body a parser already read: its declared length (when not encoded) must fit too.
+ * The core answers with its own 413 for a declared length over the limit, before reading anything.
+ */
+async function assertDeclaredSize(req: IncomingMessage, maxBytes: number): Promise<void> {
+  const declared = Number(header(req, "content-length") ?? Number.NaN);
+  const encoding = (header(req, "content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" || !(declared > maxBytes)) return;
+  const headers = { "content-length": String(declared) };
+  await readJsonBody(new Request("http://localhost/", { method: "POST", headers }), maxBytes);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

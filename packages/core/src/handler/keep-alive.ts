@@ -4,8 +4,9 @@ const KEEP_ALIVE = encodeSSEComment("keep-alive");
 
 /**
  * Passes `pieces` through, inserting an SSE comment whenever the source stays silent for
- * `intervalMs`. The pending read is kept across ticks (nothing is read twice or dropped), the timer is
- * cleared on every exit, and `return()` reaches the source.
+ * `intervalMs`. One timer serves the whole stream (re-armed only when it fires); the pending read is
+ * kept across ticks (nothing is read twice or dropped), the timer is cleared on every exit, and
+ * `return()` reaches the source.
  */
 export async function* withKeepAlive(
   pieces: AsyncIterable<string>,
@@ -23,21 +24,35 @@ export async function* withKeepAlive(
       await iterator.return?.();
     }
   }
-  let pending: Promise<IteratorResult<string>> | undefined;
+  let last = Date.now();
+  let wake: ((value: "tick") => void) | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    const idle = Date.now() - last;
+    if (idle >= intervalMs) {
+      timer = setTimeout(check, intervalMs);
+      wake?.("tick");
+      return;
+    }
+    timer = setTimeout(check, intervalMs - idle);
+  };
+  timer = setTimeout(check, intervalMs);
+  let pending: Promise<IteratorResult<string>> | undefined;
   try {
     for (;;) {
       pending ??= iterator.next();
       const tick = new Promise<"tick">((resolve) => {
-        timer = setTimeout(resolve, intervalMs, "tick");
+        wake = resolve;
       });
       const winner = await Promise.race([pending, tick]);
-      clearTimeout(timer);
+      wake = undefined;
       if (winner === "tick") {
+        last = Date.now();
         yield KEEP_ALIVE;
         continue;
       }
       pending = undefined;
+      last = Date.now();
       if (winner.done) return;
       yield winner.value;
     }

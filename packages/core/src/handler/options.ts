@@ -200,4 +200,6 @@ export interface ResponsesHandler {
   fetch(request: Request): Promise<Response>;
   /** Structured entry point for adapters that parsed the body themselves (Node, Express, Fastify). */
   handle(request: BridgeRequest): Promise<BridgeResult>;
+  /** The body limit in bytes this handler was created with; adapters reading bodies themselves enforce it. */
+  readonly maxBodyBytes: number;
 }

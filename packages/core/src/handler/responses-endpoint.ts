@@ -286,6 +286,7 @@ export async function createResponse(
   });
   const onEvent = options.onEvent;
   async function* encode(): AsyncGenerator<string, void, undefined> {
+    let finished = false;
     try {
       for await (const batch of batches) {
         let text = "";
@@ -295,10 +296,12 @@ export async function createResponse(
         }
         yield text;
       }
+      finished = true;
     } finally {
       release();
-      // Ends the upstream request if the client left early; harmless once it finished.
-      controller.abort();
+      // Ends the upstream request if the client left early (not on a normal finish: an abort builds an
+      // error with a stack trace per stream).
+      if (!finished) controller.abort();
     }
   }
   return {

@@ -164,6 +164,13 @@ export function convertRequestToChat(
   if (history.length > 0) appendInputItems(conversion, history, historyParam);
   appendInputItems(conversion, input, inputParam);
   finishInputConversion(conversion);
+  if (messages.length === 0) {
+    throw invalidRequest(
+      "The request has nothing to send to the model: provide 'input' (a string or at least one message) or 'instructions'.",
+      "input",
+      "missing_required_parameter",
+    );
+  }
 
   // Built on the base type; `stream` decides which member of the union it is.
   const params: ChatCompletionCreateParamsBase = { model: resolveModel(request, options.model), messages };

@@ -3,9 +3,16 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
-import { redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
+import {
+  redactSecrets,
+  upstreamConnectionError,
+  upstreamError,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+} from "../errors.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 import { readChatStream } from "./read-chat-stream.js";
+import { startWatchdog } from "./watchdog.js";
 
 /** Options for {@link openAICompatibleUpstream}. */
 export interface OpenAICompatibleUpstreamOptions {
@@ -21,6 +28,19 @@ export interface OpenAICompatibleUpstreamOptions {
   capabilities?: UpstreamCapabilities;
   /** Largest upstream SSE event accepted, in characters. Default 16 MiB. */
   maxEventSize?: number;
+  /**
+   * Time from sending a request to the upstream's response headers, in milliseconds; past it the call is
+   * aborted with a 504 `upstream_timeout` (before streaming) or `response.failed` (once a keep-alive stream
+   * started). Default 600,000 (local models can take minutes to process a long prompt).
+   */
+  headersTimeoutMs?: number;
+  /** Longest silence while reading the upstream's body, in milliseconds (504 `upstream_timeout`). Default 300,000. */
+  bodyTimeoutMs?: number;
+  /**
+   * Largest upstream body in bytes, streamed or not: a guard against a backend that never stops. Past it
+   * the call is cut: 502 `upstream_response_too_large`, or `response.failed` once streaming. Default 64 MiB.
+   */
+  maxResponseBytes?: number;
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -77,27 +97,39 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
   };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const capabilities: UpstreamCapabilities = { ...options.capabilities };
+  const headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 300_000;
+  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
 
   async function post(
     params: ChatCompletionCreateParams,
     call: UpstreamCallOptions,
   ): Promise<globalThis.Response> {
     let response: globalThis.Response;
+    const body = JSON.stringify(params);
+    // The caller's signal, plus our own for the headers timeout and for cutting the body later.
+    const timeout = new AbortController();
+    const watchdog = startWatchdog(headersTimeoutMs, () => timeout.abort());
     try {
       response = await doFetch(endpoint, {
         method: "POST",
         headers: params.stream ? { ...headers, accept: "text/event-stream" } : headers,
-        body: JSON.stringify(params),
-        signal: call.signal,
+        body,
+        signal: AbortSignal.any([call.signal, timeout.signal]),
       });
     } catch (error) {
       if (call.signal.aborted) throw error;
+      if (timeout.signal.aborted) {
+        throw upstreamTimeout(`The upstream at ${origin} did not answer within ${headersTimeoutMs} ms.`);
+      }
       const reason =
         error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "";
       throw upstreamConnectionError(
         redact(`Could not reach the upstream at ${origin}${reason ? `: ${reason}` : ""}.`),
         error,
       );
+    } finally {
+      watchdog.stop();
     }
     if (response.ok) return response;
     const { message, code } = await readErrorMessage(response);
@@ -121,10 +153,10 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     capabilities,
     async create(params, call) {
       const response = await post(params, call);
+      const text = await readBoundedText(response, maxResponseBytes, bodyTimeoutMs, call.signal);
       try {
-        return (await response.json()) as ChatCompletion;
+        return JSON.parse(text) as ChatCompletion;
       } catch (error) {
-        if (call.signal.aborted) throw error;
         throw upstreamConnectionError("The upstream returned a body that is not valid JSON.", error);
       }
     },
@@ -137,9 +169,54 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
       if (!response.body) throw upstreamConnectionError("The upstream returned an empty body for a stream.");
       const chunks: AsyncIterable<ChatCompletionChunk> = readChatStream(response.body, {
         redact,
+        idleTimeoutMs: bodyTimeoutMs,
+        maxBytes: maxResponseBytes,
         ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
       });
       return chunks;
     },
   };
+}
+
+/** Reads a whole body as text with a size limit and an idle timeout, cancelling the body on either. */
+async function readBoundedText(
+  response: globalThis.Response,
+  maxBytes: number,
+  idleMs: number,
+  signal: AbortSignal,
+): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let timedOut = false;
+  const watchdog = startWatchdog(idleMs, () => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  });
+  let text = "";
+  let bytes = 0;
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (timedOut) break;
+        throw upstreamConnectionError("The upstream connection failed while sending its answer.", error);
+      }
+      if (timedOut) break;
+      if (result.done) return text + decoder.decode();
+      watchdog.touch();
+      bytes += result.value.byteLength;
+      if (bytes > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw upstreamResponseTooLarge(maxBytes);
+      }
+      text += decoder.decode(result.value, { stream: true });
+    }
+    throw upstreamTimeout(`The upstream sent nothing for ${idleMs} ms while answering; the call was cut.`);
+  } finally {
+    watchdog.stop();
+  }
 }

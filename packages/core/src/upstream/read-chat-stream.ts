@@ -1,6 +1,13 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
+import {
+  type ResponsesBridgeError,
+  upstreamConnectionError,
+  upstreamError,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+} from "../errors.js";
+import { startWatchdog } from "./watchdog.js";
 
 /** Options for {@link readChatStream}. */
 export interface ReadChatStreamOptions {
@@ -8,6 +15,10 @@ export interface ReadChatStreamOptions {
   maxEventSize?: number;
   /** Redacts secrets from upstream text before it reaches an error message. */
   redact?: (text: string) => string;
+  /** Longest silence between two reads, in milliseconds; then the body is cancelled and a 504 `upstream_timeout` thrown. Default: none. */
+  idleTimeoutMs?: number;
+  /** Largest body, in bytes; past it the body is cancelled and a 502 `upstream_response_too_large` thrown. Default: none. */
+  maxBytes?: number;
 }
 
 function errorFromPayload(
@@ -51,14 +62,31 @@ export async function* readChatStream(
   });
   let sawDone = false;
   let sawFinish = false;
+  let idleFailure: ResponsesBridgeError | undefined;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 0;
+  const watchdog = startWatchdog(idleTimeoutMs, () => {
+    idleFailure = upstreamTimeout(
+      `The upstream sent nothing for ${idleTimeoutMs} ms while streaming; the call was cut.`,
+    );
+    reader.cancel().catch(() => {});
+  });
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  let bytes = 0;
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         result = await reader.read();
       } catch (error) {
+        if (idleFailure) throw idleFailure;
         if ((error as Error)?.name === "AbortError") throw error;
         throw upstreamConnectionError("The upstream connection failed while streaming the response.", error);
+      }
+      if (idleFailure) throw idleFailure;
+      watchdog.touch();
+      if (!result.done) {
+        bytes += result.value.byteLength;
+        if (bytes > maxBytes) throw upstreamResponseTooLarge(maxBytes);
       }
       if (result.done) {
         parser.feed(decoder.decode());
@@ -103,6 +131,7 @@ export async function* readChatStream(
       }
     }
   } finally {
+    watchdog.stop();
     if (!sawDone) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
