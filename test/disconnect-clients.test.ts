@@ -5,7 +5,6 @@
 // may be left unhandled.
 
 import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
@@ -13,6 +12,7 @@ import { toFetchHandler } from "@responses-bridge/fetch";
 import { toNodeHandler } from "@responses-bridge/node";
 import { serveFetchHandler } from "@responses-bridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listen } from "./utils/harness.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -53,7 +53,6 @@ interface Upstream {
 async function endlessUpstream(): Promise<Upstream> {
   const state = { started: 0, closed: 0 };
   let onChange = () => {};
-  const sockets = new Set<Socket>();
   const frame = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "more " }, finish_reason: null }] })}\n\n`;
   const server: Server = createServer((req, res) => {
     state.started++;
@@ -72,14 +71,9 @@ async function endlessUpstream(): Promise<Upstream> {
       timer = setInterval(() => res.write(frame), 10);
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const mounted = await listen(server);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: mounted.url,
     get started() {
       return state.started;
     },
@@ -103,11 +97,7 @@ async function endlessUpstream(): Promise<Upstream> {
         };
         onChange();
       }),
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: mounted.close,
   };
 }
 
@@ -192,19 +182,9 @@ describe.each(["node", "fetch"] as const)("1,000 clients disconnecting through t
       bridgeURL = server.url;
       closeBridge = server.close;
     } else {
-      const sockets = new Set<Socket>();
-      const server = createServer(toNodeHandler(handler));
-      server.on("connection", (socket) => {
-        sockets.add(socket);
-        socket.once("close", () => sockets.delete(socket));
-      });
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      bridgeURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      closeBridge = () =>
-        new Promise((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => resolve());
-        });
+      const mounted = await listen(createServer(toNodeHandler(handler)));
+      bridgeURL = mounted.url;
+      closeBridge = mounted.close;
     }
     try {
       // Warm up (JIT, pools), then measure two halves: growth that repeats is a leak.

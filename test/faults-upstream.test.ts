@@ -4,7 +4,7 @@
 // request is closed, no secret leaks, and the next request through the same server succeeds.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import {
   createResponsesHandler,
   type OpenAICompatibleUpstreamOptions,
@@ -16,6 +16,7 @@ import { toFetchHandler } from "@responses-bridge/fetch";
 import { toNodeHandler } from "@responses-bridge/node";
 import { createScriptedBackend, parseSSE, type Scenario, serveFetchHandler } from "@responses-bridge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { listen } from "./utils/harness.js";
 
 const KEY = "sk-fault-secret-0123456789abcdef";
 
@@ -39,7 +40,6 @@ interface FakeUpstream {
 type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
 
 async function fakeUpstream(behaviour: Behaviour): Promise<FakeUpstream> {
-  const sockets = new Set<Socket>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const state = { started: 0, closedEarly: 0, finished: 0 };
   const server: Server = createServer((req, res) => {
@@ -58,14 +58,9 @@ async function fakeUpstream(behaviour: Behaviour): Promise<FakeUpstream> {
     req.resume();
     req.once("end", () => behaviour(req, res));
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const mounted = await listen(server);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: mounted.url,
     get started() {
       return state.started;
     },
@@ -79,11 +74,7 @@ async function fakeUpstream(behaviour: Behaviour): Promise<FakeUpstream> {
       state.closedEarly >= count
         ? Promise.resolve()
         : new Promise((resolve) => waiters.push({ count, resolve })),
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: mounted.close,
   };
 }
 
@@ -137,22 +128,12 @@ async function startBridge(
     const server = await serveFetchHandler(toFetchHandler(handler));
     return { url: server.url, errors, close: server.close };
   }
-  const sockets = new Set<Socket>();
   const server = createServer(toNodeHandler(handler, adapterOptions));
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const mounted = await listen(server);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: mounted.url,
     errors,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: mounted.close,
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type ChatRequestBody,
@@ -31,7 +32,16 @@ import { coreEmitsCustomToolCalls } from "./support/core-capabilities.js";
 const CODEX_TIMEOUT_MS = 90_000;
 /** Failure scenarios must end well before Codex's default retry ladder would (about 24 s per CLIENTS.md §5). */
 const FAILURE_BUDGET_MS = 45_000;
-const RUN_DIR = join(REPO_ROOT, ".tmp", "e2e", `run-${process.pid}`);
+/**
+ * CODEX_HOME and workspaces: inside the repo's .tmp/, unless the checkout itself is under the system
+ * temp dir (CI clones may be), where Codex refuses to create its helper binaries; then under the
+ * user's cache dir.
+ */
+const RUN_ROOT =
+  REPO_ROOT.startsWith(`${tmpdir()}/`) || REPO_ROOT.startsWith("/tmp/")
+    ? join(homedir(), ".cache", "responses-bridge", "e2e")
+    : join(REPO_ROOT, ".tmp", "e2e");
+const RUN_DIR = join(RUN_ROOT, `run-${process.pid}`);
 
 const timings: { scenario: string; ms: number; code: number | null; error?: string }[] = [];
 const allRuns: CodexRun[] = [];
@@ -133,7 +143,7 @@ afterAll(async () => {
   );
   if (!process.env.E2E_KEEP) {
     await rm(RUN_DIR, { recursive: true, force: true });
-    await rmdir(join(RUN_DIR, "..")).catch(() => {}); // .tmp/e2e, when no other run is in it
+    await rmdir(RUN_ROOT).catch(() => {}); // the e2e root, when no other run is in it
   }
 });
 

@@ -32,7 +32,7 @@ const REQUIRED_FIELDS = [
   "experimental_supported_tools",
 ];
 
-const FIXTURE_CATALOG = new URL("../../../../shared/fixtures/codex/catalog-bridge.json", import.meta.url);
+const FIXTURE_CATALOG = new URL("../../../test/fixtures/codex/catalog-bridge.json", import.meta.url);
 
 const options = (codexHome: string, extra: Partial<CodexHomeOptions> = {}): CodexHomeOptions => ({
   codexHome,
