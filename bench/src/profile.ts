@@ -123,19 +123,7 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
     if (frame.functionName === "(garbage collector)") gc += micros;
     const category = categorize(frame.url);
     byCategory.set(category, (byCategory.get(category) ?? 0) + micros);
-    const location = shortLocation(frame);
-    const name = frame.functionName || "(anonymous)";
-    const key = `${name} ${location}`;
-    const entry = byFunction.get(key) ?? {
-      function: name,
-      location,
-      category,
-      selfMs: 0,
-      selfPercent: 0,
-      micros: 0,
-    };
-    entry.micros += micros;
-    byFunction.set(key, entry);
+    addSample(byFunction, frame, category, micros);
   }
   const busy = Math.max(1, total - idle);
   // Inclusive time: every function on a sample's stack gets the sample once.
@@ -148,21 +136,10 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
       const frame = resolveFrame(byId.get(at)!.callFrame);
       const category = categorize(frame.url);
       if (!category.startsWith("ours:")) continue;
-      const location = shortLocation(frame);
-      const name = frame.functionName || "(anonymous)";
-      const key = `${name} ${location}`;
+      const key = frameKey(frame);
       if (seen.has(key)) continue;
       seen.add(key);
-      const entry = inclusive.get(key) ?? {
-        function: name,
-        location,
-        category,
-        selfMs: 0,
-        selfPercent: 0,
-        micros: 0,
-      };
-      entry.micros += micros;
-      inclusive.set(key, entry);
+      addSample(inclusive, frame, category, micros);
     }
   }
   const spots = [...byFunction.values()]
@@ -222,4 +199,29 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   console.log(formatProfile(summarizeProfile(profile, Number(top ?? 25))));
+}
+
+/** The key a frame is counted under: function name and short location. */
+function frameKey(frame: Parameters<typeof shortLocation>[0] & { functionName: string }): string {
+  return `${frame.functionName || "(anonymous)"} ${shortLocation(frame)}`;
+}
+
+/** Adds `micros` to the frame's entry in `map`, creating the entry on first sight. */
+function addSample(
+  map: Map<string, HotSpot & { micros: number }>,
+  frame: Parameters<typeof shortLocation>[0] & { functionName: string },
+  category: string,
+  micros: number,
+): void {
+  const key = frameKey(frame);
+  const entry = map.get(key) ?? {
+    function: frame.functionName || "(anonymous)",
+    location: shortLocation(frame),
+    category,
+    selfMs: 0,
+    selfPercent: 0,
+    micros: 0,
+  };
+  entry.micros += micros;
+  map.set(key, entry);
 }
