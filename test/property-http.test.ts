@@ -11,6 +11,9 @@ import {
 import { createScriptedBackend } from "@responses-bridge/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configurePropertySeed } from "./utils/property-seed.js";
+
+configurePropertySeed();
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);

@@ -13,6 +13,9 @@ import { createScriptedBackend } from "@responses-bridge/testkit";
 import Ajv from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { configurePropertySeed } from "./utils/property-seed.js";
+
+configurePropertySeed();
 
 // ---------------------------------------------------------------------------------------------
 // A compact schema of a valid Chat Completions request (what OpenAI's API accepts).

@@ -25,6 +25,9 @@ import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import { describe, expect, it } from "vitest";
 import { assertValidEventStream } from "./utils/openresponses-schema.js";
+import { configurePropertySeed } from "./utils/property-seed.js";
+
+configurePropertySeed();
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
