@@ -1,13 +1,8 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { invalidRequest } from "../errors.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
+import { SSE_HEADERS, startUpstreamCall } from "./upstream-call.js";
 import type { UpstreamRouter } from "./upstream-router.js";
-
-const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
-  "x-accel-buffering": "no",
-};
 
 function validate(body: unknown): ChatCompletionCreateParams {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -42,11 +37,7 @@ export async function passChatCompletion(
 ): Promise<BridgeResult> {
   const incoming = validate(body);
   const targets = router.resolve(incoming.model);
-  const controller = new AbortController();
-  const onClientAbort = () => controller.abort(signal.reason);
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener("abort", onClientAbort, { once: true });
-  const release = () => signal.removeEventListener("abort", onClientAbort);
+  const { controller, release } = startUpstreamCall(signal);
 
   const prepare = async (model: string) => {
     const params = { ...incoming, model };

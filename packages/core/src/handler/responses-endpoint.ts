@@ -21,6 +21,7 @@ import type {
 import { identifyInputItems } from "./input-items.js";
 import { withKeepAlive } from "./keep-alive.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
+import { SSE_HEADERS, startUpstreamCall } from "./upstream-call.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
 
 /** Everything the endpoint needs from the handler. */
@@ -32,12 +33,6 @@ export interface ResponsesEndpointContext {
   keepAliveMs: number;
   report: (error: unknown, context: HookContext) => void;
 }
-
-const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
-  "x-accel-buffering": "no",
-};
 
 function rejectUnsupported(request: ResponsesRequest): void {
   if (request.background === true) {
@@ -192,11 +187,7 @@ export async function createResponse(
   }
 
   // One controller per call: aborted by the client's signal, and when the event stream ends early.
-  const controller = new AbortController();
-  const onClientAbort = () => controller.abort(signal.reason);
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener("abort", onClientAbort, { once: true });
-  const release = () => signal.removeEventListener("abort", onClientAbort);
+  const { controller, release } = startUpstreamCall(signal);
 
   if (!request.stream) {
     try {
