@@ -9,7 +9,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
 import { toFetchHandler } from "@responses-bridge/fetch";
-import { toNodeHandler } from "@responses-bridge/node";
+import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { serveFetchHandler } from "@responses-bridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen } from "./utils/harness.js";
@@ -166,49 +166,57 @@ function heapAfterGc(): number {
 
 const MB = 1024 * 1024;
 
-describe.each(["node", "fetch"] as const)("1,000 clients disconnecting through the %s mount", (mount) => {
-  it("every upstream request is aborted, the heap stays flat, nothing is unhandled", {
-    timeout: 120_000,
-  }, async () => {
-    const upstream = await endlessUpstream();
-    const handler = createResponsesHandler({
-      upstream: openAICompatibleUpstream({ baseURL: upstream.url, apiKey: "sk-disconnect-0123456789" }),
-      keepAliveMs: 0,
-    });
-    let bridgeURL: string;
-    let closeBridge: () => Promise<void>;
-    if (mount === "fetch") {
-      const server = await serveFetchHandler(toFetchHandler(handler));
-      bridgeURL = server.url;
-      closeBridge = server.close;
-    } else {
-      const mounted = await listen(createServer(toNodeHandler(handler)));
-      bridgeURL = mounted.url;
-      closeBridge = mounted.close;
-    }
-    try {
-      // Warm up (JIT, pools), then measure two halves: growth that repeats is a leak.
-      await runClients(bridgeURL, 100, 50, 1);
-      await upstream.settled(30_000);
-      const start = heapAfterGc();
-      await runClients(bridgeURL, 500, 50, 2);
-      await upstream.settled(30_000);
-      const middle = heapAfterGc();
-      await runClients(bridgeURL, 500, 50, 3);
-      await upstream.settled(30_000);
-      const end = heapAfterGc();
+// `node+nodeFetch`: the node:http adapter with `nodeFetch` as the upstream client instead of the global fetch.
+describe.each(["node", "fetch", "node+nodeFetch"] as const)(
+  "1,000 clients disconnecting through the %s mount",
+  (mount) => {
+    it("every upstream request is aborted, the heap stays flat, nothing is unhandled", {
+      timeout: 120_000,
+    }, async () => {
+      const upstream = await endlessUpstream();
+      const handler = createResponsesHandler({
+        upstream: openAICompatibleUpstream({
+          baseURL: upstream.url,
+          apiKey: "sk-disconnect-0123456789",
+          ...(mount === "node+nodeFetch" ? { fetch: nodeFetch() } : {}),
+        }),
+        keepAliveMs: 0,
+      });
+      let bridgeURL: string;
+      let closeBridge: () => Promise<void>;
+      if (mount === "fetch") {
+        const server = await serveFetchHandler(toFetchHandler(handler));
+        bridgeURL = server.url;
+        closeBridge = server.close;
+      } else {
+        const mounted = await listen(createServer(toNodeHandler(handler)));
+        bridgeURL = mounted.url;
+        closeBridge = mounted.close;
+      }
+      try {
+        // Warm up (JIT, pools), then measure two halves: growth that repeats is a leak.
+        await runClients(bridgeURL, 100, 50, 1);
+        await upstream.settled(30_000);
+        const start = heapAfterGc();
+        await runClients(bridgeURL, 500, 50, 2);
+        await upstream.settled(30_000);
+        const middle = heapAfterGc();
+        await runClients(bridgeURL, 500, 50, 3);
+        await upstream.settled(30_000);
+        const end = heapAfterGc();
 
-      expect(upstream.started).toBeGreaterThan(300);
-      expect(upstream.closed).toBe(upstream.started);
-      // Generous: a leak of even 10 KB per client would be 5 MB per half.
-      expect((end - start) / MB).toBeLessThan(12);
-      expect((end - middle) / MB).toBeLessThan(6);
-      // Let late rejections surface before checking.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(problems).toEqual([]);
-    } finally {
-      await closeBridge();
-      await upstream.close();
-    }
-  });
-});
+        expect(upstream.started).toBeGreaterThan(300);
+        expect(upstream.closed).toBe(upstream.started);
+        // Generous: a leak of even 10 KB per client would be 5 MB per half.
+        expect((end - start) / MB).toBeLessThan(12);
+        expect((end - middle) / MB).toBeLessThan(6);
+        // Let late rejections surface before checking.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(problems).toEqual([]);
+      } finally {
+        await closeBridge();
+        await upstream.close();
+      }
+    });
+  },
+);

@@ -13,7 +13,7 @@ import {
   type ResponsesHandlerOptions,
 } from "@responses-bridge/core";
 import { toFetchHandler } from "@responses-bridge/fetch";
-import { toNodeHandler } from "@responses-bridge/node";
+import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { createScriptedBackend, parseSSE, type Scenario, serveFetchHandler } from "@responses-bridge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { listen } from "./utils/harness.js";
@@ -98,7 +98,8 @@ function streamForever(res: ServerResponse, ms: number, first: string[] = []) {
 // The bridge on a real socket
 // ---------------------------------------------------------------------------------------------
 
-type Mount = "node" | "fetch";
+/** The adapter, and for `node+nodeFetch` the upstream client (`nodeFetch` instead of the global fetch). */
+type Mount = "node" | "fetch" | "node+nodeFetch";
 
 interface Bridge {
   url: string;
@@ -118,6 +119,7 @@ async function startBridge(
     upstream: openAICompatibleUpstream({
       baseURL: upstreamURL,
       apiKey: KEY,
+      ...(mount === "node+nodeFetch" ? { fetch: nodeFetch() } : {}),
       ...upstreamOptions,
     } as OpenAICompatibleUpstreamOptions),
     keepAliveMs: 0,
@@ -195,7 +197,7 @@ afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close();
 });
 
-describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) => {
+describe.each<Mount>(["node", "fetch", "node+nodeFetch"])("faults through the %s mount", (mount) => {
   async function withScripted(scenarios: Scenario[], options: Partial<ResponsesHandlerOptions> = {}) {
     const backend = createScriptedBackend();
     backend.enqueue(...scenarios);
@@ -408,13 +410,13 @@ describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) =
   //   bodyTimeoutMs    - longest silence between two body reads while streaming;
   //   maxResponseBytes - largest upstream body (stream or JSON) before the call is cut.
   // Without them these requests would hang until the client gives up (the 2.5 s deadline below). The
-  // options live in the upstream, so one mount is enough.
+  // options live in the upstream, so they run once per upstream client (global fetch, nodeFetch).
   // ---------------------------------------------------------------------------------------------
 
   // packages/core/src/upstream/openai-compatible-upstream.ts has no
   // upstream timeout. Input: an upstream that accepts the connection and never answers.
   // Expected: 504 `upstream_timeout` after headersTimeoutMs, the upstream socket closed.
-  it.runIf(mount === "node")("hang before the first byte: 504 after headersTimeoutMs", async () => {
+  it.runIf(mount !== "fetch")("hang before the first byte: 504 after headersTimeoutMs", async () => {
     const upstream = await fakeUpstream(() => {});
     const bridge = await startBridge(mount, upstream.url, {}, { headersTimeoutMs: 200 });
     cleanup.push(upstream.close, bridge.close);
@@ -427,7 +429,7 @@ describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) =
   // no idle timeout while streaming. Input: an upstream that sends two
   // chunks and then nothing, keeping the connection open.
   // Expected: `response.failed` with code `upstream_timeout` after bodyTimeoutMs, upstream closed.
-  it.runIf(mount === "node")("stall mid-stream: response.failed after bodyTimeoutMs", async () => {
+  it.runIf(mount !== "fetch")("stall mid-stream: response.failed after bodyTimeoutMs", async () => {
     const upstream = await fakeUpstream((_req, res) => {
       sseHead(res);
       res.write(chunk({ role: "assistant", content: "" }));
@@ -444,7 +446,7 @@ describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) =
   // no max-output guard. Input: an upstream that streams content chunks
   // forever (every 2 ms). Expected: once maxResponseBytes is passed, the upstream call is cut and the
   // stream ends with `response.failed` (code `upstream_response_too_large`).
-  it.runIf(mount === "node")("an upstream that streams forever is cut by maxResponseBytes", async () => {
+  it.runIf(mount !== "fetch")("an upstream that streams forever is cut by maxResponseBytes", async () => {
     const upstream = await fakeUpstream((_req, res) =>
       streamForever(res, 2, [chunk({ role: "assistant", content: "" })]),
     );
@@ -457,7 +459,7 @@ describe.each<Mount>(["node", "fetch"])("faults through the %s mount", (mount) =
   });
 
   // the same guard for a non-streaming call whose JSON body never ends.
-  it.runIf(mount === "node")("a JSON body that never ends is cut by maxResponseBytes", async () => {
+  it.runIf(mount !== "fetch")("a JSON body that never ends is cut by maxResponseBytes", async () => {
     const upstream = await fakeUpstream((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write(

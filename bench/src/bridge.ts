@@ -10,7 +10,7 @@ import {
   type ResponsesHandler,
 } from "@responses-bridge/core";
 import { toFetchHandler } from "@responses-bridge/fetch";
-import { toNodeHandler } from "@responses-bridge/node";
+import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { serveFetchHandler } from "@responses-bridge/testkit";
 import { workspaceSource } from "./workspace.js";
 
@@ -27,6 +27,8 @@ export interface BridgeOptions {
   keepAliveMs?: number;
   /** Mount only this adapter (default: every available one). */
   only?: string;
+  /** The upstream's HTTP client: `node` (`nodeFetch()`, the default) or `fetch` (the global fetch). */
+  upstreamClient?: "node" | "fetch";
 }
 
 async function listen(server: Server): Promise<{ url: string; close(): Promise<void> }> {
@@ -119,7 +121,11 @@ async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter
 /** Creates one handler over the upstream and mounts it on every available adapter. */
 export async function startBridge(options: BridgeOptions): Promise<MountedAdapter[]> {
   const handler = createResponsesHandler({
-    upstream: openAICompatibleUpstream({ baseURL: options.upstreamURL, apiKey: "sk-bench-upstream-key" }),
+    upstream: openAICompatibleUpstream({
+      baseURL: options.upstreamURL,
+      apiKey: "sk-bench-upstream-key",
+      ...(options.upstreamClient === "fetch" ? {} : { fetch: nodeFetch() }),
+    }),
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
   });
   const mounted: MountedAdapter[] = [];

@@ -40,6 +40,7 @@ async function main() {
     const adapters = await startBridge({
       upstreamURL: arg,
       ...(adapter === undefined || adapter === "all" ? {} : { only: adapter }),
+      upstreamClient: process.env.BENCH_UPSTREAM_CLIENT === "fetch" ? "fetch" : "node",
     });
     close = async () => {
       await Promise.all(adapters.map((adapter) => adapter.close()));

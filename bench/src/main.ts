@@ -29,6 +29,8 @@ interface Flags {
   pacing: "burst" | "paced";
   only: string[] | undefined;
   store: boolean;
+  /** The bridge's upstream HTTP client: `node` (`nodeFetch()`, default) or `fetch` (the global fetch). */
+  upstreamClient: "node" | "fetch";
   /** Which kinds `--profile` drives (`--kind json` or `--kind stream`; default both). */
   kinds: Kind[];
 }
@@ -43,6 +45,7 @@ function parseFlags(argv: string[]): Flags {
     pacing: "burst",
     only: undefined,
     store: false,
+    upstreamClient: "node",
     kinds: ["stream", "json"],
   };
   for (let index = 0; index < argv.length; index++) {
@@ -56,6 +59,7 @@ function parseFlags(argv: string[]): Flags {
     else if (name === "--profile") flags.profile = true;
     else if (name === "--paced") flags.pacing = "paced";
     else if (name === "--store") flags.store = true;
+    else if (name === "--upstream-client") flags.upstreamClient = value() === "fetch" ? "fetch" : "node";
     else if (name === "--minutes") flags.minutes = Math.min(60, Math.max(0.1, Number(value()) || 5));
     else if (name === "--only") flags.only = value().split(",").filter(Boolean);
     else if (name === "--kind")
@@ -65,12 +69,15 @@ function parseFlags(argv: string[]): Flags {
     else if (name === "--help" || name === "-h") {
       console.log(
         "pnpm bench [--quick] [--strict] [--paced] [--store] [--only=direct,node,fetch,express,fastify]\n" +
+          "           [--upstream-client=node|fetch]   the bridge's upstream client: nodeFetch() (default) or global fetch\n" +
           "pnpm bench --profile [--quick] [--only=node] [--kind=json|stream]   CPU profile of the bridge child\n" +
           "pnpm bench --soak [--minutes 5]                  mixed traffic, error rate and RSS trend",
       );
       process.exit(0);
     } else throw new Error(`unknown flag ${arg} (see --help)`);
   }
+  // The bridge children read it (see child.ts).
+  process.env.BENCH_UPSTREAM_CLIENT = flags.upstreamClient;
   return flags;
 }
 
@@ -166,7 +173,9 @@ async function warmup(targets: Target[], sizes: ReturnType<typeof plan>["warmup"
 async function measure(flags: Flags) {
   const sizes = plan(flags.quick);
   const started = Date.now();
-  console.log(`bench: ${flags.quick ? "quick" : "full"} run, upstream pacing ${flags.pacing}`);
+  console.log(
+    `bench: ${flags.quick ? "quick" : "full"} run, upstream pacing ${flags.pacing}, bridge upstream client ${flags.upstreamClient === "node" ? "nodeFetch()" : "global fetch"}`,
+  );
   console.log("bench: translation micro-benchmark (in this process)...");
   const translation = await benchTranslation(sizes.translation);
   const handlerCost = await benchHandler(sizes.handler);
@@ -313,6 +322,7 @@ async function measure(flags: Flags) {
     mode: flags.quick ? "quick" : "full",
     pacing: flags.pacing,
     store: flags.store,
+    upstreamClient: flags.upstreamClient,
     machine: machine(),
     targets: results,
     translation,

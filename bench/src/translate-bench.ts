@@ -12,6 +12,7 @@ import {
   type ResponseStreamEvent,
   readChatStream,
   translateChatStream,
+  type UpstreamResponse,
 } from "@responses-bridge/core";
 import { responsesBody, textCompletion, textStreamChunks, toFrames } from "./fixtures.js";
 import { median } from "./stats.js";
@@ -152,18 +153,26 @@ export interface HandlerCost {
 
 /**
  * The core's own cost per request, without sockets: `handler.handle` over an upstream whose `fetch`
- * answers from memory (so Node's HTTP stack and `fetch` are only the Request/Response objects).
+ * answers from memory with the smallest response object the upstream reads (no Request/Response).
  */
 export async function benchHandler(options: { requests: number }): Promise<HandlerCost> {
-  const completion = JSON.stringify(textCompletion());
+  const completion = new TextEncoder().encode(JSON.stringify(textCompletion()));
   const sse = new TextEncoder().encode(toFrames(textStreamChunks()).join(""));
+  // The smallest response object `openAICompatibleUpstream` reads: what is measured is the core.
+  const answer = (bytes: Uint8Array): UpstreamResponse => ({
+    ok: true,
+    status: 200,
+    statusText: "OK",
+    headers: { get: () => null },
+    body: (async function* () {
+      yield bytes;
+    })(),
+    text: async () => new TextDecoder().decode(bytes),
+  });
   const handler = createResponsesHandler({
     upstream: openAICompatibleUpstream({
       baseURL: "http://in-memory.test/v1",
-      fetch: async (_input, init) =>
-        String(init?.body).includes('"stream":true')
-          ? new Response(sse, { headers: { "content-type": "text/event-stream" } })
-          : new Response(completion, { headers: { "content-type": "application/json" } }),
+      fetch: async (_url, init) => answer(init.body.includes('"stream":true') ? sse : completion),
     }),
   });
   const bodies = {

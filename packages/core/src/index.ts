@@ -33,7 +33,10 @@ export {
   assertJsonDepth,
   DEFAULT_MAX_BODY_BYTES,
   MAX_JSON_DEPTH,
+  parseJsonBody,
+  payloadTooLarge,
   readJsonBody,
+  unsupportedContentEncoding,
 } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent } from "./sse/encode-sse-event.js";
@@ -70,6 +73,7 @@ export {
   type ResponseIdentity,
 } from "./translate/response-object.js";
 export type {
+  ChatChunkStream,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
@@ -97,9 +101,18 @@ export type {
   UpstreamCallOptions,
   UpstreamCapabilities,
 } from "./types.js";
+export type { UpstreamBody } from "./upstream/byte-source.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {
+  chatChunkStream,
   type OpenAICompatibleUpstreamOptions,
   openAICompatibleUpstream,
+  type UpstreamFetch,
+  type UpstreamRequestInit,
+  type UpstreamResponse,
 } from "./upstream/openai-compatible-upstream.js";
-export { type ReadChatStreamOptions, readChatStream } from "./upstream/read-chat-stream.js";
+export {
+  type ReadChatStreamOptions,
+  readChatStream,
+  readChatStreamBatches,
+} from "./upstream/read-chat-stream.js";

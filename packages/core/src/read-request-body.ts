@@ -3,7 +3,8 @@ import { invalidRequest, ResponsesBridgeError } from "./errors.js";
 /** Default request body limit: 20 MiB, enough for long agent histories with inline images. */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
-function payloadTooLarge(limit: number) {
+/** The 413 `request_too_large` error for a body over `limit` bytes (for adapters that read bodies themselves). */
+export function payloadTooLarge(limit: number): ResponsesBridgeError {
   return new ResponsesBridgeError(`Request body too large: the limit is ${limit} bytes.`, {
     status: 413,
     type: "invalid_request_error",
@@ -26,12 +27,8 @@ export async function readJsonBody(
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "identity" && declared > maxBytes) throw payloadTooLarge(maxBytes);
-  if (encoding !== "identity" && !SUPPORTED_ENCODINGS.has(encoding)) {
-    throw new ResponsesBridgeError(
-      `Unsupported content-encoding '${encoding}': send the body uncompressed, or gzip or deflate encoded.`,
-      { status: 415, type: "invalid_request_error", code: "unsupported_content_encoding" },
-    );
-  }
+  if (encoding !== "identity" && !SUPPORTED_ENCODINGS.has(encoding))
+    throw unsupportedContentEncoding(encoding);
   if (!request.body) throw invalidRequest("The request body is empty: expected a JSON object.");
   let stream: ReadableStream<Uint8Array> = request.body;
   if (encoding !== "identity") {
@@ -66,11 +63,27 @@ export async function readJsonBody(
     bytes.set(part, offset);
     offset += part.byteLength;
   }
-  const text = new TextDecoder().decode(bytes);
-  if (text.trim() === "") throw invalidRequest("The request body is empty: expected a JSON object.");
+  return parseJsonBody(new TextDecoder().decode(bytes));
+}
+
+/** The 415 `unsupported_content_encoding` error for a body encoded with `encoding`. */
+export function unsupportedContentEncoding(encoding: string): ResponsesBridgeError {
+  return new ResponsesBridgeError(
+    `Unsupported content-encoding '${encoding}': send the body uncompressed, or gzip or deflate encoded.`,
+    { status: 415, type: "invalid_request_error", code: "unsupported_content_encoding" },
+  );
+}
+
+/**
+ * Parses a whole request body's text as JSON with {@link readJsonBody}'s rules (a leading byte-order
+ * mark is ignored; an empty or malformed body is a 400), for adapters that read bodies themselves.
+ */
+export function parseJsonBody(text: string): unknown {
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text);
+    return JSON.parse(json);
   } catch {
+    if (json.trim() === "") throw invalidRequest("The request body is empty: expected a JSON object.");
     throw invalidRequest(
       "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
     );

@@ -1,3 +1,4 @@
+export { type NodeFetchOptions, nodeFetch } from "./node-fetch.js";
 export { NODE_CONTENT_ENCODINGS, type ReadNodeBodyOptions, readNodeBody } from "./read-node-body.js";
 export {
   type NodeHandler,

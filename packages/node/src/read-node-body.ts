@@ -1,11 +1,13 @@
 import type { IncomingMessage } from "node:http";
-import { Readable, type Transform } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import * as zlib from "node:zlib";
 import {
   DEFAULT_MAX_BODY_BYTES,
   invalidRequest,
-  ResponsesBridgeError,
+  parseJsonBody,
+  payloadTooLarge,
   readJsonBody,
+  unsupportedContentEncoding,
 } from "@responses-bridge/core";
 
 /** Options of {@link readNodeBody}. */
@@ -22,21 +24,21 @@ export interface ReadNodeBodyOptions {
 const zstd = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
 
 /**
- * Encodings decoded here with `node:zlib`, beyond the core's `gzip`/`deflate`: `br` everywhere, `zstd`
- * where the runtime has it (Node 22.15+, 24). Any other encoding reaches the core, which answers 415.
+ * Encodings decoded here with `node:zlib`: the core's `gzip`/`deflate`, plus `br` everywhere and `zstd`
+ * where the runtime has it (Node 22.15+, 24). Any other encoding is a 415.
  */
 const NODE_DECODERS: Record<string, (() => Transform) | undefined> = {
+  gzip: () => zlib.createGunzip(),
+  "x-gzip": () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
   br: () => zlib.createBrotliDecompress(),
   zstd: zstd && (() => zstd()),
 };
 
 /** Content encodings the Node adapters accept on request bodies, on this runtime. */
-export const NODE_CONTENT_ENCODINGS: readonly string[] = [
-  "gzip",
-  "x-gzip",
-  "deflate",
-  ...Object.keys(NODE_DECODERS).filter((name) => NODE_DECODERS[name] !== undefined),
-];
+export const NODE_CONTENT_ENCODINGS: readonly string[] = Object.keys(NODE_DECODERS).filter(
+  (name) => NODE_DECODERS[name] !== undefined,
+);
 
 /**
  * Reads a Node request's JSON body with the core's rules (same limit, same OpenAI-shaped 400/413/415
@@ -62,33 +64,56 @@ export async function readNodeBody(
     );
   }
   const encoding = (header(req, "content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding === "identity") {
+    if (Number(header(req, "content-length") ?? Number.NaN) > maxBytes) throw payloadTooLarge(maxBytes);
+    return parseJsonBody(await collectText(source, maxBytes, "The request body could not be read."));
+  }
   const decoder = NODE_DECODERS[encoding]?.();
-  const headers = new Headers();
-  if (!decoder) {
-    for (const name of ["content-encoding", "content-length"]) {
-      const value = header(req, name);
-      if (value !== undefined) headers.set(name, value);
-    }
-  }
-  let decodeError: unknown;
-  decoder?.once("error", (error) => {
-    decodeError = error;
+  if (!decoder) throw unsupportedContentEncoding(encoding);
+  source.once("error", (error) => decoder.destroy(error));
+  const text = await collectText(
+    source.pipe(decoder),
+    maxBytes,
+    `The request body could not be read as ${encoding}.`,
+  );
+  return parseJsonBody(text);
+}
+
+/**
+ * The whole of `stream` as UTF-8 text, failing with a 413 once more than `maxBytes` arrived (the rest is
+ * discarded, not buffered) and with a 400 `unreadable` when the stream errors or closes early.
+ */
+function collectText(stream: Readable, maxBytes: number, unreadable: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let total = 0;
+    const finish = (outcome: () => void) => {
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.off("error", onError);
+      stream.off("close", onClose);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total <= maxBytes) {
+        parts.push(chunk);
+        return;
+      }
+      finish(() => reject(payloadTooLarge(maxBytes)));
+      // Keep draining so the connection can still carry the 413.
+      stream.on("error", () => {});
+      stream.resume();
+    };
+    const onEnd = () =>
+      finish(() => resolve((parts.length === 1 ? parts[0]! : Buffer.concat(parts, total)).toString("utf8")));
+    const onError = () => finish(() => reject(invalidRequest(unreadable)));
+    const onClose = () => finish(() => reject(invalidRequest(unreadable)));
+    stream.on("data", onData);
+    stream.once("end", onEnd);
+    stream.once("error", onError);
+    stream.once("close", onClose);
   });
-  const bytes = decoder ? source.pipe(decoder) : source;
-  if (decoder) source.once("error", (error) => decoder.destroy(error));
-  const request = new Request("http://localhost/", {
-    method: "POST",
-    headers,
-    body: Readable.toWeb(bytes) as ReadableStream<Uint8Array>,
-    duplex: "half",
-  } as RequestInit);
-  try {
-    return await readJsonBody(request, maxBytes);
-  } catch (error) {
-    if (decodeError === undefined || (ResponsesBridgeError.isInstance(error) && error.status === 413))
-      throw error;
-    throw invalidRequest(`The request body could not be read as ${encoding}.`);
-  }
 }
 
 /**

@@ -77,7 +77,7 @@ export async function resolveNodeRequest(
   res.once("close", () => {
     if (!res.writableFinished) controller.abort(new DOMException("The client disconnected.", "AbortError"));
   });
-  const url = new URL((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/", "http://localhost");
+  const { path, query } = splitUrl((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/");
   let body: unknown;
   if (req.method === "POST") {
     try {
@@ -89,11 +89,16 @@ export async function resolveNodeRequest(
       return { result: errorResult(error), signal: controller.signal };
     }
   }
+  let headers: Headers | undefined;
   const result = await handler.handle({
     method: req.method ?? "GET",
-    path: url.pathname,
-    query: url.searchParams,
-    headers: toHeaders(req),
+    path,
+    ...(query === undefined ? {} : { query }),
+    // Built on first use: most requests never read them (only an `authenticate` hook does).
+    get headers() {
+      headers ??= toHeaders(req);
+      return headers;
+    },
     body,
     signal: controller.signal,
   });
@@ -108,6 +113,20 @@ function errorResult(error: unknown): BridgeResult {
     headers: bridgeError.headers,
     body: toOpenAIErrorBody(bridgeError),
   };
+}
+
+/**
+ * The path and query of a request target. Plain origin-form targets (`/v1/responses?x=1`) are split
+ * directly; anything else (absolute-form, dot segments, backslashes) goes through `URL` to be normalised.
+ */
+function splitUrl(target: string): { path: string; query: URLSearchParams | undefined } {
+  const mark = target.indexOf("?");
+  const path = mark === -1 ? target : target.slice(0, mark);
+  if (path.charCodeAt(0) === 47 /* / */ && !/\/\.|\\|\/\//.test(path)) {
+    return { path, query: mark === -1 ? undefined : new URLSearchParams(target.slice(mark + 1)) };
+  }
+  const url = new URL(target, "http://localhost");
+  return { path: url.pathname, query: url.searchParams };
 }
 
 function toHeaders(req: IncomingMessage): Headers {

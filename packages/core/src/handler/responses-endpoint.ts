@@ -4,13 +4,18 @@ import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { encodeSSEEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
-import { ChatStreamTranslator, translateChatStream } from "../translate/chat-stream-to-events.js";
+import {
+  ChatStreamTranslator,
+  chunkBatches,
+  translateChatStream,
+} from "../translate/chat-stream-to-events.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
 import { convertRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
 import type {
+  ChatChunkStream,
   ResponseInputItem,
   ResponseObject,
   ResponseStore,
@@ -81,16 +86,23 @@ export function toStreamFailure(error: unknown): ResponsesBridgeError {
   );
 }
 
-async function* awaitChunks(
-  pending: Promise<AsyncIterable<ChatCompletionChunk>>,
-): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  let chunks: AsyncIterable<ChatCompletionChunk>;
-  try {
-    chunks = await pending;
-  } catch (error) {
+/** The chunks of an upstream call still in flight: its failure becomes a stream failure. */
+function awaitChunks(
+  pending: Promise<AsyncIterable<ChatCompletionChunk> | ChatChunkStream>,
+): ChatChunkStream {
+  const settled = pending.catch((error: unknown) => {
     throw toStreamFailure(error);
-  }
-  yield* chunks;
+  });
+  // Observed here too: a stream that is never read must not leave an unhandled rejection.
+  settled.catch(() => {});
+  return {
+    async *batches() {
+      yield* chunkBatches(await settled);
+    },
+    async *[Symbol.asyncIterator]() {
+      yield* await settled;
+    },
+  };
 }
 
 /** `POST …/responses`: validate, resolve history, translate, call the upstream, answer JSON or SSE. */
@@ -225,7 +237,7 @@ export async function createResponse(
   });
   // Wait for the upstream's headers for one keep-alive interval: errors before then are HTTP errors.
   // A slower upstream (long prompt processing) gets the stream started and kept alive instead.
-  let chunks: AsyncIterable<ChatCompletionChunk>;
+  let chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream;
   try {
     if (endpoint.keepAliveMs > 0) {
       const grace = timeout(endpoint.keepAliveMs);

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseOutputItem, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { toBridgeError } from "../errors.js";
-import type { ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
+import type { ChatChunkStream, ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
 import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
 import type { ItemStatus, OutputLogprob } from "./output-items.js";
 import {
@@ -330,12 +330,24 @@ export interface ConvertChatStreamOptions extends ChatStreamTranslatorOptions {
   signal?: AbortSignal;
 }
 
+/** The chunks of `chunks` grouped per network read when it offers that ({@link ChatChunkStream}), else one by one. */
+export function chunkBatches(
+  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
+): AsyncIterable<ChatCompletionChunk[]> {
+  if (typeof (chunks as ChatChunkStream).batches === "function") return (chunks as ChatChunkStream).batches();
+  return (async function* () {
+    for await (const chunk of chunks) yield [chunk];
+  })();
+}
+
 /**
  * Like {@link convertChatStreamToEvents}, but yields the events of each upstream chunk as one
- * array (chunks that produce no event yield nothing), so a writer can send them in one write.
+ * array (chunks that produce no event yield nothing), so a writer can send them in one write. When
+ * `chunks` is a {@link ChatChunkStream} (the built-in upstreams' streams), one array holds the events
+ * of every chunk of one network read.
  */
 export async function* translateChatStream(
-  chunks: AsyncIterable<ChatCompletionChunk>,
+  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
   options: ConvertChatStreamOptions,
 ): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
   const translator = new ChatStreamTranslator(options);
@@ -343,9 +355,9 @@ export async function* translateChatStream(
   translator.start(out);
   yield out;
   try {
-    for await (const chunk of chunks) {
+    for await (const batch of chunkBatches(chunks)) {
       out = [];
-      translator.push(chunk, out);
+      for (let index = 0; index < batch.length; index++) translator.push(batch[index]!, out);
       if (out.length > 0) yield out;
     }
   } catch (error) {

@@ -7,6 +7,7 @@ import {
   upstreamResponseTooLarge,
   upstreamTimeout,
 } from "../errors.js";
+import { openByteReader, type UpstreamBody } from "./byte-source.js";
 import { startWatchdog } from "./watchdog.js";
 
 /** Options for {@link readChatStream}. */
@@ -45,11 +46,22 @@ function errorFromPayload(
  * Returning early (breaking the loop) cancels the body.
  */
 export async function* readChatStream(
-  body: ReadableStream<Uint8Array>,
+  body: UpstreamBody,
   options: ReadChatStreamOptions = {},
 ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+  for await (const batch of readChatStreamBatches(body, options)) yield* batch;
+}
+
+/**
+ * {@link readChatStream} one network read at a time: each batch holds the chunks completed by one read
+ * of the body (never empty), so a writer can translate and send them in one write.
+ */
+export async function* readChatStreamBatches(
+  body: UpstreamBody,
+  options: ReadChatStreamOptions = {},
+): AsyncGenerator<ChatCompletionChunk[], void, undefined> {
   const redact = options.redact ?? ((text: string) => text);
-  const reader = body.getReader();
+  const reader = openByteReader(body);
   const decoder = new TextDecoder();
   const pending: EventSourceMessage[] = [];
   let parseFailure: Error | undefined;
@@ -62,19 +74,20 @@ export async function* readChatStream(
   });
   let sawDone = false;
   let sawFinish = false;
+  let ended = false;
   let idleFailure: ResponsesBridgeError | undefined;
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const watchdog = startWatchdog(idleTimeoutMs, () => {
     idleFailure = upstreamTimeout(
       `The upstream sent nothing for ${idleTimeoutMs} ms while streaming; the call was cut.`,
     );
-    reader.cancel().catch(() => {});
+    void reader.cancel();
   });
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   let bytes = 0;
   try {
     for (;;) {
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let result: IteratorResult<Uint8Array, undefined>;
       try {
         result = await reader.read();
       } catch (error) {
@@ -84,13 +97,12 @@ export async function* readChatStream(
       }
       if (idleFailure) throw idleFailure;
       watchdog.touch();
-      if (!result.done) {
-        bytes += result.value.byteLength;
-        if (bytes > maxBytes) throw upstreamResponseTooLarge(maxBytes);
-      }
       if (result.done) {
+        ended = true;
         parser.feed(decoder.decode());
       } else {
+        bytes += result.value.byteLength;
+        if (bytes > maxBytes) throw upstreamResponseTooLarge(maxBytes);
         parser.feed(decoder.decode(result.value, { stream: true }));
       }
       if (parseFailure)
@@ -98,6 +110,7 @@ export async function* readChatStream(
           "The upstream sent an event larger than the allowed size.",
           parseFailure,
         );
+      let batch: ChatCompletionChunk[] | undefined;
       for (let i = 0; i < pending.length; i++) {
         const message = pending[i]!;
         const data = message.data;
@@ -121,18 +134,20 @@ export async function* readChatStream(
         if (!sawFinish && chunk.choices?.some((choice) => choice.finish_reason && !choice.index)) {
           sawFinish = true;
         }
-        yield chunk;
+        (batch ??= []).push(chunk);
       }
       pending.length = 0;
+      if (batch) yield batch;
       if (sawDone) return;
-      if (result.done) {
+      if (ended) {
         if (sawFinish) return;
         throw upstreamConnectionError("The upstream stream ended before the response was complete.");
       }
     }
   } finally {
     watchdog.stop();
-    if (!sawDone) await reader.cancel().catch(() => {});
-    reader.releaseLock();
+    // Nothing to do once the body ended; after [DONE] the body is let go (its connection can be
+    // reused); an early return or an error stops the transfer.
+    if (!ended) await (sawDone ? reader.release() : reader.cancel());
   }
 }

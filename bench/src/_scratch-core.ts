@@ -1,0 +1,34 @@
+import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
+import { responsesBody, textCompletion, textStreamChunks, toFrames } from "./fixtures.js";
+
+const kind = (process.argv[2] ?? "json") as "json" | "stream";
+const n = Number(process.argv[3] ?? 20000);
+const completion = JSON.stringify(textCompletion());
+const sse = new TextEncoder().encode(toFrames(textStreamChunks()).join(""));
+const handler = createResponsesHandler({
+  upstream: openAICompatibleUpstream({
+    baseURL: "http://in-memory.test/v1",
+    fetch: async (_input, init) =>
+      String(init?.body).includes('"stream":true')
+        ? new Response(sse, { headers: { "content-type": "text/event-stream" } })
+        : new Response(completion, { headers: { "content-type": "application/json" } }),
+  }),
+});
+const text = responsesBody({ stream: kind === "stream" });
+let sink = 0;
+const one = async () => {
+  const result = await handler.handle({
+    method: "POST",
+    path: "/v1/responses",
+    headers: new Headers(),
+    body: JSON.parse(text),
+    signal: new AbortController().signal,
+  });
+  if (result.kind === "stream") for await (const piece of result.body) sink += piece.length;
+  else sink += JSON.stringify(result.body).length;
+};
+for (let i = 0; i < 500; i++) await one();
+const before = process.cpuUsage();
+for (let i = 0; i < n; i++) await one();
+const used = process.cpuUsage(before);
+console.log(kind, ((used.user + used.system) / n).toFixed(1), "µs/req", sink > 0);

@@ -1,0 +1,226 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { openAICompatibleUpstream } from "@responses-bridge/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { nodeFetch } from "./node-fetch.js";
+
+interface Loopback {
+  url: string;
+  /** TCP connections accepted so far. */
+  connections: number;
+  /** Responses closed before they finished (the client hung up). */
+  closedEarly: number;
+  close(): Promise<void>;
+}
+
+const servers: Loopback[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function loopback(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Loopback> {
+  const state = { connections: 0, closedEarly: 0 };
+  const server: Server = createServer((req, res) => {
+    res.once("close", () => {
+      if (!res.writableFinished) state.closedEarly++;
+    });
+    req.resume();
+    req.once("end", () => handle(req, res));
+  });
+  server.on("connection", () => state.connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const mounted: Loopback = {
+    url: `http://127.0.0.1:${port}/v1`,
+    get connections() {
+      return state.connections;
+    },
+    get closedEarly() {
+      return state.closedEarly;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  servers.push(mounted);
+  return mounted;
+}
+
+const completion = {
+  id: "c",
+  object: "chat.completion",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+};
+const frame = (content: string, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+
+const signal = () => new AbortController().signal;
+
+describe("nodeFetch", () => {
+  it("reuses one keep-alive connection for sequential JSON calls", async () => {
+    const server = await loopback((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ...completion, model: req.headers.authorization }));
+    });
+    const upstream = openAICompatibleUpstream({ baseURL: server.url, apiKey: "sk-x", fetch: nodeFetch() });
+    for (let index = 0; index < 20; index++) {
+      const reply = await upstream.create({ model: "m", messages: [] }, { signal: signal() });
+      expect(reply.model).toBe("Bearer sk-x");
+    }
+    expect(server.connections).toBe(1);
+  });
+
+  it("streams every chunk, and a stream read to [DONE] leaves its connection reusable", async () => {
+    const server = await loopback((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (let index = 0; index < 40; index++) res.write(frame(`${index} `));
+      res.end(`${frame("", "stop")}data: [DONE]\n\n`);
+    });
+    const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+    for (let round = 0; round < 3; round++) {
+      let text = "";
+      for await (const chunk of await upstream.stream(
+        { model: "m", messages: [], stream: true },
+        { signal: signal() },
+      )) {
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
+      expect(text).toBe(Array.from({ length: 40 }, (_, index) => `${index} `).join(""));
+    }
+    expect(server.connections).toBe(1);
+    expect(server.closedEarly).toBe(0);
+  });
+
+  it("a body larger than its read-ahead arrives intact when read slowly", async () => {
+    const pieces = Array.from({ length: 200 }, (_, index) => `${index}:${"x".repeat(500)}|`);
+    const server = await loopback((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      for (const piece of pieces) res.write(piece);
+      res.end();
+    });
+    const fetch = nodeFetch();
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: "POST",
+      headers: {},
+      body: "{}",
+      signal: signal(),
+    });
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const bytes of response.body as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(bytes, { stream: true });
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(text).toBe(pieces.join(""));
+  });
+
+  it("aborting the signal mid-stream closes the upstream connection and ends the read", async () => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const server = await loopback((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      timer = setInterval(() => res.write(frame("more ")), 5);
+      res.once("close", () => clearInterval(timer));
+    });
+    const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+    const controller = new AbortController();
+    const chunks = await upstream.stream(
+      { model: "m", messages: [], stream: true },
+      { signal: controller.signal },
+    );
+    let seen = 0;
+    const reading = (async () => {
+      for await (const _chunk of chunks) {
+        if (++seen === 3) controller.abort(new DOMException("gone", "AbortError"));
+      }
+    })();
+    await expect(reading).rejects.toMatchObject({ name: "AbortError" });
+    await expect.poll(() => server.closedEarly).toBe(1);
+  });
+
+  it("breaking out of a stream early closes the upstream connection", async () => {
+    const server = await loopback((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const timer = setInterval(() => res.write(frame("more ")), 5);
+      res.once("close", () => clearInterval(timer));
+    });
+    const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+    for await (const _chunk of await upstream.stream(
+      { model: "m", messages: [], stream: true },
+      { signal: signal() },
+    )) {
+      break;
+    }
+    await expect.poll(() => server.closedEarly).toBe(1);
+  });
+
+  it("a refused connection rejects like fetch: TypeError('fetch failed') with the socket error as cause", async () => {
+    const server = await loopback(() => {});
+    const url = `${server.url}/chat/completions`;
+    await server.close();
+    servers.length = 0;
+    const failure = await nodeFetch()(url, {
+      method: "POST",
+      headers: {},
+      body: "{}",
+      signal: signal(),
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TypeError);
+    expect((failure as TypeError).message).toBe("fetch failed");
+    expect((failure as { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
+  });
+
+  it("an already aborted signal rejects before connecting", async () => {
+    const server = await loopback((_req, res) => res.end("{}"));
+    const controller = new AbortController();
+    controller.abort(new DOMException("stop", "AbortError"));
+    await expect(
+      nodeFetch()(`${server.url}/chat/completions`, {
+        method: "POST",
+        headers: {},
+        body: "{}",
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect(server.connections).toBe(0);
+  });
+
+  it("exposes status, statusText, headers (any case, repeated ones joined) and text()", async () => {
+    const server = await loopback((_req, res) => {
+      res.setHeader("retry-after", "7");
+      res.setHeader("x-many", ["a", "b"]);
+      res.writeHead(429, "Slow Down", { "content-type": "application/json" });
+      res.end('{"error":{"message":"slow"}}');
+    });
+    const response = await nodeFetch()(`${server.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      signal: signal(),
+    });
+    expect(response.ok).toBe(false);
+    expect(response.status).toBe(429);
+    expect(response.statusText).toBe("Slow Down");
+    expect(response.headers.get("Retry-After")).toBe("7");
+    expect(response.headers.get("x-many")).toBe("a, b");
+    expect(response.headers.get("x-absent")).toBeNull();
+    expect(await response.text()).toBe('{"error":{"message":"slow"}}');
+  });
+
+  it("rejects URLs that are not http or https", async () => {
+    await expect(
+      nodeFetch()("ftp://127.0.0.1/v1/chat/completions", {
+        method: "POST",
+        headers: {},
+        body: "{}",
+        signal: signal(),
+      }),
+    ).rejects.toThrow(/unsupported protocol/);
+  });
+});

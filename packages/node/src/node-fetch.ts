@@ -1,0 +1,231 @@
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "@responses-bridge/core";
+
+/** Options of {@link nodeFetch}. */
+export interface NodeFetchOptions {
+  /**
+   * Most connections kept per upstream host; more requests queue. Default 256. Ignored for a protocol
+   * whose agent you pass yourself.
+   */
+  maxSockets?: number;
+  /** The agent for `http:` upstreams. Default: a keep-alive agent of this client's own. */
+  httpAgent?: HttpAgent;
+  /** The agent for `https:` upstreams. Default: a keep-alive agent of this client's own. */
+  httpsAgent?: HttpsAgent;
+}
+
+/** Chunks buffered ahead of the reader before the socket is paused. */
+const HIGH_WATER_CHUNKS = 16;
+
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+/**
+ * The response body as an async iterable of byte chunks, one per socket read. `return()` ends a read
+ * still pending: it lets a finished message go (its keep-alive connection is reused) and destroys the
+ * request otherwise.
+ */
+class NodeBody implements AsyncIterableIterator<Uint8Array> {
+  readonly #res: IncomingMessage;
+  readonly #req: ClientRequest;
+  readonly #queue: Buffer[] = [];
+  #ended = false;
+  #failure: unknown;
+  #waiter:
+    | { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: unknown) => void }
+    | undefined;
+  readonly #signal: AbortSignal;
+  readonly #onDone: () => void;
+
+  constructor(res: IncomingMessage, req: ClientRequest, signal: AbortSignal, onDone: () => void) {
+    this.#res = res;
+    this.#req = req;
+    this.#signal = signal;
+    this.#onDone = onDone;
+    res.on("data", (chunk: Buffer) => {
+      const waiter = this.#waiter;
+      if (waiter) {
+        this.#waiter = undefined;
+        waiter.resolve({ value: chunk, done: false });
+        return;
+      }
+      this.#queue.push(chunk);
+      if (this.#queue.length >= HIGH_WATER_CHUNKS) res.pause();
+    });
+    res.once("end", () => this.#settle(undefined));
+    res.once("error", (error) => this.#settle(error));
+    // A connection closed before the message completed ("terminated", as fetch words it).
+    res.once("close", () => {
+      if (!this.#ended) this.#settle(new TypeError("terminated", { cause: new Error("other side closed") }));
+    });
+  }
+
+  #settle(failure: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    // Like fetch: a body cut by the signal fails with the signal's reason.
+    this.#failure = failure !== undefined && this.#signal.aborted ? abortError(this.#signal) : failure;
+    this.#onDone();
+    const waiter = this.#waiter;
+    if (!waiter) return;
+    this.#waiter = undefined;
+    if (this.#failure === undefined) waiter.resolve({ value: undefined, done: true });
+    else waiter.reject(this.#failure);
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.#queue.shift();
+    if (chunk !== undefined) {
+      if (this.#queue.length === 0 && this.#res.isPaused()) this.#res.resume();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.#ended) {
+      return this.#failure === undefined
+        ? Promise.resolve({ value: undefined, done: true })
+        : Promise.reject(this.#failure);
+    }
+    if (this.#res.isPaused()) this.#res.resume();
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.#queue.length = 0;
+    if (!this.#ended) {
+      if (this.#res.complete) this.#res.resume();
+      else this.#req.destroy();
+      this.#settle(undefined);
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async text(): Promise<string> {
+    const decoder = new TextDecoder();
+    let text = "";
+    for (let next = await this.next(); !next.done; next = await this.next()) {
+      text += decoder.decode(next.value, { stream: true });
+    }
+    return text + decoder.decode();
+  }
+}
+
+class NodeFetchResponse implements UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: NodeBody;
+  readonly #res: IncomingMessage;
+
+  constructor(res: IncomingMessage, body: NodeBody) {
+    this.#res = res;
+    this.status = res.statusCode ?? 0;
+    this.statusText = res.statusMessage ?? "";
+    this.body = body;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  readonly headers = {
+    get: (name: string): string | null => {
+      const value = this.#res.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+
+  text(): Promise<string> {
+    return this.body.text();
+  }
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
+/**
+ * A small HTTP client for `openAICompatibleUpstream({ fetch: nodeFetch() })` built on `node:http` and
+ * `node:https` with keep-alive agents. On Node it costs a fraction of the CPU of the global `fetch`
+ * per call (no web streams, no `Request`/`Response` objects), which matters on every agent turn:
+ *
+ * ```ts
+ * const upstream = openAICompatibleUpstream({ baseURL: "http://127.0.0.1:11434/v1", fetch: nodeFetch() });
+ * ```
+ *
+ * It does what the upstream needs and no more: `POST` with a string body, the abort signal (which also
+ * stops a body being read), status, headers and the body read chunk by chunk. Connection failures
+ * reject like `fetch` does (`TypeError("fetch failed")` with the socket error as `cause`).
+ */
+export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
+  const maxSockets = options.maxSockets ?? 256;
+  const httpAgent = options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+  const httpsAgent =
+    options.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+  // Upstreams use one or two URLs: parse each once.
+  const targets = new Map<string, Target>();
+  const targetOf = (url: string): Target => {
+    let target = targets.get(url);
+    if (target) return target;
+    const parsed = new URL(url);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      throw new TypeError(`nodeFetch: unsupported protocol ${parsed.protocol}`);
+    }
+    target = {
+      secure: parsed.protocol === "https:",
+      hostname: parsed.hostname.replace(/^\[|\]$/g, ""),
+      port: parsed.port,
+      path: `${parsed.pathname}${parsed.search}`,
+    };
+    if (targets.size < 64) targets.set(url, target);
+    return target;
+  };
+
+  return (url: string, init: UpstreamRequestInit): Promise<UpstreamResponse> =>
+    new Promise((resolve, reject) => {
+      const { signal } = init;
+      if (signal.aborted) {
+        reject(abortError(signal));
+        return;
+      }
+      const target = targetOf(url);
+      const headers: Record<string, string | number> = { ...init.headers };
+      headers["content-length"] = Buffer.byteLength(init.body);
+      const req = (target.secure ? httpsRequest : httpRequest)({
+        hostname: target.hostname,
+        ...(target.port ? { port: target.port } : {}),
+        path: target.path,
+        method: init.method,
+        headers,
+        agent: target.secure ? httpsAgent : httpAgent,
+      });
+      let settled = false;
+      const onAbort = () => req.destroy(abortError(signal) as Error);
+      signal.addEventListener("abort", onAbort, { once: true });
+      const detach = () => signal.removeEventListener("abort", onAbort);
+      req.once("response", (res) => {
+        settled = true;
+        resolve(new NodeFetchResponse(res, new NodeBody(res, req, signal, detach)));
+      });
+      req.on("error", (error) => {
+        if (settled) return;
+        settled = true;
+        detach();
+        reject(signal.aborted ? abortError(signal) : new TypeError("fetch failed", { cause: error }));
+      });
+      req.end(init.body);
+    });
+}
