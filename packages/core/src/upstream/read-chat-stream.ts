@@ -134,7 +134,8 @@ export async function* readChatStreamBatches(
         if (!sawFinish && chunk.choices?.some((choice) => choice.finish_reason && !choice.index)) {
           sawFinish = true;
         }
-        (batch ??= []).push(chunk);
+        if (batch) batch.push(chunk);
+        else batch = [chunk];
       }
       pending.length = 0;
       if (batch) yield batch;
