@@ -13,6 +13,8 @@ import {
   convertChatStreamToEvents,
   convertChatToResponse,
   createResponseObject,
+  encodeSSEEvent,
+  encodeTranslatorEvent,
   parseResponsesRequest,
   type ResponseObject,
   type ResponseStreamEvent,
@@ -299,6 +301,8 @@ async function checkStream(
   );
   assertValidEventStream(events);
   expect(testkitProblems(events)).toEqual([]);
+  // The handler's template encoder writes exactly what JSON.stringify writes, for every event.
+  for (const event of events) expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
   const terminal = events.at(-1) as unknown as { type: string; response: ResponseObject };
   expect(["response.completed", "response.incomplete"]).toContain(terminal.type);
   expect(JSON.parse(JSON.stringify(terminal.response))).toEqual(expected);

@@ -31,7 +31,8 @@ export interface BridgeOptions {
   upstreamClient?: "node" | "fetch";
 }
 
-async function listen(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+/** Listens on a free 127.0.0.1 port with a long keep-alive; `close()` also drops open connections. */
+export async function listenLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   server.keepAliveTimeout = 65_000;
   server.on("connection", (socket) => {
@@ -69,7 +70,7 @@ type Mounter = (handler: ResponsesHandler) => Promise<{ url: string; close(): Pr
  */
 async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter }>> {
   const adapters: Array<{ name: string; mount: Mounter }> = [
-    { name: "node", mount: (handler) => listen(createServer(toNodeHandler(handler))) },
+    { name: "node", mount: (handler) => listenLoopback(createServer(toNodeHandler(handler))) },
     { name: "fetch", mount: (handler) => serveFetchHandler(toFetchHandler(handler)) },
   ];
   const expressPkg = workspaceSource("express");
@@ -86,7 +87,7 @@ async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter
         mount: (handler) => {
           const app = express();
           app.use("/v1", adapter.responsesRouter(handler));
-          return listen(createServer(app));
+          return listenLoopback(createServer(app));
         },
       });
     } catch (error) {
@@ -108,7 +109,7 @@ async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter
           const app = fastify({ logger: false, keepAliveTimeout: 65_000 });
           await app.register(adapter.responsesPlugin, { handler, prefix: "/v1" });
           await app.ready();
-          return listen(app.server);
+          return listenLoopback(app.server);
         },
       });
     } catch (error) {

@@ -1,7 +1,8 @@
-// Entry point of the bench's child processes: `child.ts upstream [burst|paced]` or
-// `child.ts bridge <upstreamURL>`. A child reports `ready` over IPC, then answers `stats`, `gc` and
+// Entry point of the bench's child processes: `child.ts upstream [burst|paced]`,
+// `child.ts bridge <upstreamURL>` or `child.ts proxy <upstreamURL>`. A child reports `ready` over IPC, then answers `stats`, `gc` and
 // `exit` requests from the orchestrator.
 import { startBridge } from "./bridge.js";
+import { startProxy } from "./proxy.js";
 import type { ChildReply, ChildRequest, ChildStats } from "./ipc.js";
 import { type StreamPacing, startUpstream, type UpstreamCounters } from "./upstream.js";
 
@@ -49,6 +50,11 @@ async function main() {
       type: "ready",
       targets: Object.fromEntries(adapters.map((adapter) => [adapter.name, adapter.url])),
     });
+  } else if (role === "proxy") {
+    if (!arg) throw new Error("proxy: the upstream URL is required");
+    const proxy = await startProxy(arg);
+    close = proxy.close;
+    send({ type: "ready", targets: { proxy: proxy.url } });
   } else {
     throw new Error(`unknown child role ${role}`);
   }

@@ -27,7 +27,8 @@ const HEADERS = { "content-type": "application/json", authorization: "Bearer ben
 /** A target over a keep-alive pool of `connections` sockets. */
 export function createTarget(name: string, baseURL: string, connections: number, store = false): Target {
   const url = new URL(baseURL);
-  const direct = name === "direct";
+  // The plain proxy forwards chat requests, so it is sent what the upstream is sent.
+  const direct = name === "direct" || name === "proxy";
   return {
     name,
     pool: new Pool(url.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 }),

@@ -181,6 +181,10 @@ async function measure(flags: Flags) {
   const handlerCost = await benchHandler(sizes.handler);
 
   const { upstream, bridges } = await startChildren(flags, selectedAdapters(flags));
+  // The floor of a second Node HTTP hop (see proxy.ts), measured like an adapter.
+  if (flags.only === undefined || flags.only.includes("proxy")) {
+    bridges.set("proxy", await startChild(["proxy", upstream.targets.upstream!]));
+  }
   const targets = createTargets(flags, upstream, bridges);
   const idle: ChildStats = {
     cpuMicros: 0,
@@ -246,7 +250,8 @@ async function measure(flags: Flags) {
   }
 
   const leakTarget =
-    targets.find((target) => target.name === "node") ?? targets.find((t) => t.name !== "direct");
+    targets.find((target) => target.name === "node") ??
+    targets.find((t) => t.name !== "direct" && t.name !== "proxy");
   let leak:
     | {
         target: string;
@@ -455,7 +460,7 @@ interface GoalCheck {
 function checkGoals(results: Results): GoalCheck[] {
   const goals = JSON.parse(readFileSync(`${BENCH_DIR}goals.json`, "utf8")) as Record<string, Goal | string>;
   const direct = results.targets.direct;
-  const bridges = Object.entries(results.targets).filter(([name]) => name !== "direct");
+  const bridges = Object.entries(results.targets).filter(([name]) => name !== "direct" && name !== "proxy");
   const checks: GoalCheck[] = [];
   const check = (id: string, target: string, value: number) => {
     const goal = goals[id];
@@ -481,7 +486,9 @@ function checkGoals(results: Results): GoalCheck[] {
     check("streamedRps32", name, result.stream.throughput.rps);
   }
   check("translationVsFloor", "core", results.translation.ratio);
-  for (const [name, mb] of Object.entries(results.memory.peakRssMb)) check("peakRssMb", name, mb);
+  for (const [name, mb] of Object.entries(results.memory.peakRssMb)) {
+    if (name !== "proxy") check("peakRssMb", name, mb);
+  }
   return checks;
 }
 
@@ -499,11 +506,12 @@ async function profile(flags: Flags) {
   const dir = `${RESULTS_DIR}/profile`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const { upstream, bridges } = await startChildren(flags, selectedAdapters(flags, ["node"]), [
-    "--cpu-prof",
-    `--cpu-prof-dir=${dir}`,
-    "--cpu-prof-interval=200",
-  ]);
+  const profilerFlags = ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=200"];
+  const profileProxy = flags.only?.includes("proxy") === true;
+  const adapters = selectedAdapters(flags, profileProxy ? [] : ["node"]);
+  const { upstream, bridges } = await startChildren(flags, adapters, profilerFlags);
+  // `--only=proxy`: the plain proxy, for comparison with an adapter's profile.
+  if (profileProxy) bridges.set("proxy", await startChild(["proxy", upstream.targets.upstream!], profilerFlags));
   const targets = createTargets(flags, upstream, bridges).filter((t) => t.name !== "direct");
   console.log(
     `bench: profiling the bridge child (${targets.map((t) => t.name).join(", ")}), ${sizes.profileMs} ms per kind...`,

@@ -39,7 +39,7 @@ export {
   unsupportedContentEncoding,
 } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
-export { encodeSSEComment, encodeSSEEvent } from "./sse/encode-sse-event.js";
+export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";

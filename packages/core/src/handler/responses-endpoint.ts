@@ -2,7 +2,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/res
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
-import { encodeSSEEvent } from "../sse/encode-sse-event.js";
+import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import {
   ChatStreamTranslator,
@@ -293,9 +293,14 @@ export async function createResponse(
     try {
       for await (const batch of batches) {
         let text = "";
-        for (const event of batch) {
-          onEvent?.(event, hooks);
-          text += encodeSSEEvent(event);
+        if (onEvent) {
+          // The hook sees every event first; what it may have changed is serialised as it is.
+          for (const event of batch) {
+            onEvent(event, hooks);
+            text += encodeSSEEvent(event);
+          }
+        } else {
+          for (let index = 0; index < batch.length; index++) text += encodeTranslatorEvent(batch[index]!);
         }
         yield text;
       }

@@ -15,6 +15,7 @@ import {
   validateResponseEvent,
   validateResponseObject,
 } from "../../../../test/utils/openresponses-schema.js";
+import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { foldChunks, loadChunksFixture, replyFixtureNames } from "../testing/fixtures.js";
 import { nonStreaming, runStream } from "../testing/reply-harness.js";
 import { codexBindings, replyScenarios } from "../testing/reply-scenarios.js";
@@ -110,6 +111,27 @@ describe("Open Responses schema", () => {
       "response.incomplete",
     ]) {
       expect(seen).toContain(type);
+    }
+  });
+
+  it("the handler's template encoder writes every event byte for byte as encodeSSEEvent does", async () => {
+    const templated = new Set<string>();
+    for (const [, chunks, options] of cases) {
+      const { events } = await runStream(chunks, options);
+      for (const event of events) {
+        const fast = encodeTranslatorEvent(event);
+        expect(fast).toBe(encodeSSEEvent(event));
+        if (event.type.endsWith(".delta")) templated.add(event.type);
+      }
+    }
+    // Every delta kind with a template is exercised (logprob-carrying text deltas take the generic path).
+    for (const type of [
+      "response.output_text.delta",
+      "response.function_call_arguments.delta",
+      "response.custom_tool_call_input.delta",
+      "response.reasoning_text.delta",
+    ]) {
+      expect(templated).toContain(type);
     }
   });
 
