@@ -2,8 +2,8 @@
 // `child.ts bridge <upstreamURL>` or `child.ts proxy <upstreamURL>`. A child reports `ready` over IPC, then answers `stats`, `gc` and
 // `exit` requests from the orchestrator.
 import { startBridge } from "./bridge.js";
-import { startProxy } from "./proxy.js";
 import type { ChildReply, ChildRequest, ChildStats } from "./ipc.js";
+import { startProxy } from "./proxy.js";
 import { type StreamPacing, startUpstream, type UpstreamCounters } from "./upstream.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -413,7 +413,7 @@ function printTables(results: Results) {
   const t = results.translation;
   console.log(
     `\nTranslation per chunk (${t.chunks} chunks): floor ${fixed(t.floorMicros)} µs (JSON.parse + JSON.stringify of one event), ` +
-      `ChatStreamTranslator + encodeSSEEvent ${fixed(t.translatorMicros)} µs = ${fixed(t.ratio, 2)}x; ` +
+      `ChatStreamTranslator + encodeTranslatorEvent ${fixed(t.translatorMicros)} µs = ${fixed(t.ratio, 2)}x; ` +
       `whole async path (readChatStream + translateChatStream + encode) ${fixed(t.pipelineMicros)} µs = ${fixed(t.pipelineRatio, 2)}x`,
   );
   const h = results.handlerCost;
@@ -511,7 +511,8 @@ async function profile(flags: Flags) {
   const adapters = selectedAdapters(flags, profileProxy ? [] : ["node"]);
   const { upstream, bridges } = await startChildren(flags, adapters, profilerFlags);
   // `--only=proxy`: the plain proxy, for comparison with an adapter's profile.
-  if (profileProxy) bridges.set("proxy", await startChild(["proxy", upstream.targets.upstream!], profilerFlags));
+  if (profileProxy)
+    bridges.set("proxy", await startChild(["proxy", upstream.targets.upstream!], profilerFlags));
   const targets = createTargets(flags, upstream, bridges).filter((t) => t.name !== "direct");
   console.log(
     `bench: profiling the bridge child (${targets.map((t) => t.name).join(", ")}), ${sizes.profileMs} ms per kind...`,

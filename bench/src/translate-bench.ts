@@ -5,7 +5,7 @@ import {
   ChatStreamTranslator,
   createResponseObject,
   createResponsesHandler,
-  encodeSSEEvent,
+  encodeTranslatorEvent,
   generateId,
   openAICompatibleUpstream,
   parseResponsesRequest,
@@ -21,7 +21,7 @@ export interface TranslationResult {
   chunks: number;
   /** µs per chunk: `JSON.parse(chunk)` + `JSON.stringify(one delta event)`. */
   floorMicros: number;
-  /** µs per chunk: `JSON.parse(chunk)`, `ChatStreamTranslator.push`, `encodeSSEEvent` of every event (whole stream, amortised). */
+  /** µs per chunk: `JSON.parse(chunk)`, `ChatStreamTranslator.push`, `encodeTranslatorEvent` (what the handler writes with) of every event (whole stream, amortised). */
   translatorMicros: number;
   /** µs per chunk of the whole async path: SSE bytes -> `readChatStream` -> `translateChatStream` -> SSE text. */
   pipelineMicros: number;
@@ -53,18 +53,18 @@ function translatorOnce(texts: readonly string[]): void {
   const { translator } = newTranslator();
   let out: ResponseStreamEvent[] = [];
   translator.start(out);
-  for (const event of out) sink += encodeSSEEvent(event).length;
+  for (const event of out) sink += encodeTranslatorEvent(event).length;
   for (const text of texts) {
     out = [];
     translator.push(JSON.parse(text) as ChatCompletionChunk, out);
     let piece = "";
-    for (const event of out) piece += encodeSSEEvent(event);
+    for (const event of out) piece += encodeTranslatorEvent(event);
     sink += piece.length;
   }
   out = [];
   const final = translator.finish(out);
   translator.end(final, out);
-  for (const event of out) sink += encodeSSEEvent(event).length;
+  for (const event of out) sink += encodeTranslatorEvent(event).length;
 }
 
 async function pipelineOnce(bytes: Uint8Array): Promise<void> {
@@ -81,7 +81,7 @@ async function pipelineOnce(bytes: Uint8Array): Promise<void> {
   });
   for await (const batch of batches) {
     let piece = "";
-    for (const event of batch) piece += encodeSSEEvent(event);
+    for (const event of batch) piece += encodeTranslatorEvent(event);
     sink += piece.length;
   }
 }

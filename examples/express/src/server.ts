@@ -1,12 +1,13 @@
 // UPSTREAM_BASE_URL=http://127.0.0.1:11434/v1 PORT=8080 pnpm start
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
-import { responsesRouter } from "@responses-bridge/express";
+import { nodeFetch, responsesRouter } from "@responses-bridge/express";
 import express from "express";
 
 const handler = createResponsesHandler({
   upstream: openAICompatibleUpstream({
     baseURL: process.env.UPSTREAM_BASE_URL ?? "http://127.0.0.1:11434/v1",
     apiKey: process.env.UPSTREAM_API_KEY,
+    fetch: nodeFetch(), // node:http keep-alive client: a fraction of the global fetch's CPU per call
   }),
 });
 

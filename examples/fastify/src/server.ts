@@ -1,12 +1,13 @@
 // UPSTREAM_BASE_URL=http://127.0.0.1:11434/v1 PORT=8080 pnpm start
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
-import { responsesPlugin } from "@responses-bridge/fastify";
+import { nodeFetch, responsesPlugin } from "@responses-bridge/fastify";
 import Fastify from "fastify";
 
 const handler = createResponsesHandler({
   upstream: openAICompatibleUpstream({
     baseURL: process.env.UPSTREAM_BASE_URL ?? "http://127.0.0.1:11434/v1",
     apiKey: process.env.UPSTREAM_API_KEY,
+    fetch: nodeFetch(), // node:http keep-alive client: a fraction of the global fetch's CPU per call
   }),
 });
 

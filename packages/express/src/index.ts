@@ -3,3 +3,5 @@ export {
   type ResponsesRouterOptions,
   responsesRouter,
 } from "./responses-router.js";
+/** The Node upstream client, re-exported: `openAICompatibleUpstream({ baseURL, fetch: nodeFetch() })`. */
+export { type NodeFetchOptions, nodeFetch } from "@responses-bridge/node";

@@ -198,30 +198,24 @@ export async function createResponse(
     }
   }
 
-  // One controller per call: aborted by the client's signal, and when the event stream ends early.
-  const { controller, release } = startUpstreamCall(signal);
-
   if (!request.stream) {
-    try {
-      const { completion, reply } = await router
-        .withFallback(targets, controller.signal, async (target) => {
-          const { params, reply } = await prepare(target);
-          const completion = await target.upstream.create(
-            { ...params, stream: false },
-            { signal: controller.signal },
-          );
-          return { completion, reply };
-        })
-        .catch((error: unknown) => {
-          throw mapContextOverflow(toBridgeError(error));
-        });
-      const final = convertChatToResponse(completion, { ...reply, response, environment });
-      await save(final);
-      return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: final };
-    } finally {
-      release();
-    }
+    // The client's signal is the call's: nothing else ends a non-streamed call early.
+    const { completion, reply } = await router
+      .withFallback(targets, signal, async (target) => {
+        const { params, reply } = await prepare(target);
+        const completion = await target.upstream.create({ ...params, stream: false }, { signal });
+        return { completion, reply };
+      })
+      .catch((error: unknown) => {
+        throw mapContextOverflow(toBridgeError(error));
+      });
+    const final = convertChatToResponse(completion, { ...reply, response, environment });
+    await save(final);
+    return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: final };
   }
+
+  // One controller per stream: aborted by the client's signal, and when the event stream ends early.
+  const { controller, release } = startUpstreamCall(signal);
 
   // The reply options of the upstream that accepted the call; until one has, the first target's
   // (tool bindings come from the request's tools, so they agree across targets).

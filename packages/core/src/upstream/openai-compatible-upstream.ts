@@ -132,17 +132,23 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 300_000;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
 
-  async function post(
-    params: ChatCompletionCreateParams,
-    call: UpstreamCallOptions,
-  ): Promise<UpstreamResponse> {
+  /** A call the upstream answered with a 2xx; `detach()` unlinks it from the caller's signal once read. */
+  interface Posted {
+    response: UpstreamResponse;
+    detach(): void;
+  }
+
+  async function post(params: ChatCompletionCreateParams, call: UpstreamCallOptions): Promise<Posted> {
     let response: UpstreamResponse;
     const body = JSON.stringify(params);
     // Our own signal: aborted by the caller's, and by the headers timeout. (A listener, not
-    // `AbortSignal.any`, which costs more than the rest of a small call on Node 20.)
+    // `AbortSignal.any`, which costs more than the rest of a small call on Node 20.) The listener is
+    // removed once the answer is read, so a long-lived caller signal collects none.
     const controller = new AbortController();
+    const onAbort = () => controller.abort(call.signal.reason);
     if (call.signal.aborted) controller.abort(call.signal.reason);
-    else call.signal.addEventListener("abort", () => controller.abort(call.signal.reason), { once: true });
+    else call.signal.addEventListener("abort", onAbort, { once: true });
+    const detach = () => call.signal.removeEventListener("abort", onAbort);
     let timedOut = false;
     const watchdog = startWatchdog(headersTimeoutMs, () => {
       timedOut = true;
@@ -156,6 +162,7 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
         signal: controller.signal,
       });
     } catch (error) {
+      detach();
       if (call.signal.aborted) throw error;
       if (timedOut) {
         throw upstreamTimeout(`The upstream at ${origin} did not answer within ${headersTimeoutMs} ms.`);
@@ -169,8 +176,14 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     } finally {
       watchdog.stop();
     }
-    if (response.ok) return response;
-    const { message, code } = await readErrorMessage(response);
+    if (response.ok) return { response, detach };
+    let failure: { message: string; code: string | null };
+    try {
+      failure = await readErrorMessage(response);
+    } finally {
+      detach();
+    }
+    const { message, code } = failure;
     if (
       response.status === 400 &&
       params.stream &&
@@ -190,8 +203,13 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
   return {
     capabilities,
     async create(params, call) {
-      const response = await post(params, call);
-      const text = await readBoundedText(response, maxResponseBytes, bodyTimeoutMs, call.signal);
+      const { response, detach } = await post(params, call);
+      let text: string;
+      try {
+        text = await readBoundedText(response, maxResponseBytes, bodyTimeoutMs, call.signal);
+      } finally {
+        detach();
+      }
       try {
         return JSON.parse(text) as ChatCompletion;
       } catch (error) {
@@ -203,27 +221,43 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
         capabilities.streamUsage === false && params.stream_options
           ? (({ stream_options: _dropped, ...rest }) => rest)(params)
           : params;
-      const response = await post(sent, call);
-      if (!response.body) throw upstreamConnectionError("The upstream returned an empty body for a stream.");
+      const { response, detach } = await post(sent, call);
+      if (!response.body) {
+        detach();
+        throw upstreamConnectionError("The upstream returned an empty body for a stream.");
+      }
       const batches = readChatStreamBatches(response.body, {
         redact,
         idleTimeoutMs: bodyTimeoutMs,
         maxBytes: maxResponseBytes,
         ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
       });
-      return chatChunkStream(batches);
+      return chatChunkStream(batches, detach);
     },
   };
 }
 
-/** Batches as a {@link ChatChunkStream}: iterable chunk by chunk, or batch by batch. */
+/**
+ * Batches (from {@link readChatStreamBatches}) as a {@link ChatChunkStream}: iterable chunk by chunk, or
+ * batch by batch. `onEnd` runs once the stream was read to its end, failed or was returned early.
+ */
 export function chatChunkStream(
   batches: AsyncGenerator<ChatCompletionChunk[], void, undefined>,
+  onEnd?: () => void,
 ): ChatChunkStream {
+  const source = onEnd
+    ? (async function* () {
+        try {
+          yield* batches;
+        } finally {
+          onEnd();
+        }
+      })()
+    : batches;
   return {
-    batches: () => batches,
+    batches: () => source,
     async *[Symbol.asyncIterator]() {
-      for await (const batch of batches) yield* batch;
+      for await (const batch of source) yield* batch;
     },
   };
 }
