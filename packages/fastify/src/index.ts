@@ -1,3 +1,3 @@
-export { type ResponsesPluginOptions, responsesPlugin } from "./responses-plugin.js";
 /** The Node upstream client, re-exported: `openAICompatibleUpstream({ baseURL, fetch: nodeFetch() })`. */
 export { type NodeFetchOptions, nodeFetch } from "@responses-bridge/node";
+export { type ResponsesPluginOptions, responsesPlugin } from "./responses-plugin.js";
