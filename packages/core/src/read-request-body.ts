@@ -1,3 +1,4 @@
+import { decodeWhole } from "./bytes.js";
 import { invalidRequest, ResponsesBridgeError } from "./errors.js";
 
 /** Default request body limit: 20 MiB, enough for long agent histories with inline images. */
@@ -57,13 +58,7 @@ export async function readJsonBody(
       `The request body could not be read${encoding === "identity" ? "" : ` as ${encoding}`}.`,
     );
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return parseJsonBody(new TextDecoder().decode(bytes));
+  return parseJsonBody(decodeWhole(parts, total));
 }
 
 /** The 415 `unsupported_content_encoding` error for a body encoded with `encoding`. */

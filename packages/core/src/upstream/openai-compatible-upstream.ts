@@ -3,6 +3,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
+import { decodeWhole } from "../bytes.js";
 import {
   redactSecrets,
   upstreamConnectionError,
@@ -271,13 +272,12 @@ async function readBoundedText(
 ): Promise<string> {
   if (!response.body) return "";
   const reader = openByteReader(response.body);
-  const decoder = new TextDecoder();
   let timedOut = false;
   const watchdog = startWatchdog(idleMs, () => {
     timedOut = true;
     void reader.cancel();
   });
-  let text = "";
+  const parts: Uint8Array[] = [];
   let bytes = 0;
   try {
     for (;;) {
@@ -290,14 +290,14 @@ async function readBoundedText(
         throw upstreamConnectionError("The upstream connection failed while sending its answer.", error);
       }
       if (timedOut) break;
-      if (result.done) return text + decoder.decode();
+      if (result.done) return decodeWhole(parts, bytes);
       watchdog.touch();
       bytes += result.value.byteLength;
       if (bytes > maxBytes) {
         await reader.cancel();
         throw upstreamResponseTooLarge(maxBytes);
       }
-      text += decoder.decode(result.value, { stream: true });
+      parts.push(result.value);
     }
     throw upstreamTimeout(`The upstream sent nothing for ${idleMs} ms while answering; the call was cut.`);
   } finally {
