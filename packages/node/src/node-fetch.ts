@@ -115,12 +115,11 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
   }
 
   async text(): Promise<string> {
-    const decoder = new TextDecoder();
-    let text = "";
-    for (let next = await this.next(); !next.done; next = await this.next()) {
-      text += decoder.decode(next.value, { stream: true });
-    }
-    return text + decoder.decode();
+    const parts: Buffer[] = [];
+    for (let next = await this.next(); !next.done; next = await this.next()) parts.push(next.value as Buffer);
+    const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString("utf8");
+    // As `Response.text()` does: a byte-order mark is not text.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 }
 
