@@ -136,17 +136,18 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
 
   async function route(
     input: BridgeRequest,
+    body: unknown,
     hooks: HookContext,
     scope: StoreScope | undefined,
   ): Promise<BridgeResult> {
     const { method, path } = input;
-    if (input.body !== undefined) assertJsonDepth(input.body);
+    if (body !== undefined) assertJsonDepth(body);
     const responses = RESPONSES_ROUTE.exec(path);
     if (responses) {
       const id = responses[1] === undefined ? undefined : decodePathSegment(responses[1], "response_id");
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
-        return createResponse(endpoint, input.body, input.signal, scope, hooks);
+        return createResponse(endpoint, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {
         throw invalidRequest(
@@ -173,7 +174,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     }
     if (CHAT_ROUTE.test(path)) {
       if (method !== "POST") throw methodNotAllowed(method, path);
-      return passChatCompletion(options, router, input.body, input.signal, hooks, report);
+      return passChatCompletion(options, router, body, input.signal, hooks, report);
     }
     const models = MODELS_ROUTE.exec(path);
     if (models) {
@@ -198,7 +199,11 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       if (principal) hooks.principal = principal;
       const scope =
         input.scope ?? (principal?.tenant === undefined ? undefined : { tenant: principal.tenant });
-      return await route(input, hooks, scope);
+      const body =
+        input.body === undefined && input.readBody && input.method === "POST"
+          ? await input.readBody()
+          : input.body;
+      return await route(input, body, hooks, scope);
     } catch (error) {
       const bridgeError = report(error, hooks);
       return json(bridgeError.status, toOpenAIErrorBody(bridgeError), hooks.requestId, bridgeError.headers);
@@ -207,24 +212,13 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
 
   async function fetchHandler(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    let body: unknown;
-    if (request.method === "POST") {
-      try {
-        body = await readJsonBody(request, maxBodyBytes);
-      } catch (error) {
-        const hooks: HookContext = { requestId: environment.generateId("req") };
-        const bridgeError = report(error, hooks);
-        return toWebResponse(
-          json(bridgeError.status, toOpenAIErrorBody(bridgeError), hooks.requestId, bridgeError.headers),
-        );
-      }
-    }
     const result = await handle({
       method: request.method,
       path: url.pathname,
       query: url.searchParams,
       headers: request.headers,
-      body,
+      // Read once authenticated (see BridgeRequest.readBody).
+      readBody: () => readJsonBody(request, maxBodyBytes),
       signal: request.signal,
     });
     return toWebResponse(result);

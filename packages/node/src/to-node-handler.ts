@@ -64,8 +64,9 @@ export function toNodeHandler(handler: NodeHandlerSource, options: NodeHandlerOp
 
 /**
  * The first half of {@link toNodeHandler}, for framework adapters that write JSON their own way:
- * reads the body ({@link readNodeBody}), ties an `AbortSignal` to the client connection and calls
- * `handler.handle`. Never throws for a bad body: that becomes an OpenAI-shaped error result.
+ * ties an `AbortSignal` to the client connection and calls `handler.handle` with a `readBody` that reads
+ * the body ({@link readNodeBody}) once `authenticate` accepted the request. Never throws for a bad body:
+ * that becomes an OpenAI-shaped error result with the handler's `x-request-id`, reported to `onError`.
  */
 export async function resolveNodeRequest(
   handler: NodeHandlerSource,
@@ -78,17 +79,6 @@ export async function resolveNodeRequest(
     if (!res.writableFinished) controller.abort(new DOMException("The client disconnected.", "AbortError"));
   });
   const { path, query } = splitUrl((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/");
-  let body: unknown;
-  if (req.method === "POST") {
-    try {
-      body = await readNodeBody(req, {
-        maxBodyBytes: options.maxBodyBytes ?? handler.maxBodyBytes,
-        ...(options.body === undefined ? {} : { stream: options.body }),
-      });
-    } catch (error) {
-      return { result: errorResult(error), signal: controller.signal };
-    }
-  }
   let headers: Headers | undefined;
   const result = await handler.handle({
     method: req.method ?? "GET",
@@ -99,7 +89,12 @@ export async function resolveNodeRequest(
       headers ??= toHeaders(req);
       return headers;
     },
-    body,
+    // Read once `authenticate` accepted the request; its errors get the handler's x-request-id and onError.
+    readBody: () =>
+      readNodeBody(req, {
+        maxBodyBytes: options.maxBodyBytes ?? handler.maxBodyBytes,
+        ...(options.body === undefined ? {} : { stream: options.body }),
+      }),
     signal: controller.signal,
   });
   return { result, signal: controller.signal };

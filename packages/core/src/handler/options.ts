@@ -165,6 +165,13 @@ export interface BridgeRequest {
   headers: Headers;
   /** The parsed JSON body (undefined for GET/DELETE). */
   body?: unknown;
+  /**
+   * Reads and parses the body, for adapters that have not read it yet: called for a `POST` without a
+   * `body`, after `authenticate` accepted the request, so an unauthenticated client never makes the
+   * server buffer a body. Its errors (400, 413, 415 as `ResponsesBridgeError`) are answered like any
+   * other: OpenAI-shaped, with `x-request-id`, reported to `onError`.
+   */
+  readBody?: () => Promise<unknown>;
   /** Aborted when the client disconnects; cancels the upstream call. */
   signal: AbortSignal;
   /** Store scope (tenant) for this request; overrides what `authenticate` returns. */
