@@ -86,7 +86,7 @@ function plan(quick: boolean) {
   return quick
     ? {
         translation: { rounds: 5, iterations: 60 },
-        handler: { requests: 1_000 },
+        handler: { requests: 3_000 },
         warmup: { json: 200, stream: 40, concurrentMs: 300 },
         latency: { rounds: 2, json: 100, stream: 20 },
         throughput: { rounds: 1, durationMs: 700 },
@@ -95,7 +95,7 @@ function plan(quick: boolean) {
       }
     : {
         translation: { rounds: 9, iterations: 200 },
-        handler: { requests: 3_000 },
+        handler: { requests: 10_000 },
         warmup: { json: 500, stream: 100, concurrentMs: 800 },
         latency: { rounds: 5, json: 300, stream: 60 },
         throughput: { rounds: 3, durationMs: 1_500 },
