@@ -1,7 +1,12 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, Agent as HttpsAgent } from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openAICompatibleUpstream } from "@responses-bridge/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeFetch } from "./node-fetch.js";
 
 interface Loopback {
@@ -18,20 +23,26 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function loopback(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Loopback> {
+async function loopback(
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+  tls?: { key: string; cert: string },
+): Promise<Loopback> {
   const state = { connections: 0, closedEarly: 0 };
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     res.once("close", () => {
       if (!res.writableFinished) state.closedEarly++;
     });
     req.resume();
     req.once("end", () => handle(req, res));
-  });
-  server.on("connection", () => state.connections++);
+  };
+  const server: Server = tls
+    ? (createHttpsServer(tls, listener) as unknown as Server)
+    : createServer(listener);
+  server.on(tls ? "secureConnection" : "connection", () => state.connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const mounted: Loopback = {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}/v1`,
     get connections() {
       return state.connections;
     },
@@ -222,5 +233,76 @@ describe("nodeFetch", () => {
         signal: signal(),
       }),
     ).rejects.toThrow(/unsupported protocol/);
+  });
+
+  describe("over https", () => {
+    // A throwaway self-signed certificate for 127.0.0.1, made with the system's openssl.
+    let tls: { key: string; cert: string };
+    beforeAll(() => {
+      const dir = mkdtempSync(join(tmpdir(), "rb-tls-"));
+      try {
+        execFileSync(
+          "openssl",
+          [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            join(dir, "key.pem"),
+            "-out",
+            join(dir, "cert.pem"),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=responses-bridge test",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+          ],
+          { stdio: "ignore" },
+        );
+        tls = {
+          key: readFileSync(join(dir, "key.pem"), "utf8"),
+          cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("streams over https with a trusted CA, on one keep-alive connection", async () => {
+      const server = await loopback((_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.end(`${frame("secure ")}${frame("hello", "stop")}data: [DONE]\n\n`);
+      }, tls);
+      const fetch = nodeFetch({ httpsAgent: new HttpsAgent({ keepAlive: true, ca: tls.cert }) });
+      const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch });
+      for (let round = 0; round < 3; round++) {
+        let text = "";
+        for await (const chunk of await upstream.stream(
+          { model: "m", messages: [], stream: true },
+          { signal: signal() },
+        )) {
+          text += chunk.choices[0]?.delta?.content ?? "";
+        }
+        expect(text).toBe("secure hello");
+      }
+      expect(server.connections).toBe(1);
+    });
+
+    it("verifies certificates by default: an untrusted one is a 502 naming the TLS failure", async () => {
+      const server = await loopback((_req, res) => res.end("{}"), tls);
+      const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+      await expect(upstream.create({ model: "m", messages: [] }, { signal: signal() })).rejects.toMatchObject(
+        {
+          status: 502,
+          code: "upstream_connection_error",
+          message: expect.stringMatching(/self[- ]signed/i),
+        },
+      );
+    });
   });
 });

@@ -6,8 +6,7 @@ type FlushableResponse = ServerResponse & { flush?: () => void };
 
 /**
  * Writes a bridge result to a Node response: JSON in one `end`, or SSE with the headers sent together
- * with the first piece, one `write` per piece of SSE text (the same bytes `handler.fetch` sends; pieces
- * produced within one tick are corked into one socket write),
+ * with the first piece, one `write` per piece of SSE text (the same bytes `handler.fetch` sends),
  * `res.flush()` after each write when compression middleware added it, and a wait for `drain` whenever
  * the socket buffer is full, so a slow reader stops the bridge from pulling the upstream. When the
  * client leaves (`res` closes or `signal` aborts) the stream is ended early, which aborts the
@@ -31,12 +30,6 @@ export async function writeResult(
   const flushable = res as FlushableResponse;
   // The headers leave with the first piece (the handler yields `response.created` at once).
   res.writeHead(result.status, result.headers);
-  // Pieces produced in the same tick (a burst the upstream sent in one read) leave in one write.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
-  };
   const iterator = result.body[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -45,11 +38,6 @@ export async function writeResult(
       if (next.done) break;
       if (res.destroyed) return;
       if (next.value.length === 0) continue;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        process.nextTick(uncork);
-      }
       const accepted = res.write(next.value);
       flushable.flush?.();
       if (!accepted) await drained(res);
