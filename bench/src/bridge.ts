@@ -2,7 +2,6 @@
 // 127.0.0.1 port, all in one process (the bench runs it as a child so its CPU and memory are its own).
 import { existsSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import {
   createResponsesHandler,
@@ -11,7 +10,7 @@ import {
 } from "@responses-bridge/core";
 import { toFetchHandler } from "@responses-bridge/fetch";
 import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
-import { serveFetchHandler } from "@responses-bridge/testkit";
+import { listenNodeServer, serveFetchHandler } from "@responses-bridge/testkit";
 import { workspaceSource } from "./workspace.js";
 
 export interface MountedAdapter {
@@ -32,23 +31,9 @@ export interface BridgeOptions {
 }
 
 /** Listens on a free 127.0.0.1 port with a long keep-alive; `close()` also drops open connections. */
-export async function listenLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
+export function listenLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   server.keepAliveTimeout = 65_000;
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenNodeServer(server);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo, Socket } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import {
   createResponsesHandler,
@@ -14,6 +13,7 @@ import { toFetchHandler } from "@responses-bridge/fetch";
 import { toNodeHandler } from "@responses-bridge/node";
 import {
   createScriptedBackend,
+  listenNodeServer,
   parseSSE,
   type ScriptedBackend,
   type ScriptedBackendOptions,
@@ -179,23 +179,8 @@ export interface Harness {
 }
 
 /** Serves a Node request listener on 127.0.0.1 and returns its base URL and a close that drops open sockets. */
-export async function listen(server: Server): Promise<MountedBridge> {
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+export function listen(server: Server): Promise<MountedBridge> {
+  return listenNodeServer(server);
 }
 
 /**

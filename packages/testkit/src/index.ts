@@ -17,7 +17,7 @@ export {
   formatConformanceReport,
   runConformance,
 } from "./run-conformance.js";
-export { type FetchHandler, serveFetchHandler } from "./serve-fetch-handler.js";
+export { type FetchHandler, listenNodeServer, serveFetchHandler } from "./serve-fetch-handler.js";
 export { parseSSE, readSSEEvents, type SSEEvent, type SSEMessage } from "./sse.js";
 export {
   type ContractItem,

@@ -1,7 +1,9 @@
+import { Agent, createServer, request } from "node:http";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { collect } from "./collect.js";
 import { createScriptedBackend } from "./create-scripted-backend.js";
+import { listenNodeServer } from "./serve-fetch-handler.js";
 import { parseSSE } from "./sse.js";
 import type { ScriptedServer } from "./types.js";
 
@@ -221,5 +223,39 @@ describe("the real openai SDK against listen()", () => {
     expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get("retry-after")).toBe("1");
     const failed = await client.chat.completions.create(request).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+  });
+});
+
+describe("listenNodeServer", () => {
+  it("serves any node:http server under /v1, and close() drops idle keep-alive connections", async () => {
+    let closed = 0;
+    const server = createServer((req, res) => res.end(req.url));
+    server.on("connection", (socket) => socket.once("close", () => closed++));
+    const mounted = await listenNodeServer(server);
+    expect(mounted.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const url = new URL(`${mounted.url}/models`);
+    // A keep-alive client that leaves its connection open after the answer.
+    const agent = new Agent({ keepAlive: true });
+    const text = await new Promise<string>((resolve, reject) => {
+      request(url, { agent }, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk)).once("end", () => resolve(body));
+      })
+        .once("error", reject)
+        .end();
+    });
+    expect(text).toBe("/v1/models");
+    expect(closed).toBe(0);
+    await mounted.close();
+    expect(server.listening).toBe(false);
+    await vi.waitFor(() => expect(closed).toBe(1));
+    agent.destroy();
+  });
+
+  it("rejects when the port is taken", async () => {
+    const first = await listenNodeServer(createServer());
+    servers.push(first);
+    const port = Number(new URL(first.url).port);
+    await expect(listenNodeServer(createServer(), { port })).rejects.toMatchObject({ code: "EADDRINUSE" });
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { ListenOptions, ScriptedServer } from "./types.js";
 
@@ -106,18 +106,26 @@ export function serveFetchHandler(
   handler: FetchHandler,
   options: ListenOptions = {},
 ): Promise<ScriptedServer> {
-  const host = options.host ?? "127.0.0.1";
-  const sockets = new Set<Socket>();
   const server = createServer({ noDelay: true }, (incoming, outgoing) => {
     bridge(handler, incoming, outgoing).catch(() => {
       outgoing.destroy();
     });
   });
+  return listenNodeServer(server, options);
+}
+
+/**
+ * Starts any `node:http` server (an adapter mounted on it, a fake upstream) on a free port of
+ * `127.0.0.1` unless `options` say otherwise. The URL ends in `/v1`; `close()` stops listening and
+ * destroys every open connection, keep-alive ones included, so a test never waits on idle sockets.
+ */
+export function listenNodeServer(server: Server, options: ListenOptions = {}): Promise<ScriptedServer> {
+  const host = options.host ?? "127.0.0.1";
+  const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
