@@ -6,6 +6,7 @@ import {
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "@responses-bridge/core";
+import { utf8Text } from "./utf8.js";
 
 /** Options of {@link nodeFetch}. */
 export interface NodeFetchOptions {
@@ -117,7 +118,7 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
   async text(): Promise<string> {
     const parts: Buffer[] = [];
     for (let next = await this.next(); !next.done; next = await this.next()) parts.push(next.value as Buffer);
-    const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString("utf8");
+    const text = utf8Text(parts);
     // As `Response.text()` does: a byte-order mark is not text.
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }

@@ -6,9 +6,9 @@ import {
   invalidRequest,
   parseJsonBody,
   payloadTooLarge,
-  readJsonBody,
   unsupportedContentEncoding,
 } from "@responses-bridge/core";
+import { utf8Text } from "./utf8.js";
 
 /** Options of {@link readNodeBody}. */
 export interface ReadNodeBodyOptions {
@@ -52,20 +52,15 @@ export async function readNodeBody(
 ): Promise<unknown> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const source = options.stream ?? req;
-  if (options.stream === undefined && (req.readableDidRead || req.readableEnded)) {
-    await assertDeclaredSize(req, maxBytes);
-    const parsed = (req as { body?: unknown }).body;
-    if (typeof parsed === "object" && parsed !== null && !ArrayBuffer.isView(parsed)) return parsed;
-    // Bytes or text from express.raw()/express.text() (already decoded), or nothing at all.
-    const body = typeof parsed === "string" || ArrayBuffer.isView(parsed) ? parsed : null;
-    return await readJsonBody(
-      new Request("http://localhost/", { method: "POST", body } as RequestInit),
-      maxBytes,
-    );
-  }
   const encoding = (header(req, "content-encoding") ?? "identity").trim().toLowerCase();
+  // A declared length over the limit is refused before anything is read (or trusted from a parser).
+  if (encoding === "identity" && Number(header(req, "content-length") ?? Number.NaN) > maxBytes) {
+    throw payloadTooLarge(maxBytes);
+  }
+  if (options.stream === undefined && (req.readableDidRead || req.readableEnded)) {
+    return alreadyRead((req as { body?: unknown }).body, maxBytes);
+  }
   if (encoding === "identity") {
-    if (Number(header(req, "content-length") ?? Number.NaN) > maxBytes) throw payloadTooLarge(maxBytes);
     return parseJsonBody(await collectText(source, maxBytes, "The request body could not be read."));
   }
   const decoder = NODE_DECODERS[encoding]?.();
@@ -105,8 +100,7 @@ function collectText(stream: Readable, maxBytes: number, unreadable: string): Pr
       stream.on("error", () => {});
       stream.resume();
     };
-    const onEnd = () =>
-      finish(() => resolve((parts.length === 1 ? parts[0]! : Buffer.concat(parts, total)).toString("utf8")));
+    const onEnd = () => finish(() => resolve(utf8Text(parts)));
     const onError = () => finish(() => reject(invalidRequest(unreadable)));
     const onClose = () => finish(() => reject(invalidRequest(unreadable)));
     stream.on("data", onData);
@@ -117,15 +111,22 @@ function collectText(stream: Readable, maxBytes: number, unreadable: string): Pr
 }
 
 /**
- * The limit for a body a parser already read: its declared length (when not encoded) must fit too.
- * The core answers with its own 413 for a declared length over the limit, before reading anything.
+ * The body a middleware already read: an object as it is; bytes or text from `express.raw()` /
+ * `express.text()` (already decoded) within the limit and parsed as JSON; nothing at all is an empty body.
  */
-async function assertDeclaredSize(req: IncomingMessage, maxBytes: number): Promise<void> {
-  const declared = Number(header(req, "content-length") ?? Number.NaN);
-  const encoding = (header(req, "content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity" || !(declared > maxBytes)) return;
-  const headers = { "content-length": String(declared) };
-  await readJsonBody(new Request("http://localhost/", { method: "POST", headers }), maxBytes);
+function alreadyRead(parsed: unknown, maxBytes: number): unknown {
+  if (typeof parsed === "object" && parsed !== null && !ArrayBuffer.isView(parsed)) return parsed;
+  let text: string;
+  if (typeof parsed === "string") {
+    if (Buffer.byteLength(parsed) > maxBytes) throw payloadTooLarge(maxBytes);
+    text = parsed;
+  } else if (ArrayBuffer.isView(parsed)) {
+    if (parsed.byteLength > maxBytes) throw payloadTooLarge(maxBytes);
+    text = Buffer.from(parsed.buffer, parsed.byteOffset, parsed.byteLength).toString("utf8");
+  } else {
+    throw invalidRequest("The request body is empty: expected a JSON object.");
+  }
+  return parseJsonBody(text);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
