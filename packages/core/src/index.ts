@@ -102,9 +102,9 @@ export type {
   UpstreamCapabilities,
 } from "./types.js";
 export type { UpstreamBody } from "./upstream/byte-source.js";
+export { chatChunkStream } from "./upstream/chat-chunk-stream.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {
-  chatChunkStream,
   type OpenAICompatibleUpstreamOptions,
   openAICompatibleUpstream,
   type UpstreamFetch,

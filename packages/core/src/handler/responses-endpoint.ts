@@ -4,11 +4,7 @@ import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
-import {
-  ChatStreamTranslator,
-  chunkBatches,
-  translateChatStream,
-} from "../translate/chat-stream-to-events.js";
+import { ChatStreamTranslator, translateChatStream } from "../translate/chat-stream-to-events.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
@@ -23,6 +19,7 @@ import type {
   StoreScope,
   TranslationEnvironment,
 } from "../types.js";
+import { chatChunkStream, chunkBatches } from "../upstream/chat-chunk-stream.js";
 import { identifyInputItems } from "./input-items.js";
 import { withKeepAlive } from "./keep-alive.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
@@ -95,14 +92,11 @@ function awaitChunks(
   });
   // Observed here too: a stream that is never read must not leave an unhandled rejection.
   settled.catch(() => {});
-  return {
-    async *batches() {
+  return chatChunkStream(
+    (async function* () {
       yield* chunkBatches(await settled);
-    },
-    async *[Symbol.asyncIterator]() {
-      yield* await settled;
-    },
-  };
+    })(),
+  );
 }
 
 /** `POST …/responses`: validate, resolve history, translate, call the upstream, answer JSON or SSE. */

@@ -2,6 +2,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseOutputItem, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { toBridgeError } from "../errors.js";
 import type { ChatChunkStream, ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
+import { chunkBatches } from "../upstream/chat-chunk-stream.js";
 import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
 import type { ItemStatus, OutputLogprob } from "./output-items.js";
 import {
@@ -328,16 +329,6 @@ export interface ConvertChatStreamOptions extends ChatStreamTranslatorOptions {
   onFail?: (response: ResponseObject, error: unknown) => void;
   /** When this signal is aborted (the client went away), an upstream error ends the stream silently. */
   signal?: AbortSignal;
-}
-
-/** The chunks of `chunks` grouped per network read when it offers that ({@link ChatChunkStream}), else one by one. */
-export function chunkBatches(
-  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
-): AsyncIterable<ChatCompletionChunk[]> {
-  if (typeof (chunks as ChatChunkStream).batches === "function") return (chunks as ChatChunkStream).batches();
-  return (async function* () {
-    for await (const chunk of chunks) yield [chunk];
-  })();
 }
 
 /**

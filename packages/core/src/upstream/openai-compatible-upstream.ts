@@ -11,8 +11,9 @@ import {
   upstreamResponseTooLarge,
   upstreamTimeout,
 } from "../errors.js";
-import type { ChatChunkStream, ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
+import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 import { openByteReader, type UpstreamBody } from "./byte-source.js";
+import { chatChunkStream } from "./chat-chunk-stream.js";
 import { readChatStreamBatches } from "./read-chat-stream.js";
 import { startWatchdog } from "./watchdog.js";
 
@@ -234,31 +235,6 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
         ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
       });
       return chatChunkStream(batches, detach);
-    },
-  };
-}
-
-/**
- * Batches (from {@link readChatStreamBatches}) as a {@link ChatChunkStream}: iterable chunk by chunk, or
- * batch by batch. `onEnd` runs once the stream was read to its end, failed or was returned early.
- */
-export function chatChunkStream(
-  batches: AsyncGenerator<ChatCompletionChunk[], void, undefined>,
-  onEnd?: () => void,
-): ChatChunkStream {
-  const source = onEnd
-    ? (async function* () {
-        try {
-          yield* batches;
-        } finally {
-          onEnd();
-        }
-      })()
-    : batches;
-  return {
-    batches: () => source,
-    async *[Symbol.asyncIterator]() {
-      for await (const batch of source) yield* batch;
     },
   };
 }
