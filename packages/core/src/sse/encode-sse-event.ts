@@ -29,7 +29,8 @@ function itemIdJson(id: string): string {
  * {@link encodeSSEEvent} for events exactly as the stream translator builds them, byte for byte the
  * same output: the delta events (nearly every event of a stream) are written from a template, so only
  * the delta text goes through `JSON.stringify`. Only for events nobody has modified: the template
- * writes the translator's fields in the translator's order and nothing else.
+ * writes the translator's fields in the translator's order and nothing else. Each template is spelled out
+ * in full: building them from shared pieces measured about 20% slower per event.
  */
 export function encodeTranslatorEvent(event: ResponseStreamEvent): string {
   switch (event.type) {
