@@ -253,8 +253,7 @@ async function measure(flags: Flags) {
   }
 
   const leakTarget =
-    targets.find((target) => target.name === "node") ??
-    targets.find((t) => !REFERENCE_TARGETS.has(t.name));
+    targets.find((target) => target.name === "node") ?? targets.find((t) => !REFERENCE_TARGETS.has(t.name));
   let leak:
     | {
         target: string;

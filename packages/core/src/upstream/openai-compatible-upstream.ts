@@ -1,8 +1,4 @@
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-} from "openai/resources/chat/completions";
+import type { ChatCompletion, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { decodeWhole } from "../bytes.js";
 import {
   redactSecrets,
