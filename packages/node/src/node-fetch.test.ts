@@ -71,6 +71,18 @@ const frame = (content: string, finish: string | null = null) =>
 
 const signal = () => new AbortController().signal;
 
+/** One streamed call through `upstream`, its text deltas joined. */
+async function streamedText(upstream: ReturnType<typeof openAICompatibleUpstream>): Promise<string> {
+  let text = "";
+  for await (const chunk of await upstream.stream(
+    { model: "m", messages: [], stream: true },
+    { signal: signal() },
+  )) {
+    text += chunk.choices[0]?.delta?.content ?? "";
+  }
+  return text;
+}
+
 describe("nodeFetch", () => {
   it("reuses one keep-alive connection for sequential JSON calls", async () => {
     const server = await loopback((req, res) => {
@@ -93,14 +105,9 @@ describe("nodeFetch", () => {
     });
     const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
     for (let round = 0; round < 3; round++) {
-      let text = "";
-      for await (const chunk of await upstream.stream(
-        { model: "m", messages: [], stream: true },
-        { signal: signal() },
-      )) {
-        text += chunk.choices[0]?.delta?.content ?? "";
-      }
-      expect(text).toBe(Array.from({ length: 40 }, (_, index) => `${index} `).join(""));
+      expect(await streamedText(upstream)).toBe(
+        Array.from({ length: 40 }, (_, index) => `${index} `).join(""),
+      );
     }
     expect(server.connections).toBe(1);
     expect(server.closedEarly).toBe(0);
@@ -281,14 +288,7 @@ describe("nodeFetch", () => {
       const fetch = nodeFetch({ httpsAgent: new HttpsAgent({ keepAlive: true, ca: tls.cert }) });
       const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch });
       for (let round = 0; round < 3; round++) {
-        let text = "";
-        for await (const chunk of await upstream.stream(
-          { model: "m", messages: [], stream: true },
-          { signal: signal() },
-        )) {
-          text += chunk.choices[0]?.delta?.content ?? "";
-        }
-        expect(text).toBe("secure hello");
+        expect(await streamedText(upstream)).toBe("secure hello");
       }
       expect(server.connections).toBe(1);
     });
