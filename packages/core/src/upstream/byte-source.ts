@@ -1,3 +1,11 @@
+import {
+  type ResponsesBridgeError,
+  upstreamConnectionError,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+} from "../errors.js";
+import { startWatchdog } from "./watchdog.js";
+
 /**
  * A response body as the upstream clients hand it over: a web `ReadableStream` (from `fetch`) or any
  * async iterable of byte chunks (a Node `IncomingMessage`, `@responses-bridge/node`'s `nodeFetch` body).
@@ -48,5 +56,66 @@ export function openByteReader(body: UpstreamBody): ByteReader {
     read: () => iterator.next() as Promise<IteratorResult<Uint8Array, undefined>>,
     cancel,
     release: cancel,
+  };
+}
+
+/** Options of {@link openGuardedReader}. */
+export interface GuardedReaderOptions {
+  /** Longest silence between two reads, in milliseconds; 0 or absent: none. */
+  idleMs?: number;
+  /** Largest body in bytes. Default: none. */
+  maxBytes?: number;
+  /** The 504 message when `idleMs` passes without a read. */
+  idleMessage: string;
+  /** The 502 message when a read fails. */
+  lostMessage: string;
+  /** A read that fails after this signal aborted is rethrown as it is (as is any `AbortError`). */
+  signal?: AbortSignal;
+}
+
+/** A {@link ByteReader} that enforces an idle timeout and a size limit; `stop()` ends its timer. */
+export interface GuardedReader extends ByteReader {
+  stop(): void;
+}
+
+/**
+ * A {@link ByteReader} for upstream bodies whose `read()` throws the bridge's errors: a 504
+ * `upstream_timeout` when the body stays silent for `idleMs` (the body is cancelled), a 502
+ * `upstream_response_too_large` past `maxBytes` (cancelled too), a 502 `upstream_connection_error` when a
+ * read fails. One timer per body, re-armed only when it fires.
+ */
+export function openGuardedReader(body: UpstreamBody, options: GuardedReaderOptions): GuardedReader {
+  const reader = openByteReader(body);
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  let idleFailure: ResponsesBridgeError | undefined;
+  const watchdog = startWatchdog(options.idleMs ?? 0, () => {
+    idleFailure = upstreamTimeout(options.idleMessage);
+    void reader.cancel();
+  });
+  let bytes = 0;
+  return {
+    async read() {
+      let result: IteratorResult<Uint8Array, undefined>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (idleFailure) throw idleFailure;
+        if (options.signal?.aborted || (error as Error)?.name === "AbortError") throw error;
+        throw upstreamConnectionError(options.lostMessage, error);
+      }
+      if (idleFailure) throw idleFailure;
+      watchdog.touch();
+      if (!result.done) {
+        bytes += result.value.byteLength;
+        if (bytes > maxBytes) {
+          await reader.cancel();
+          throw upstreamResponseTooLarge(maxBytes);
+        }
+      }
+      return result;
+    },
+    cancel: reader.cancel,
+    release: reader.release,
+    stop: watchdog.stop,
   };
 }

@@ -1,14 +1,8 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { decodeWhole } from "../bytes.js";
-import {
-  redactSecrets,
-  upstreamConnectionError,
-  upstreamError,
-  upstreamResponseTooLarge,
-  upstreamTimeout,
-} from "../errors.js";
+import { redactSecrets, upstreamConnectionError, upstreamError, upstreamTimeout } from "../errors.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
-import { openByteReader, type UpstreamBody } from "./byte-source.js";
+import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
 import { chatChunkStream } from "./chat-chunk-stream.js";
 import { readChatStreamBatches } from "./read-chat-stream.js";
 import { startWatchdog } from "./watchdog.js";
@@ -243,36 +237,23 @@ async function readBoundedText(
   signal: AbortSignal,
 ): Promise<string> {
   if (!response.body) return "";
-  const reader = openByteReader(response.body);
-  let timedOut = false;
-  const watchdog = startWatchdog(idleMs, () => {
-    timedOut = true;
-    void reader.cancel();
+  const reader = openGuardedReader(response.body, {
+    idleMs,
+    maxBytes,
+    idleMessage: `The upstream sent nothing for ${idleMs} ms while answering; the call was cut.`,
+    lostMessage: "The upstream connection failed while sending its answer.",
+    signal,
   });
   const parts: Uint8Array[] = [];
   let bytes = 0;
   try {
     for (;;) {
-      let result: IteratorResult<Uint8Array, undefined>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        if (signal.aborted) throw error;
-        if (timedOut) break;
-        throw upstreamConnectionError("The upstream connection failed while sending its answer.", error);
-      }
-      if (timedOut) break;
+      const result = await reader.read();
       if (result.done) return decodeWhole(parts, bytes);
-      watchdog.touch();
       bytes += result.value.byteLength;
-      if (bytes > maxBytes) {
-        await reader.cancel();
-        throw upstreamResponseTooLarge(maxBytes);
-      }
       parts.push(result.value);
     }
-    throw upstreamTimeout(`The upstream sent nothing for ${idleMs} ms while answering; the call was cut.`);
   } finally {
-    watchdog.stop();
+    reader.stop();
   }
 }

@@ -1,14 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import {
-  type ResponsesBridgeError,
-  upstreamConnectionError,
-  upstreamError,
-  upstreamResponseTooLarge,
-  upstreamTimeout,
-} from "../errors.js";
-import { openByteReader, type UpstreamBody } from "./byte-source.js";
-import { startWatchdog } from "./watchdog.js";
+import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
+import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
 
 /** Options for {@link readChatStream}. */
 export interface ReadChatStreamOptions {
@@ -61,7 +54,13 @@ export async function* readChatStreamBatches(
   options: ReadChatStreamOptions = {},
 ): AsyncGenerator<ChatCompletionChunk[], void, undefined> {
   const redact = options.redact ?? ((text: string) => text);
-  const reader = openByteReader(body);
+  const idleTimeoutMs = options.idleTimeoutMs ?? 0;
+  const reader = openGuardedReader(body, {
+    idleMs: idleTimeoutMs,
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    idleMessage: `The upstream sent nothing for ${idleTimeoutMs} ms while streaming; the call was cut.`,
+    lostMessage: "The upstream connection failed while streaming the response.",
+  });
   const decoder = new TextDecoder();
   const pending: EventSourceMessage[] = [];
   let parseFailure: Error | undefined;
@@ -75,34 +74,13 @@ export async function* readChatStreamBatches(
   let sawDone = false;
   let sawFinish = false;
   let ended = false;
-  let idleFailure: ResponsesBridgeError | undefined;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 0;
-  const watchdog = startWatchdog(idleTimeoutMs, () => {
-    idleFailure = upstreamTimeout(
-      `The upstream sent nothing for ${idleTimeoutMs} ms while streaming; the call was cut.`,
-    );
-    void reader.cancel();
-  });
-  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  let bytes = 0;
   try {
     for (;;) {
-      let result: IteratorResult<Uint8Array, undefined>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        if (idleFailure) throw idleFailure;
-        if ((error as Error)?.name === "AbortError") throw error;
-        throw upstreamConnectionError("The upstream connection failed while streaming the response.", error);
-      }
-      if (idleFailure) throw idleFailure;
-      watchdog.touch();
+      const result = await reader.read();
       if (result.done) {
         ended = true;
         parser.feed(decoder.decode());
       } else {
-        bytes += result.value.byteLength;
-        if (bytes > maxBytes) throw upstreamResponseTooLarge(maxBytes);
         parser.feed(decoder.decode(result.value, { stream: true }));
       }
       if (parseFailure)
@@ -146,7 +124,7 @@ export async function* readChatStreamBatches(
       }
     }
   } finally {
-    watchdog.stop();
+    reader.stop();
     // Nothing to do once the body ended; after [DONE] the body is let go (its connection can be
     // reused); an early return or an error stops the transfer.
     if (!ended) await (sawDone ? reader.release() : reader.cancel());
