@@ -416,7 +416,7 @@ function printTables(results: Results) {
   console.log(
     `\nTranslation per chunk (${t.chunks} chunks): floor ${fixed(t.floorMicros)} µs (JSON.parse + JSON.stringify of one event), ` +
       `ChatStreamTranslator + encodeTranslatorEvent ${fixed(t.translatorMicros)} µs = ${fixed(t.ratio, 2)}x; ` +
-      `whole async path (readChatStream + translateChatStream + encode) ${fixed(t.pipelineMicros)} µs = ${fixed(t.pipelineRatio, 2)}x`,
+      `whole async path (readChatStreamBatches + translateChatStream + encode) ${fixed(t.pipelineMicros)} µs = ${fixed(t.pipelineRatio, 2)}x`,
   );
   const h = results.handlerCost;
   console.log(

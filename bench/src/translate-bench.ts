@@ -3,6 +3,7 @@
 import {
   type ChatCompletionChunk,
   ChatStreamTranslator,
+  chatChunkStream,
   createResponseObject,
   createResponsesHandler,
   encodeTranslatorEvent,
@@ -10,7 +11,7 @@ import {
   openAICompatibleUpstream,
   parseResponsesRequest,
   type ResponseStreamEvent,
-  readChatStream,
+  readChatStreamBatches,
   translateChatStream,
   type UpstreamResponse,
 } from "@responses-bridge/core";
@@ -23,7 +24,7 @@ export interface TranslationResult {
   floorMicros: number;
   /** µs per chunk: `JSON.parse(chunk)`, `ChatStreamTranslator.push`, `encodeTranslatorEvent` (what the handler writes with) of every event (whole stream, amortised). */
   translatorMicros: number;
-  /** µs per chunk of the whole async path: SSE bytes -> `readChatStream` -> `translateChatStream` -> SSE text. */
+  /** µs per chunk of the whole async path: SSE bytes -> `readChatStreamBatches` -> `translateChatStream` -> SSE text (as the handler runs it). */
   pipelineMicros: number;
   /** translatorMicros / floorMicros. */
   ratio: number;
@@ -75,7 +76,8 @@ async function pipelineOnce(bytes: Uint8Array): Promise<void> {
       controller.close();
     },
   });
-  const batches = translateChatStream(readChatStream(body), {
+  // As the built-in upstreams hand chunks to the handler: grouped per read of the body.
+  const batches = translateChatStream(chatChunkStream(readChatStreamBatches(body)), {
     response,
     environment: { generateId, now: Date.now },
   });
