@@ -4,7 +4,7 @@ import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
-import { ChatStreamTranslator, translateChatStream } from "../translate/chat-stream-to-events.js";
+import { ChatStreamTranslator, translateChatStreamWith } from "../translate/chat-stream-to-events.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
@@ -264,46 +264,48 @@ export async function createResponse(
   // The race may leave upstreamReady unobserved for a moment; its rejection is handled by the stream.
   upstreamReady.catch(() => {});
 
-  const batches = translateChatStream(chunks, {
-    ...reply,
-    response,
-    environment,
-    signal: controller.signal,
-    onFinish: save,
-    onFail: (failed, error) => {
-      options.onResponse?.(failed, hooks);
-      endpoint.report(error, hooks);
-    },
-  });
   const onEvent = options.onEvent;
-  async function* encode(): AsyncGenerator<string, void, undefined> {
-    let finished = false;
-    try {
-      for await (const batch of batches) {
+  // Each read's events become one piece of SSE text; when an `onEvent` hook is set it sees every event
+  // first, and what it may have changed is serialised as it is.
+  const encode = onEvent
+    ? (events: ResponseStreamEvent[]) => {
         let text = "";
-        if (onEvent) {
-          // The hook sees every event first; what it may have changed is serialised as it is.
-          for (const event of batch) {
-            onEvent(event, hooks);
-            text += encodeSSEEvent(event);
-          }
-        } else {
-          for (let index = 0; index < batch.length; index++) text += encodeTranslatorEvent(batch[index]!);
+        for (const event of events) {
+          onEvent(event, hooks);
+          text += encodeSSEEvent(event);
         }
-        yield text;
+        return text;
       }
-      finished = true;
-    } finally {
+    : (events: ResponseStreamEvent[]) => {
+        let text = "";
+        for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
+        return text;
+      };
+  const pieces = translateChatStreamWith(
+    chunks,
+    {
+      ...reply,
+      response,
+      environment,
+      signal: controller.signal,
+      onFinish: save,
+      onFail: (failed, error) => {
+        options.onResponse?.(failed, hooks);
+        endpoint.report(error, hooks);
+      },
+    },
+    encode,
+    (finished) => {
       release();
       // Ends the upstream request if the client left early (not on a normal finish: an abort builds an
       // error with a stack trace per stream).
       if (!finished) controller.abort();
-    }
-  }
+    },
+  );
   return {
     kind: "stream",
     status: 200,
     headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId },
-    body: withKeepAlive(encode(), endpoint.keepAliveMs),
+    body: withKeepAlive(pieces, endpoint.keepAliveMs),
   };
 }

@@ -337,33 +337,57 @@ export interface ConvertChatStreamOptions extends ChatStreamTranslatorOptions {
  * `chunks` is a {@link ChatChunkStream} (the built-in upstreams' streams), one array holds the events
  * of every chunk of one network read.
  */
-export async function* translateChatStream(
+export function translateChatStream(
   chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
   options: ConvertChatStreamOptions,
 ): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
-  const translator = new ChatStreamTranslator(options);
-  let out: ResponseStreamEvent[] = [];
-  translator.start(out);
-  yield out;
+  return translateChatStreamWith(chunks, options, (events) => events);
+}
+
+/**
+ * {@link translateChatStream} with each array of events mapped by `emit` (the handler encodes them to
+ * SSE text there, so no second generator sits on every read), and `onClose` called on every exit with
+ * whether the stream was read to its end. Internal: not exported from the package.
+ */
+export async function* translateChatStreamWith<T>(
+  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
+  options: ConvertChatStreamOptions,
+  emit: (events: ResponseStreamEvent[]) => T,
+  onClose?: (finished: boolean) => void,
+): AsyncGenerator<T, void, undefined> {
+  let finished = false;
   try {
-    for await (const batch of chunkBatches(chunks)) {
+    const translator = new ChatStreamTranslator(options);
+    let out: ResponseStreamEvent[] = [];
+    translator.start(out);
+    yield emit(out);
+    try {
+      for await (const batch of chunkBatches(chunks)) {
+        out = [];
+        for (let index = 0; index < batch.length; index++) translator.push(batch[index]!, out);
+        if (out.length > 0) yield emit(out);
+      }
+    } catch (error) {
+      if (options.signal?.aborted) {
+        finished = true;
+        return;
+      }
       out = [];
-      for (let index = 0; index < batch.length; index++) translator.push(batch[index]!, out);
-      if (out.length > 0) yield out;
+      const failed = translator.fail(error, out);
+      options.onFail?.(failed, error);
+      yield emit(out);
+      finished = true;
+      return;
     }
-  } catch (error) {
-    if (options.signal?.aborted) return;
     out = [];
-    const failed = translator.fail(error, out);
-    options.onFail?.(failed, error);
-    yield out;
-    return;
+    const final = translator.finish(out);
+    await options.onFinish?.(final);
+    translator.end(final, out);
+    yield emit(out);
+    finished = true;
+  } finally {
+    onClose?.(finished);
   }
-  out = [];
-  const final = translator.finish(out);
-  await options.onFinish?.(final);
-  translator.end(final, out);
-  yield out;
 }
 
 /**

@@ -6,24 +6,57 @@ import type { ChatChunkStream } from "../types.js";
  * batch by batch. `onEnd` runs once the stream was read to its end, failed or was returned early.
  */
 export function chatChunkStream(
-  batches: AsyncGenerator<ChatCompletionChunk[], void, undefined>,
+  batches: AsyncIterator<ChatCompletionChunk[], void, undefined>,
   onEnd?: () => void,
 ): ChatChunkStream {
-  const source = onEnd
-    ? (async function* () {
-        try {
-          yield* batches;
-        } finally {
-          onEnd();
-        }
-      })()
-    : batches;
+  const source = onEnd ? new EndWatcher(batches, onEnd) : batches;
+  const iterable: AsyncIterable<ChatCompletionChunk[]> = { [Symbol.asyncIterator]: () => source };
   return {
-    batches: () => source,
+    batches: () => iterable,
     async *[Symbol.asyncIterator]() {
-      for await (const batch of source) yield* batch;
+      for await (const batch of iterable) yield* batch;
     },
   };
+}
+
+/**
+ * Passes an iterator through and calls `onEnd` once when it finishes, fails or is returned. An
+ * iterator rather than a wrapping generator: it sits on every network read of a stream.
+ */
+class EndWatcher<T> implements AsyncIterator<T, void, undefined> {
+  readonly #source: AsyncIterator<T, void, undefined>;
+  #onEnd: (() => void) | undefined;
+  readonly #onResult = (result: IteratorResult<T, void>) => {
+    if (result.done) this.#end();
+    return result;
+  };
+  readonly #onError = (error: unknown) => {
+    this.#end();
+    throw error;
+  };
+
+  constructor(source: AsyncIterator<T, void, undefined>, onEnd: () => void) {
+    this.#source = source;
+    this.#onEnd = onEnd;
+  }
+
+  next(): Promise<IteratorResult<T, void>> {
+    return this.#source.next().then(this.#onResult, this.#onError);
+  }
+
+  async return(): Promise<IteratorResult<T, void>> {
+    try {
+      return (await this.#source.return?.()) ?? { value: undefined, done: true };
+    } finally {
+      this.#end();
+    }
+  }
+
+  #end(): void {
+    const onEnd = this.#onEnd;
+    this.#onEnd = undefined;
+    onEnd?.();
+  }
 }
 
 /** The chunks of `chunks` grouped per network read when it offers that ({@link ChatChunkStream}), else one by one. */
