@@ -8,6 +8,7 @@ import {
   openAICompatibleUpstream,
   type ResponsesHandler,
 } from "@responses-bridge/core";
+import { getRequestListener } from "@hono/node-server";
 import { toFetchHandler } from "@responses-bridge/fetch";
 import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { listenNodeServer, serveFetchHandler } from "@responses-bridge/testkit";
@@ -50,13 +51,19 @@ async function importAdapter(name: string, source: string): Promise<unknown> {
 type Mounter = (handler: ResponsesHandler) => Promise<{ url: string; close(): Promise<void> }>;
 
 /**
- * The adapters to measure: node and fetch always; express and fastify when `packages/express` and
+ * The adapters to measure: node, fetch (on the testkit's `serveFetchHandler`) and hono (the fetch
+ * adapter on `@hono/node-server`) always; express and fastify when `packages/express` and
  * `packages/fastify` exist (and their framework is installed), so new adapters join by themselves.
  */
 async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter }>> {
   const adapters: Array<{ name: string; mount: Mounter }> = [
     { name: "node", mount: (handler) => listenLoopback(createServer(toNodeHandler(handler))) },
     { name: "fetch", mount: (handler) => serveFetchHandler(toFetchHandler(handler)) },
+    // The fetch adapter as Hono apps run on Node: @hono/node-server's request listener.
+    {
+      name: "hono",
+      mount: (handler) => listenLoopback(createServer(getRequestListener(toFetchHandler(handler)))),
+    },
   ];
   const expressPkg = workspaceSource("express");
   if (expressPkg) {

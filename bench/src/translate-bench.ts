@@ -149,8 +149,10 @@ export async function benchTranslation(options: {
 export interface HandlerCost {
   /** CPU µs per non-streamed request through `handler.handle`, upstream answered in memory. */
   jsonMicros: number;
-  /** CPU µs per 200-chunk streamed request (the SSE text read to its end). */
+  /** CPU µs per 200-chunk streamed request (the SSE text read to its end), the upstream body in one read. */
   streamMicros: number;
+  /** The same stream with each chunk in its own read, as models stream tokens. */
+  pacedStreamMicros: number;
 }
 
 /**
@@ -158,23 +160,27 @@ export interface HandlerCost {
  * answers from memory with the smallest response object the upstream reads (no Request/Response).
  */
 export async function benchHandler(options: { requests: number }): Promise<HandlerCost> {
-  const completion = new TextEncoder().encode(JSON.stringify(textCompletion()));
-  const sse = new TextEncoder().encode(toFrames(textStreamChunks()).join(""));
+  const encoder = new TextEncoder();
+  const completion = encoder.encode(JSON.stringify(textCompletion()));
+  const frames = toFrames(textStreamChunks()).map((frame) => encoder.encode(frame));
+  const sse = encoder.encode(toFrames(textStreamChunks()).join(""));
   // The smallest response object `openAICompatibleUpstream` reads: what is measured is the core.
-  const answer = (bytes: Uint8Array): UpstreamResponse => ({
+  const answer = (parts: Uint8Array[]): UpstreamResponse => ({
     ok: true,
     status: 200,
     statusText: "OK",
     headers: { get: () => null },
     body: (async function* () {
-      yield bytes;
+      for (const part of parts) yield part;
     })(),
-    text: async () => new TextDecoder().decode(bytes),
+    text: async () => new TextDecoder().decode(parts[0]),
   });
+  let paced = false;
   const handler = createResponsesHandler({
     upstream: openAICompatibleUpstream({
       baseURL: "http://in-memory.test/v1",
-      fetch: async (_url, init) => answer(init.body.includes('"stream":true') ? sse : completion),
+      fetch: async (_url, init) =>
+        answer(init.body.includes('"stream":true') ? (paced ? frames : [sse]) : [completion]),
     }),
   });
   const bodies = {
@@ -200,8 +206,9 @@ export async function benchHandler(options: { requests: number }): Promise<Handl
     const used = process.cpuUsage(before);
     return (used.user + used.system) / count;
   };
-  return {
-    jsonMicros: await measure("json", options.requests),
-    streamMicros: await measure("stream", Math.ceil(options.requests / 5)),
-  };
+  const jsonMicros = await measure("json", options.requests);
+  const streamMicros = await measure("stream", Math.ceil(options.requests / 5));
+  paced = true;
+  const pacedStreamMicros = await measure("stream", Math.ceil(options.requests / 5));
+  return { jsonMicros, streamMicros, pacedStreamMicros };
 }

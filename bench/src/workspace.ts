@@ -26,5 +26,5 @@ export const OPTIONAL_ADAPTERS = ["express", "fastify"] as const;
 
 /** Names of the adapters this checkout can mount: node and fetch always, plus the optional ones present. */
 export function adapterNames(): string[] {
-  return ["node", "fetch", ...OPTIONAL_ADAPTERS.filter((name) => workspaceSource(name) !== undefined)];
+  return ["node", "fetch", "hono", ...OPTIONAL_ADAPTERS.filter((name) => workspaceSource(name) !== undefined)];
 }
