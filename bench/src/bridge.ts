@@ -3,12 +3,12 @@
 import { existsSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
+import { getRequestListener } from "@hono/node-server";
 import {
   createResponsesHandler,
   openAICompatibleUpstream,
   type ResponsesHandler,
 } from "@responses-bridge/core";
-import { getRequestListener } from "@hono/node-server";
 import { toFetchHandler } from "@responses-bridge/fetch";
 import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { listenNodeServer, serveFetchHandler } from "@responses-bridge/testkit";

@@ -24,7 +24,12 @@ export function workspaceSource(name: string): { entry: string; require: NodeJS.
 /** Optional adapters, measured when their package exists in this checkout. */
 export const OPTIONAL_ADAPTERS = ["express", "fastify"] as const;
 
-/** Names of the adapters this checkout can mount: node and fetch always, plus the optional ones present. */
+/** Names of the adapters this checkout can mount: node, fetch and hono always, plus the optional ones present. */
 export function adapterNames(): string[] {
-  return ["node", "fetch", "hono", ...OPTIONAL_ADAPTERS.filter((name) => workspaceSource(name) !== undefined)];
+  return [
+    "node",
+    "fetch",
+    "hono",
+    ...OPTIONAL_ADAPTERS.filter((name) => workspaceSource(name) !== undefined),
+  ];
 }
