@@ -136,6 +136,21 @@ describe("withKeepAlive", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("answers calls made before the previous one settled in order, like a generator", async () => {
+    const source = manualSource();
+    const iterator = withKeepAlive(source.iterable, 1_000)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const second = iterator.next();
+    await flush();
+    expect(source.reads).toHaveLength(1);
+    source.reads[0]!.resolve({ value: "a", done: false });
+    expect(await first).toEqual({ value: "a", done: false });
+    await flush();
+    expect(source.reads).toHaveLength(2);
+    source.reads[1]!.resolve({ value: "b", done: false });
+    expect(await second).toEqual({ value: "b", done: false });
+  });
+
   it("returns the source itself when keep-alive is off", () => {
     const source = manualSource().iterable;
     expect(withKeepAlive(source, 0)).toBe(source);

@@ -29,8 +29,9 @@ class KeepAlive implements AsyncIterableIterator<string, undefined> {
   readonly #intervalMs: number;
   #last = Date.now();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** The consumer's pending `next()`. */
+  /** The consumer's pending `next()`, and its promise (a second `next()` before it settles queues behind it). */
   #waiter: Waiter | undefined;
+  #waiting: Promise<IteratorResult<string, undefined>> | undefined;
   /** A source read is in flight. */
   #reading = false;
   /** A source result that arrived after a tick answered the consumer, kept for its next `next()`. */
@@ -58,13 +59,19 @@ class KeepAlive implements AsyncIterableIterator<string, undefined> {
       return Promise.resolve(held.result as IteratorResult<string, undefined>);
     }
     if (this.#closed) return Promise.resolve(DONE);
-    return new Promise((resolve, reject) => {
+    if (this.#waiter) {
+      // Calls are answered in order, like an async generator's.
+      const next = () => this.next();
+      return (this.#waiting as Promise<IteratorResult<string, undefined>>).then(next, next);
+    }
+    this.#waiting = new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
       if (!this.#reading) {
         this.#reading = true;
         this.#source.next().then(this.#onResult, this.#onError);
       }
     });
+    return this.#waiting;
   }
 
   async return(): Promise<IteratorResult<string, undefined>> {
