@@ -208,6 +208,24 @@ export async function createResponse(
     return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: final };
   }
 
+  const onEvent = options.onEvent;
+  // Each read's events become one piece of SSE text (so does the in-band failure below); when an `onEvent`
+  // hook is set it sees every event first, and what it may have changed is serialised as it is.
+  const encode = onEvent
+    ? (events: ResponseStreamEvent[]) => {
+        let text = "";
+        for (const event of events) {
+          onEvent(event, hooks);
+          text += encodeSSEEvent(event);
+        }
+        return text;
+      }
+    : (events: ResponseStreamEvent[]) => {
+        let text = "";
+        for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
+        return text;
+      };
+
   // One controller per stream: aborted by the client's signal, and when the event stream ends early.
   const { controller, release } = startUpstreamCall(signal);
 
@@ -247,11 +265,7 @@ export async function createResponse(
     translator.start(events);
     const failed = translator.fail(failure, events);
     options.onResponse?.(failed, hooks);
-    let text = "";
-    for (const event of events) {
-      options.onEvent?.(event, hooks);
-      text += encodeSSEEvent(event);
-    }
+    const text = encode(events);
     return {
       kind: "stream",
       status: 200,
@@ -264,23 +278,6 @@ export async function createResponse(
   // The race may leave upstreamReady unobserved for a moment; its rejection is handled by the stream.
   upstreamReady.catch(() => {});
 
-  const onEvent = options.onEvent;
-  // Each read's events become one piece of SSE text; when an `onEvent` hook is set it sees every event
-  // first, and what it may have changed is serialised as it is.
-  const encode = onEvent
-    ? (events: ResponseStreamEvent[]) => {
-        let text = "";
-        for (const event of events) {
-          onEvent(event, hooks);
-          text += encodeSSEEvent(event);
-        }
-        return text;
-      }
-    : (events: ResponseStreamEvent[]) => {
-        let text = "";
-        for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
-        return text;
-      };
   const pieces = translateChatStreamWith(
     chunks,
     {

@@ -368,10 +368,7 @@ export async function* translateChatStreamWith<T>(
         if (out.length > 0) yield emit(out);
       }
     } catch (error) {
-      if (options.signal?.aborted) {
-        finished = true;
-        return;
-      }
+      if (options.signal?.aborted) return;
       out = [];
       const failed = translator.fail(error, out);
       options.onFail?.(failed, error);
