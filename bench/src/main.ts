@@ -71,7 +71,7 @@ function parseFlags(argv: string[]): Flags {
         .filter((kind): kind is Kind => kind === "json" || kind === "stream");
     else if (name === "--help" || name === "-h") {
       console.log(
-        "pnpm bench [--quick] [--strict] [--paced] [--store] [--only=direct,node,fetch,express,fastify]\n" +
+        "pnpm bench [--quick] [--strict] [--paced] [--store] [--only=direct,node,fetch,hono,express,fastify,proxy]\n" +
           "           [--upstream-client=node|fetch]   the bridge's upstream client: nodeFetch() (default) or global fetch\n" +
           "pnpm bench --profile [--quick] [--only=node] [--kind=json|stream]   CPU profile of the bridge child\n" +
           "pnpm bench --soak [--minutes 5]                  mixed traffic, error rate and RSS trend",
