@@ -538,6 +538,20 @@ async function profile(flags: Flags) {
   writeFileSync(`${RESULTS_DIR}/profile-summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
+/** One line per target and kind (and the leak phase) whose requests failed, with the first error. */
+function failedRequests(results: Results): string[] {
+  const lines: string[] = [];
+  for (const [name, kinds] of Object.entries(results.targets)) {
+    for (const kind of ["json", "stream"] as const) {
+      const { errors, firstError } = kinds[kind].throughput;
+      if (errors > 0) lines.push(`${name} ${kind}: ${errors} failed (first: ${firstError ?? "unknown"})`);
+    }
+  }
+  const leak = results.memory.leak;
+  if (leak && leak.errors > 0) lines.push(`${leak.target} leak phase: ${leak.errors} failed`);
+  return lines;
+}
+
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -563,6 +577,12 @@ async function main() {
   );
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify({ ...results, goals: checks }, null, 2)}\n`);
   console.log(`\nbench: wrote ${RESULTS_DIR}/latest.json in ${results.durationSeconds} s`);
+  // A run whose requests failed measured nothing worth comparing: fail it, goals or not.
+  const failures = failedRequests(results);
+  if (failures.length > 0) {
+    console.error(`bench: requests failed, so the figures above do not count:\n  ${failures.join("\n  ")}`);
+    process.exit(1);
+  }
   process.exit(flags.strict && checks.some((c) => !c.pass) ? 1 : 0);
 }
 
