@@ -1,7 +1,8 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { invalidRequest } from "../errors.js";
+import { linkAbort } from "../upstream/linked-abort.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
-import { SSE_HEADERS, startUpstreamCall } from "./upstream-call.js";
+import { SSE_HEADERS } from "./sse-headers.js";
 import type { UpstreamRouter } from "./upstream-router.js";
 
 function validate(body: unknown): ChatCompletionCreateParams {
@@ -37,7 +38,7 @@ export async function passChatCompletion(
 ): Promise<BridgeResult> {
   const incoming = validate(body);
   const targets = router.resolve(incoming.model);
-  const { controller, release } = startUpstreamCall(signal);
+  const { controller, release } = linkAbort(signal);
 
   const prepare = async (model: string) => {
     const params = { ...incoming, model };

@@ -20,10 +20,11 @@ import type {
   TranslationEnvironment,
 } from "../types.js";
 import { chatChunkStream, chunkBatches } from "../upstream/chat-chunk-stream.js";
+import { linkAbort } from "../upstream/linked-abort.js";
 import { identifyInputItems } from "./input-items.js";
 import { withKeepAlive } from "./keep-alive.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
-import { SSE_HEADERS, startUpstreamCall } from "./upstream-call.js";
+import { SSE_HEADERS } from "./sse-headers.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
 
 /** Everything the endpoint needs from the handler. */
@@ -227,7 +228,7 @@ export async function createResponse(
       };
 
   // One controller per stream: aborted by the client's signal, and when the event stream ends early.
-  const { controller, release } = startUpstreamCall(signal);
+  const { controller, release } = linkAbort(signal);
 
   // The reply options of the upstream that accepted the call; until one has, the first target's
   // (tool bindings come from the request's tools, so they agree across targets).
