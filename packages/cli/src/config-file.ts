@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { PRESET_NAMES } from "./presets.js";
 import { ENV_NAME } from "./secret.js";

@@ -20,12 +20,12 @@
  * - The first problem found becomes an {@link invalidRequest} error whose `param` is the JSON path
  *   joined by "." (`input.2.content`) and whose message follows OpenAI's wording.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { invalidRequest } from "../errors.js";
 import type { ResponsesRequest } from "../types.js";
 import { DECIMAL, describeValue, EXPECTED, INTEGER, issueToError } from "./zod-issue-to-error.js";
 
-type Schema = z.ZodType;
+type Schema = z.ZodMiniType;
 
 /**
  * Validates a parsed JSON body as a Responses API create request.
@@ -73,16 +73,16 @@ function expecting(phrase: string) {
 }
 
 function integer(min: number, max?: number) {
-  const schema = z.int().min(min, { error: INTEGER });
-  return max === undefined ? schema : schema.max(max, { error: INTEGER });
+  const atLeast = z.gte(min, { error: INTEGER });
+  return max === undefined ? z.int().check(atLeast) : z.int().check(atLeast, z.lte(max, { error: INTEGER }));
 }
 
 function decimal(min: number, max: number) {
-  return z.number().min(min, { error: DECIMAL }).max(max, { error: DECIMAL });
+  return z.number().check(z.gte(min, { error: DECIMAL }), z.lte(max, { error: DECIMAL }));
 }
 
-const optionalString = () => z.string().nullish();
-const optionalBoolean = () => z.boolean().nullish();
+const optionalString = () => z.nullish(z.string());
+const optionalBoolean = () => z.nullish(z.boolean());
 
 /**
  * Builds a schema that dispatches an object on its `type` field to one schema of `schemas`, so
@@ -102,29 +102,31 @@ function dispatchOnType(
   },
 ): Schema {
   const supported = [...schemas.keys()];
-  return z.unknown().superRefine((value, context) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      // `continue: false` marks the value as not even of this shape, so a union tries its other options.
-      context.addIssue({ code: "invalid_type", expected: "object", input: value, continue: false });
-      return;
-    }
-    const type = (value as { type?: unknown }).type ?? options.defaultType?.(value);
-    if (typeof type !== "string") {
-      context.addIssue({ code: "invalid_type", expected: "string", path: ["type"], input: type });
-      return;
-    }
-    const schema = schemas.get(type);
-    if (schema === undefined) {
-      if (options.unknown === "reject") {
-        context.addIssue({ code: "invalid_value", values: supported, path: ["type"], input: type });
+  return z.unknown().check(
+    z.superRefine((value, context) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        // `continue: false` marks the value as not even of this shape, so a union tries its other options.
+        context.addIssue({ code: "invalid_type", expected: "object", input: value, continue: false });
+        return;
       }
-      return;
-    }
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      for (const issue of result.error.issues) context.addIssue(issue as z.core.$ZodSuperRefineIssue);
-    }
-  });
+      const type = (value as { type?: unknown }).type ?? options.defaultType?.(value);
+      if (typeof type !== "string") {
+        context.addIssue({ code: "invalid_type", expected: "string", path: ["type"], input: type });
+        return;
+      }
+      const schema = schemas.get(type);
+      if (schema === undefined) {
+        if (options.unknown === "reject") {
+          context.addIssue({ code: "invalid_value", values: supported, path: ["type"], input: type });
+        }
+        return;
+      }
+      const result = schema.safeParse(value);
+      if (!result.success) {
+        for (const issue of result.error.issues) context.addIssue(issue as z.core.$ZodSuperRefineIssue);
+      }
+    }),
+  );
 }
 
 /**
@@ -152,9 +154,9 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
     [z.string(), z.array(contentPart)],
     expecting("a string or an array of output content parts"),
   );
-  const callId = () => z.string().min(1);
+  const callId = () => z.string().check(z.minLength(1));
   // Reasoning parts: only `text` is read; lenient, because clients echo these items verbatim.
-  const reasoningParts = z.array(z.looseObject({ text: optionalString() })).nullish();
+  const reasoningParts = z.nullish(z.array(z.looseObject({ text: optionalString() })));
   return new Map<string, Schema>([
     [
       "message",
@@ -167,7 +169,7 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
       "function_call",
       z.looseObject({
         call_id: callId(),
-        name: z.string().min(1),
+        name: z.string().check(z.minLength(1)),
         arguments: z.string(),
         namespace: optionalString(),
       }),
@@ -177,7 +179,7 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
       "custom_tool_call",
       z.looseObject({
         call_id: callId(),
-        name: z.string().min(1),
+        name: z.string().check(z.minLength(1)),
         input: z.string(),
         namespace: optionalString(),
       }),
@@ -189,8 +191,8 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
         call_id: callId(),
         action: z.looseObject({
           command: z.array(z.string()),
-          env: z.record(z.string(), z.string()).nullish(),
-          timeout_ms: z.number().nullish(),
+          env: z.nullish(z.record(z.string(), z.string())),
+          timeout_ms: z.nullish(z.number()),
           working_directory: optionalString(),
           user: optionalString(),
         }),
@@ -198,9 +200,8 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
     ],
     [
       "local_shell_call_output",
-      z
-        .looseObject({ call_id: optionalString(), id: optionalString(), output: z.string() })
-        .superRefine((value, context) => {
+      z.looseObject({ call_id: optionalString(), id: optionalString(), output: z.string() }).check(
+        z.superRefine((value: { call_id?: string | null; id?: string | null }, context) => {
           // OpenAI names the call in `id`; other clients use `call_id`. One of them is needed.
           if (!value.call_id && !value.id) {
             context.addIssue({
@@ -211,6 +212,7 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
             });
           }
         }),
+      ),
     ],
     [
       "reasoning",
@@ -220,7 +222,7 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
         encrypted_content: optionalString(),
       }),
     ],
-    ["item_reference", z.looseObject({ id: z.string().min(1) })],
+    ["item_reference", z.looseObject({ id: z.string().check(z.minLength(1)) })],
     ["additional_tools", z.looseObject({ tools: z.array(tool) })],
   ]);
 }
@@ -254,24 +256,24 @@ function contentPartSchemas(): Map<string, Schema> {
  */
 function toolSchemas(): Map<string, Schema> {
   const functionTool = z.looseObject({
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     description: optionalString(),
-    parameters: z.record(z.string(), z.unknown()).nullish(),
+    parameters: z.nullish(z.record(z.string(), z.unknown())),
     strict: optionalBoolean(),
   });
   const customTool = z.looseObject({
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     description: optionalString(),
-    format: z
-      .discriminatedUnion("type", [
+    format: z.nullish(
+      z.discriminatedUnion("type", [
         z.looseObject({ type: z.literal("text") }),
         z.looseObject({
           type: z.literal("grammar"),
           syntax: z.enum(["lark", "regex"]),
           definition: z.string(),
         }),
-      ])
-      .nullish(),
+      ]),
+    ),
   });
   const namespaced = dispatchOnType(
     new Map<string, Schema>([
@@ -286,7 +288,7 @@ function toolSchemas(): Map<string, Schema> {
     [
       "namespace",
       z.looseObject({
-        name: z.string().min(1),
+        name: z.string().check(z.minLength(1)),
         description: optionalString(),
         tools: z.array(namespaced),
       }),
@@ -297,8 +299,8 @@ function toolSchemas(): Map<string, Schema> {
 function toolChoiceSchema(): Schema {
   const objectChoice = dispatchOnType(
     new Map<string, Schema>([
-      ["function", z.looseObject({ name: z.string().min(1) })],
-      ["custom", z.looseObject({ name: z.string().min(1) })],
+      ["function", z.looseObject({ name: z.string().check(z.minLength(1)) })],
+      ["custom", z.looseObject({ name: z.string().check(z.minLength(1)) })],
       [
         "allowed_tools",
         z.looseObject({
@@ -317,29 +319,31 @@ function toolChoiceSchema(): Schema {
 }
 
 function metadataSchema(): Schema {
-  return z.record(z.string(), z.string().max(512)).superRefine((value, context) => {
-    const keys = Object.keys(value);
-    if (keys.length > 16) {
-      context.addIssue({
-        code: "custom",
-        input: value,
-        message: `too many properties. Expected an object with at most 16 properties, but got an object with ${keys.length} properties instead.`,
-        params: { code: "object_above_max_properties", prefix: true },
-      });
-      return;
-    }
-    for (const key of keys) {
-      if (key.length > 64) {
+  return z.record(z.string(), z.string().check(z.maxLength(512))).check(
+    z.superRefine((value: Record<string, string>, context) => {
+      const keys = Object.keys(value);
+      if (keys.length > 16) {
         context.addIssue({
           code: "custom",
           input: value,
-          message: `key too long. Expected keys with maximum length 64, but got a key with length ${key.length} instead.`,
-          params: { code: "string_above_max_length", prefix: true },
+          message: `too many properties. Expected an object with at most 16 properties, but got an object with ${keys.length} properties instead.`,
+          params: { code: "object_above_max_properties", prefix: true },
         });
         return;
       }
-    }
-  });
+      for (const key of keys) {
+        if (key.length > 64) {
+          context.addIssue({
+            code: "custom",
+            input: value,
+            message: `key too long. Expected keys with maximum length 64, but got a key with length ${key.length} instead.`,
+            params: { code: "string_above_max_length", prefix: true },
+          });
+          return;
+        }
+      }
+    }),
+  );
 }
 
 function textSchema(): Schema {
@@ -348,13 +352,13 @@ function textSchema(): Schema {
     z.looseObject({ type: z.literal("json_object") }),
     z.looseObject({
       type: z.literal("json_schema"),
-      name: z.string().min(1),
+      name: z.string().check(z.minLength(1)),
       schema: z.record(z.string(), z.unknown()),
       strict: optionalBoolean(),
       description: optionalString(),
     }),
   ]);
-  return z.looseObject({ format: format.nullish(), verbosity: optionalString() });
+  return z.looseObject({ format: z.nullish(format), verbosity: optionalString() });
 }
 
 function buildRequestSchema(): Schema {
@@ -365,53 +369,56 @@ function buildRequestSchema(): Schema {
   });
   return z.looseObject({
     model: z.string(),
-    input: z
-      .union([z.string(), z.array(inputItem)], expecting("a string or an array of input items"))
-      .optional(),
+    input: z.optional(
+      z.union([z.string(), z.array(inputItem)], expecting("a string or an array of input items")),
+    ),
     instructions: optionalString(),
-    tools: z.array(tool).nullish(),
-    tool_choice: toolChoiceSchema().nullish(),
+    tools: z.nullish(z.array(tool)),
+    tool_choice: z.nullish(toolChoiceSchema()),
     parallel_tool_calls: optionalBoolean(),
-    max_tool_calls: integer(0).nullish(),
-    temperature: decimal(0, 2).nullish(),
-    top_p: decimal(0, 1).nullish(),
-    presence_penalty: decimal(-2, 2).nullish(),
-    frequency_penalty: decimal(-2, 2).nullish(),
-    top_logprobs: integer(0, 20).nullish(),
+    max_tool_calls: z.nullish(integer(0)),
+    temperature: z.nullish(decimal(0, 2)),
+    top_p: z.nullish(decimal(0, 1)),
+    presence_penalty: z.nullish(decimal(-2, 2)),
+    frequency_penalty: z.nullish(decimal(-2, 2)),
+    top_logprobs: z.nullish(integer(0, 20)),
     // OpenAI rejects values below 16; chat backends accept any positive count, and small limits
     // are handy for tests and cheap probes, so the bridge only requires a positive integer.
-    max_output_tokens: integer(1).nullish(),
+    max_output_tokens: z.nullish(integer(1)),
     user: optionalString(),
     safety_identifier: optionalString(),
-    metadata: metadataSchema().nullish(),
+    metadata: z.nullish(metadataSchema()),
     store: optionalBoolean(),
     stream: optionalBoolean(),
-    stream_options: z.looseObject({ include_obfuscation: optionalBoolean() }).nullish(),
+    stream_options: z.nullish(z.looseObject({ include_obfuscation: optionalBoolean() })),
     background: optionalBoolean(),
-    reasoning: z
-      .looseObject({
+    reasoning: z.nullish(
+      z.looseObject({
         effort: optionalString(),
         summary: optionalString(),
         generate_summary: optionalString(),
-      })
-      .nullish(),
-    text: textSchema().nullish(),
-    truncation: z.enum(["auto", "disabled"]).nullish(),
-    include: z.array(z.string()).nullish(),
+      }),
+    ),
+    text: z.nullish(textSchema()),
+    truncation: z.nullish(z.enum(["auto", "disabled"])),
+    include: z.nullish(z.array(z.string())),
     previous_response_id: optionalString(),
-    conversation: z
-      .union([z.string(), z.looseObject({ id: z.string() })], expecting("a string or a conversation object"))
-      .nullish(),
-    prompt: z
-      .looseObject({
+    conversation: z.nullish(
+      z.union(
+        [z.string(), z.looseObject({ id: z.string() })],
+        expecting("a string or a conversation object"),
+      ),
+    ),
+    prompt: z.nullish(
+      z.looseObject({
         id: z.string(),
-        variables: z.record(z.string(), z.unknown()).nullish(),
+        variables: z.nullish(z.record(z.string(), z.unknown())),
         version: optionalString(),
-      })
-      .nullish(),
+      }),
+    ),
     prompt_cache_key: optionalString(),
     prompt_cache_retention: optionalString(),
     service_tier: optionalString(),
-    client_metadata: z.record(z.string(), z.unknown()).nullish(),
+    client_metadata: z.nullish(z.record(z.string(), z.unknown())),
   });
 }

@@ -1,0 +1,68 @@
+// What a user's bundler ships: a Next.js route, a Worker or a Node server built with esbuild (as
+// tsdown, Vite and Next.js do) must not carry code the bridge never runs. The core validates with
+// `zod/mini`: zod's classic `z` export kept all of zod's ~40 locales and its method-chaining API
+// alive in every bundle. A minimal web route went from 539 KB to 112 KB minified (121 KB to 36 KB
+// gzipped), zod's share from 455 KB to 28 KB. The budgets leave about 30% headroom over today's
+// size, so growth is a decision, not an accident.
+import { fileURLToPath } from "node:url";
+import { build, type Metafile } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const TEST_DIR = fileURLToPath(new URL(".", import.meta.url));
+
+interface Bundle {
+  bytes: number;
+  inputs: string[];
+}
+
+async function bundle(contents: string, platform: "node" | "browser"): Promise<Bundle> {
+  const result = await build({
+    stdin: { contents, resolveDir: TEST_DIR, loader: "ts" },
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    format: "esm",
+    platform,
+    target: "es2022",
+    // Bundle the packages' TypeScript sources, so the test needs no build step.
+    conditions: ["@responses-bridge/source", ...(platform === "browser" ? ["workerd", "worker"] : [])],
+    logLevel: "silent",
+  });
+  const output = Object.values(result.metafile?.outputs ?? {})[0] as Metafile["outputs"][string];
+  return { bytes: output.bytes, inputs: Object.keys(output.inputs) };
+}
+
+/** The zod modules of a bundle that only zod's classic API or its locales need. */
+const zodClassic = (inputs: string[]) => inputs.filter((path) => /zod\/v4\/(classic|locales)\//.test(path));
+
+describe("bundle size of an app using the bridge", () => {
+  it("a web route (core + fetch adapter) bundles for a browser-like runtime, without zod's classic API or locales", async () => {
+    const web = await bundle(
+      `import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
+       import { toFetchHandler } from "@responses-bridge/fetch";
+       export const POST = toFetchHandler(createResponsesHandler({
+         upstream: openAICompatibleUpstream({ baseURL: "http://127.0.0.1:11434/v1" }),
+       }));`,
+      "browser",
+    );
+    // No `node:` import made it in: esbuild's browser platform fails on those.
+    expect(web.inputs.some((path) => path.includes("packages/core/src/"))).toBe(true);
+    expect(zodClassic(web.inputs)).toEqual([]);
+    expect(web.bytes).toBeLessThan(150_000);
+  }, 60_000);
+
+  it("a Node server (core + node adapter) stays small too", async () => {
+    const node = await bundle(
+      `import { createServer } from "node:http";
+       import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
+       import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
+       createServer(toNodeHandler(createResponsesHandler({
+         upstream: openAICompatibleUpstream({ baseURL: "http://127.0.0.1:11434/v1", fetch: nodeFetch() }),
+       }))).listen(8787);`,
+      "node",
+    );
+    expect(zodClassic(node.inputs)).toEqual([]);
+    expect(node.bytes).toBeLessThan(150_000);
+  }, 60_000);
+});
