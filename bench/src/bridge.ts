@@ -3,15 +3,13 @@
 import { existsSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
-import { getRequestListener } from "@hono/node-server";
 import {
   createResponsesHandler,
   openAICompatibleUpstream,
   type ResponsesHandler,
 } from "@responses-bridge/core";
-import { toFetchHandler } from "@responses-bridge/fetch";
-import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
-import { listenNodeServer, serveFetchHandler } from "@responses-bridge/testkit";
+import { nodeFetch } from "@responses-bridge/node";
+import { listenNodeServer } from "@responses-bridge/testkit";
 import { workspaceSource } from "./workspace.js";
 
 export interface MountedAdapter {
@@ -51,62 +49,81 @@ async function importAdapter(name: string, source: string): Promise<unknown> {
 type Mounter = (handler: ResponsesHandler) => Promise<{ url: string; close(): Promise<void> }>;
 
 /**
- * The adapters to measure: node, fetch (on the testkit's `serveFetchHandler`) and hono (the fetch
- * adapter on `@hono/node-server`) always; express and fastify when `packages/express` and
- * `packages/fastify` exist (and their framework is installed), so new adapters join by themselves.
+ * The adapters to measure, each loaded only when mounted, so a child measuring one adapter holds
+ * only that adapter's code, as a user's server would: node, fetch (on the testkit's
+ * `serveFetchHandler`) and hono (the fetch adapter on `@hono/node-server`) always; express and fastify
+ * when `packages/express` and `packages/fastify` exist (and their framework is installed), so new
+ * adapters join by themselves.
  */
-async function availableAdapters(): Promise<Array<{ name: string; mount: Mounter }>> {
-  const adapters: Array<{ name: string; mount: Mounter }> = [
-    { name: "node", mount: (handler) => listenLoopback(createServer(toNodeHandler(handler))) },
-    { name: "fetch", mount: (handler) => serveFetchHandler(toFetchHandler(handler)) },
+function availableAdapters(): Array<{ name: string; load: () => Promise<Mounter> }> {
+  const adapters: Array<{ name: string; load: () => Promise<Mounter> }> = [
+    {
+      name: "node",
+      load: async () => {
+        const { toNodeHandler } = await import("@responses-bridge/node");
+        return (handler) => listenLoopback(createServer(toNodeHandler(handler)));
+      },
+    },
+    {
+      name: "fetch",
+      load: async () => {
+        const [{ toFetchHandler }, { serveFetchHandler }] = await Promise.all([
+          import("@responses-bridge/fetch"),
+          import("@responses-bridge/testkit"),
+        ]);
+        return (handler) => serveFetchHandler(toFetchHandler(handler));
+      },
+    },
     // The fetch adapter as Hono apps run on Node: @hono/node-server's request listener.
     {
       name: "hono",
-      mount: (handler) => listenLoopback(createServer(getRequestListener(toFetchHandler(handler)))),
+      load: async () => {
+        const [{ toFetchHandler }, { getRequestListener }] = await Promise.all([
+          import("@responses-bridge/fetch"),
+          import("@hono/node-server"),
+        ]);
+        return (handler) => listenLoopback(createServer(getRequestListener(toFetchHandler(handler))));
+      },
     },
   ];
   const expressPkg = workspaceSource("express");
   if (expressPkg) {
-    try {
-      const adapter = (await importAdapter("express", expressPkg.entry)) as {
-        responsesRouter: (handler: ResponsesHandler) => unknown[];
-      };
-      const express = expressPkg.require("express") as () => {
-        use: (...args: unknown[]) => void;
-      } & RequestListener;
-      adapters.push({
-        name: "express",
-        mount: (handler) => {
+    adapters.push({
+      name: "express",
+      load: async () => {
+        const adapter = (await importAdapter("express", expressPkg.entry)) as {
+          responsesRouter: (handler: ResponsesHandler) => unknown[];
+        };
+        const express = expressPkg.require("express") as () => {
+          use: (...args: unknown[]) => void;
+        } & RequestListener;
+        return (handler) => {
           const app = express();
           app.use("/v1", adapter.responsesRouter(handler));
           return listenLoopback(createServer(app));
-        },
-      });
-    } catch (error) {
-      console.error(`bench: skipping express (${(error as Error).message})`);
-    }
+        };
+      },
+    });
   }
   const fastifyPkg = workspaceSource("fastify");
   if (fastifyPkg) {
-    try {
-      const adapter = (await importAdapter("fastify", fastifyPkg.entry)) as { responsesPlugin: unknown };
-      const fastify = fastifyPkg.require("fastify") as (options: object) => {
-        register(plugin: unknown, options: object): Promise<unknown>;
-        ready(): Promise<unknown>;
-        server: Server;
-      };
-      adapters.push({
-        name: "fastify",
-        mount: async (handler) => {
+    adapters.push({
+      name: "fastify",
+      load: async () => {
+        const adapter = (await importAdapter("fastify", fastifyPkg.entry)) as { responsesPlugin: unknown };
+        const fastify = fastifyPkg.require("fastify") as (options: object) => {
+          register(plugin: unknown, options: object): Promise<unknown>;
+          ready(): Promise<unknown>;
+          server: Server;
+        };
+        return async (handler) => {
           const app = fastify({ logger: false, keepAliveTimeout: 65_000 });
           await app.register(adapter.responsesPlugin, { handler, prefix: "/v1" });
           await app.ready();
           return listenLoopback(app.server);
-        },
-      });
-    } catch (error) {
-      console.error(`bench: skipping fastify (${(error as Error).message})`);
-    }
+        };
+      },
+    });
   }
   return adapters;
 }
@@ -122,10 +139,18 @@ export async function startBridge(options: BridgeOptions): Promise<MountedAdapte
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
   });
   const mounted: MountedAdapter[] = [];
-  for (const adapter of await availableAdapters()) {
+  for (const adapter of availableAdapters()) {
     if (options.only !== undefined && adapter.name !== options.only) continue;
-    const server = await adapter.mount(handler);
-    mounted.push({ name: adapter.name, ...server });
+    let mount: Mounter;
+    try {
+      mount = await adapter.load();
+    } catch (error) {
+      // An optional adapter whose framework is not installed: measured by the others' figures only.
+      if (options.only !== undefined) throw error;
+      console.error(`bench: skipping ${adapter.name} (${(error as Error).message})`);
+      continue;
+    }
+    mounted.push({ name: adapter.name, ...(await mount(handler)) });
   }
   if (mounted.length === 0) throw new Error(`no adapter named ${options.only}`);
   return mounted;
