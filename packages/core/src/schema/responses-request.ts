@@ -81,6 +81,7 @@ function decimal(min: number, max: number) {
   return z.number().check(z.gte(min, { error: DECIMAL }), z.lte(max, { error: DECIMAL }));
 }
 
+const nonEmptyString = () => z.string().check(z.minLength(1));
 const optionalString = () => z.nullish(z.string());
 const optionalBoolean = () => z.nullish(z.boolean());
 
@@ -154,7 +155,6 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
     [z.string(), z.array(contentPart)],
     expecting("a string or an array of output content parts"),
   );
-  const callId = () => z.string().check(z.minLength(1));
   // Reasoning parts: only `text` is read; lenient, because clients echo these items verbatim.
   const reasoningParts = z.nullish(z.array(z.looseObject({ text: optionalString() })));
   return new Map<string, Schema>([
@@ -168,27 +168,27 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
     [
       "function_call",
       z.looseObject({
-        call_id: callId(),
-        name: z.string().check(z.minLength(1)),
+        call_id: nonEmptyString(),
+        name: nonEmptyString(),
         arguments: z.string(),
         namespace: optionalString(),
       }),
     ],
-    ["function_call_output", z.looseObject({ call_id: callId(), output })],
+    ["function_call_output", z.looseObject({ call_id: nonEmptyString(), output })],
     [
       "custom_tool_call",
       z.looseObject({
-        call_id: callId(),
-        name: z.string().check(z.minLength(1)),
+        call_id: nonEmptyString(),
+        name: nonEmptyString(),
         input: z.string(),
         namespace: optionalString(),
       }),
     ],
-    ["custom_tool_call_output", z.looseObject({ call_id: callId(), output })],
+    ["custom_tool_call_output", z.looseObject({ call_id: nonEmptyString(), output })],
     [
       "local_shell_call",
       z.looseObject({
-        call_id: callId(),
+        call_id: nonEmptyString(),
         action: z.looseObject({
           command: z.array(z.string()),
           env: z.nullish(z.record(z.string(), z.string())),
@@ -222,7 +222,7 @@ function inputItemSchemas(tool: Schema): Map<string, Schema> {
         encrypted_content: optionalString(),
       }),
     ],
-    ["item_reference", z.looseObject({ id: z.string().check(z.minLength(1)) })],
+    ["item_reference", z.looseObject({ id: nonEmptyString() })],
     ["additional_tools", z.looseObject({ tools: z.array(tool) })],
   ]);
 }
@@ -256,13 +256,13 @@ function contentPartSchemas(): Map<string, Schema> {
  */
 function toolSchemas(): Map<string, Schema> {
   const functionTool = z.looseObject({
-    name: z.string().check(z.minLength(1)),
+    name: nonEmptyString(),
     description: optionalString(),
     parameters: z.nullish(z.record(z.string(), z.unknown())),
     strict: optionalBoolean(),
   });
   const customTool = z.looseObject({
-    name: z.string().check(z.minLength(1)),
+    name: nonEmptyString(),
     description: optionalString(),
     format: z.nullish(
       z.discriminatedUnion("type", [
@@ -288,7 +288,7 @@ function toolSchemas(): Map<string, Schema> {
     [
       "namespace",
       z.looseObject({
-        name: z.string().check(z.minLength(1)),
+        name: nonEmptyString(),
         description: optionalString(),
         tools: z.array(namespaced),
       }),
@@ -299,8 +299,8 @@ function toolSchemas(): Map<string, Schema> {
 function toolChoiceSchema(): Schema {
   const objectChoice = dispatchOnType(
     new Map<string, Schema>([
-      ["function", z.looseObject({ name: z.string().check(z.minLength(1)) })],
-      ["custom", z.looseObject({ name: z.string().check(z.minLength(1)) })],
+      ["function", z.looseObject({ name: nonEmptyString() })],
+      ["custom", z.looseObject({ name: nonEmptyString() })],
       [
         "allowed_tools",
         z.looseObject({
@@ -352,7 +352,7 @@ function textSchema(): Schema {
     z.looseObject({ type: z.literal("json_object") }),
     z.looseObject({
       type: z.literal("json_schema"),
-      name: z.string().check(z.minLength(1)),
+      name: nonEmptyString(),
       schema: z.record(z.string(), z.unknown()),
       strict: optionalBoolean(),
       description: optionalString(),
