@@ -145,7 +145,7 @@ export async function startBridge(options: BridgeOptions): Promise<MountedAdapte
     try {
       mount = await adapter.load();
     } catch (error) {
-      // An optional adapter whose framework is not installed: measured by the others' figures only.
+      // An optional adapter whose framework is not installed is skipped (unless it was asked for by name).
       if (options.only !== undefined) throw error;
       console.error(`bench: skipping ${adapter.name} (${(error as Error).message})`);
       continue;
