@@ -16,8 +16,9 @@ export function payloadTooLarge(limit: number): ResponsesBridgeError {
 const SUPPORTED_ENCODINGS = new Set(["gzip", "x-gzip", "deflate"]);
 
 /**
- * Reads a Web `Request` body as JSON, enforcing `maxBytes` on the decoded size while streaming
- * (never buffering more than the limit), decoding `gzip`/`deflate` bodies. Errors are OpenAI-shaped:
+ * Reads a Web `Request` body as JSON, enforcing `maxBytes` on the decoded size: a body with a declared
+ * length within the limit is read in one call, any other one while streaming (never buffering more than
+ * the limit), decoding `gzip`/`deflate` bodies. Errors are OpenAI-shaped:
  * 413 over the limit, 415 for an unsupported `content-encoding`, 400 for malformed JSON or a bad
  * compressed body.
  */
@@ -25,11 +26,25 @@ export async function readJsonBody(
   request: Request,
   maxBytes: number = DEFAULT_MAX_BODY_BYTES,
 ): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  const length = request.headers.get("content-length");
+  const declared = Number(length ?? Number.NaN);
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "identity" && declared > maxBytes) throw payloadTooLarge(maxBytes);
   if (encoding !== "identity" && !SUPPORTED_ENCODINGS.has(encoding))
     throw unsupportedContentEncoding(encoding);
+  if (encoding === "identity" && length !== null && /^\d+$/.test(length)) {
+    // A server reads no more than the declared length, which is within the limit: read the body in one
+    // call, which runtimes serve without a web stream per request (@hono/node-server reads the Node
+    // request directly). The size is still checked, for a `Request` built in process.
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer());
+    } catch {
+      throw invalidRequest("The request body could not be read.");
+    }
+    if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes);
+    return parseJsonBody(decodeWhole([bytes], bytes.byteLength));
+  }
   if (!request.body) throw invalidRequest("The request body is empty: expected a JSON object.");
   let stream: ReadableStream<Uint8Array> = request.body;
   if (encoding !== "identity") {
