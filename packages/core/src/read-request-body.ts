@@ -32,6 +32,8 @@ export async function readJsonBody(
   if (encoding === "identity" && declared > maxBytes) throw payloadTooLarge(maxBytes);
   if (encoding !== "identity" && !SUPPORTED_ENCODINGS.has(encoding))
     throw unsupportedContentEncoding(encoding);
+  const unreadable = () =>
+    invalidRequest(`The request body could not be read${encoding === "identity" ? "" : ` as ${encoding}`}.`);
   if (encoding === "identity" && length !== null && /^\d+$/.test(length)) {
     // A server reads no more than the declared length, which is within the limit: read the body in one
     // call, which runtimes serve without a web stream per request (@hono/node-server reads the Node
@@ -40,7 +42,7 @@ export async function readJsonBody(
     try {
       bytes = new Uint8Array(await request.arrayBuffer());
     } catch {
-      throw invalidRequest("The request body could not be read.");
+      throw unreadable();
     }
     if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes);
     return parseJsonBody(decodeWhole([bytes], bytes.byteLength));
@@ -69,9 +71,7 @@ export async function readJsonBody(
     }
   } catch (error) {
     if (ResponsesBridgeError.isInstance(error)) throw error;
-    throw invalidRequest(
-      `The request body could not be read${encoding === "identity" ? "" : ` as ${encoding}`}.`,
-    );
+    throw unreadable();
   }
   return parseJsonBody(decodeWhole(parts, total));
 }
