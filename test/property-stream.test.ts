@@ -456,3 +456,175 @@ describe("property: SSE byte chunkings -> readChatStream", () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Chunk texts as servers write them -> readChatStream gives exactly `JSON.parse` of each
+// ---------------------------------------------------------------------------------------------
+
+/** How a server writes JSON: separators, escapes, key order, and fields that change in every chunk. */
+interface ServerStyle {
+  /** `": "` and `", "` (Python's `json.dumps`) instead of compact separators. */
+  spaced: boolean;
+  /** Every non-ASCII character as `\uXXXX` (Python's `ensure_ascii`). */
+  asciiOnly: boolean;
+  /** `/` written as `\/` (PHP, some Go encoders). */
+  escapedSlash: boolean;
+  /** `choices` before the other keys (llama.cpp). */
+  choicesFirst: boolean;
+  /** A field whose value changes in every chunk (OpenAI's `obfuscation`), or none. */
+  varying: "none" | "string" | "object";
+  /** An object that is the same in every chunk (`x_groq`-like metadata). */
+  constantObject: boolean;
+}
+
+/** A JSON writer with the given style: the same values `JSON.stringify` writes, in other text. */
+function writeJson(value: unknown, style: ServerStyle): string {
+  if (typeof value === "string") {
+    let text = JSON.stringify(value);
+    if (style.asciiOnly) {
+      text = text.replace(
+        /[^\x20-\x7e]/g,
+        (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+      );
+    }
+    return style.escapedSlash ? text.replaceAll("/", "\\/") : text;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => writeJson(item, style)).join(style.spaced ? ", " : ",")}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(
+      ([key, item]) => `${writeJson(key, style)}${style.spaced ? ": " : ":"}${writeJson(item, style)}`,
+    );
+    return `{${entries.join(style.spaced ? ", " : ",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const serverStyle: fc.Arbitrary<ServerStyle> = fc.record({
+  spaced: fc.boolean(),
+  asciiOnly: fc.boolean(),
+  escapedSlash: fc.boolean(),
+  choicesFirst: fc.boolean(),
+  varying: fc.constantFrom("none" as const, "none" as const, "string" as const, "object" as const),
+  constantObject: fc.boolean(),
+});
+
+/** Deltas whose text looks like JSON, keys and escapes included, as a model may well write. */
+const trickyPiece = fc.oneof(
+  piece,
+  fc.constantFrom(
+    '"content":"x"',
+    '\\"content\\":',
+    '"},"logprobs":null',
+    "}]}",
+    "\\u0022",
+    "/",
+    "\u2028",
+    "\u0000",
+  ),
+);
+
+type DeltaSlot = "content" | "reasoning_content" | "reasoning" | "arguments";
+
+function deltaWith(slot: DeltaSlot, text: string): Record<string, unknown> {
+  if (slot === "arguments") return { tool_calls: [{ index: 0, function: { arguments: text } }] };
+  return { [slot]: text };
+}
+
+/** Edits that may or may not leave valid JSON: a character put in or taken out at `at`. */
+const corruption = fc.option(
+  fc.record({
+    chunk: fc.nat(),
+    at: fc.nat(),
+    insert: fc.constantFrom('"', "\\", ",", "}", " ", "x", "", "\\u00"),
+  }),
+  { nil: undefined, freq: 3 },
+);
+
+/** Every object reachable from `value` is met only once (no chunk shares one with another). */
+function collectObjects(value: unknown, seen: Set<object>): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (seen.has(value)) return false;
+  seen.add(value);
+  return Object.values(value).every((item) => collectObjects(item, seen));
+}
+
+describe("property: chunk texts as servers write them -> readChatStream", () => {
+  it("gives exactly what JSON.parse gives for each event (key order included, nothing shared), and fails where it fails", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            slot: fc.constantFrom<DeltaSlot>("content", "reasoning_content", "reasoning", "arguments"),
+            texts: fc.array(trickyPiece, { minLength: 1, maxLength: 12 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        serverStyle,
+        corruption,
+        async (runs, style, corrupt) => {
+          const values: ChatCompletionChunk[] = [chunk({ role: "assistant", content: "" })];
+          for (const run of runs) for (const text of run.texts) values.push(chunk(deltaWith(run.slot, text)));
+          values.push(chunk({}, "stop"));
+          const texts = values.map((value, index) => {
+            let shaped: Record<string, unknown> = { ...value };
+            if (style.choicesFirst) {
+              const { choices, ...rest } = shaped;
+              shaped = { choices, ...rest };
+            }
+            if (style.varying === "string") shaped.obfuscation = "x".repeat(index % 7);
+            if (style.varying === "object") shaped.timings = { predicted_n: index };
+            if (style.constantObject) shaped.x_meta = { region: "eu" };
+            return writeJson(shaped, style);
+          });
+          if (corrupt) {
+            const index = corrupt.chunk % texts.length;
+            const text = texts[index]!;
+            const at = corrupt.at % (text.length + 1);
+            const edited =
+              corrupt.insert === ""
+                ? text.slice(0, at) + text.slice(at + 1)
+                : text.slice(0, at) + corrupt.insert + text.slice(at);
+            // What reaches the wire: an edit inside a surrogate pair leaves U+FFFD in the UTF-8 bytes.
+            texts[index] = new TextDecoder().decode(new TextEncoder().encode(edited));
+          }
+          const expected: unknown[] = [];
+          let failsAt = -1;
+          for (const [index, text] of texts.entries()) {
+            try {
+              expected.push(JSON.parse(text));
+            } catch {
+              failsAt = index;
+              break;
+            }
+          }
+          // Valid JSON that is not an object is refused too.
+          const objects = expected.findIndex((value) => value === null || typeof value !== "object");
+          if (objects !== -1) {
+            failsAt = objects;
+            expected.length = objects;
+          }
+          const sse = `${texts.map((text) => `data: ${text}\n\n`).join("")}data: [DONE]\n\n`;
+          const read: unknown[] = [];
+          let failure: unknown;
+          try {
+            for await (const value of readChatStream(byteStream(new TextEncoder().encode(sse), []))) {
+              read.push(value);
+            }
+          } catch (error) {
+            failure = error;
+          }
+          if (failsAt === -1) expect(failure).toBeUndefined();
+          else expect(String((failure as Error | undefined)?.message)).toMatch(/malformed stream chunk/);
+          // A failure ends the stream before the chunks of its network read were handed out.
+          if (failsAt !== -1) expected.length = read.length;
+          expect(JSON.stringify(read)).toBe(JSON.stringify(expected));
+          expect(read).toEqual(expected);
+          expect(collectObjects(read, new Set())).toBe(true);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
 import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
+import { ChunkParser } from "./chunk-parser.js";
 
 /** Options for {@link readChatStream}. */
 export interface ReadChatStreamOptions {
@@ -30,7 +31,8 @@ function errorFromPayload(
 }
 
 /**
- * Reads a Chat Completions SSE body into chunks: one `JSON.parse` per event, no re-serialising.
+ * Reads a Chat Completions SSE body into chunks: each event parsed once (a chunk shaped like the one
+ * before it by parsing only the string that changed, see {@link ChunkParser}), no re-serialising.
  * Ends at `data: [DONE]`. A body that ends without `[DONE]` and without any `finish_reason` (on choice 0)
  * is an interrupted stream and throws; a body that carried a `finish_reason` is accepted without `[DONE]`
  * (older llama.cpp, several local servers). Tolerated as servers send them: SSE comments (OpenRouter's
@@ -62,6 +64,7 @@ export async function* readChatStreamBatches(
     lostMessage: "The upstream connection failed while streaming the response.",
   });
   const decoder = new TextDecoder();
+  const chunks = new ChunkParser();
   const pending: EventSourceMessage[] = [];
   let parseFailure: Error | undefined;
   const parser = createParser({
@@ -100,7 +103,7 @@ export async function* readChatStreamBatches(
         }
         let chunk: ChatCompletionChunk & { error?: unknown };
         try {
-          chunk = JSON.parse(data);
+          chunk = chunks.parse(data) as typeof chunk;
         } catch (error) {
           throw upstreamConnectionError("The upstream sent a malformed stream chunk (invalid JSON).", error);
         }
