@@ -101,7 +101,7 @@ export type {
   UpstreamCallOptions,
   UpstreamCapabilities,
 } from "./types.js";
-export type { UpstreamBody } from "./upstream/byte-source.js";
+export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";
 export { chatChunkStream } from "./upstream/chat-chunk-stream.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, Agent as HttpsAgent } from "node:htt
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openAICompatibleUpstream } from "@responses-bridge/core";
+import { openAICompatibleUpstream, type StreamTextDecoder } from "@responses-bridge/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeFetch } from "./node-fetch.js";
 
@@ -111,6 +111,60 @@ describe("nodeFetch", () => {
     }
     expect(server.connections).toBe(1);
     expect(server.closedEarly).toBe(0);
+  });
+
+  it("decodes text split inside UTF-8 characters across reads, and drops a leading byte-order mark", async () => {
+    const words = ["é", "😀 ", "中文", "Grüße", "\u2028"];
+    const bytes = Buffer.from(
+      `\ufeff${words.map((word) => frame(word)).join("")}${frame("", "stop")}data: [DONE]\n\n`,
+    );
+    const server = await loopback((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      // One byte per write, one write per event-loop turn: characters arrive in pieces.
+      let at = 0;
+      const next = () => {
+        if (at === bytes.length) return void res.end();
+        res.write(bytes.subarray(at, ++at));
+        setImmediate(next);
+      };
+      next();
+    });
+    const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+    expect(await streamedText(upstream)).toBe(words.join(""));
+  });
+
+  it("its body's textDecoder() decodes as a streaming TextDecoder does, invalid bytes included", async () => {
+    const server = await loopback((_req, res) => res.end("ok"));
+    const response = await nodeFetch()(`${server.url}/x`, {
+      method: "POST",
+      headers: {},
+      body: "",
+      signal: signal(),
+    });
+    const body = response.body as unknown as { textDecoder(): StreamTextDecoder };
+    await response.text();
+    const samples = [
+      Buffer.from("\ufeffa\ufeffé😀中"),
+      Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xc3]),
+      Buffer.from([0x61, 0xff, 0x62, 0xe2, 0x82, 0x63, 0xf0, 0x9f, 0x98, 0xed, 0xa0, 0x80, 0xc0, 0xaf]),
+      Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0xf0, 0x9f]),
+    ];
+    for (const sample of samples) {
+      for (let first = 0; first <= sample.length; first++) {
+        for (let second = first; second <= sample.length; second++) {
+          const parts = [sample.subarray(0, first), sample.subarray(first, second), sample.subarray(second)];
+          const expected = new TextDecoder();
+          const decoder = body.textDecoder();
+          let want = "";
+          let got = "";
+          for (const part of parts) {
+            want += expected.decode(part, { stream: true });
+            got += decoder.decode(part, { stream: true });
+          }
+          expect(got + decoder.decode()).toBe(want + expected.decode());
+        }
+      }
+    }
   });
 
   it("a body larger than its read-ahead arrives intact when read slowly", async () => {

@@ -5,7 +5,13 @@ import {
   type IncomingMessage,
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "@responses-bridge/core";
+import { StringDecoder } from "node:string_decoder";
+import type {
+  StreamTextDecoder,
+  UpstreamFetch,
+  UpstreamRequestInit,
+  UpstreamResponse,
+} from "@responses-bridge/core";
 import { utf8Text } from "./utf8.js";
 
 /** Options of {@link nodeFetch}. */
@@ -115,12 +121,33 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
     return this;
   }
 
+  /** A decoder for these chunks: Node's `StringDecoder` costs a fraction of `TextDecoder` on Node 20. */
+  textDecoder(): StreamTextDecoder {
+    return new NodeTextDecoder();
+  }
+
   async text(): Promise<string> {
     const parts: Buffer[] = [];
     for (let next = await this.next(); !next.done; next = await this.next()) parts.push(next.value as Buffer);
     const text = utf8Text(parts);
     // As `Response.text()` does: a byte-order mark is not text.
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+}
+
+/** `TextDecoder`'s streaming `decode` on a `StringDecoder`: a split character waits for the next read, a leading byte-order mark is dropped. */
+class NodeTextDecoder implements StreamTextDecoder {
+  readonly #decoder = new StringDecoder("utf8");
+  #started = false;
+
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string {
+    let text = input === undefined ? "" : this.#decoder.write(input as Buffer);
+    if (!options?.stream) text += this.#decoder.end();
+    if (!this.#started && text.length > 0) {
+      this.#started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
   }
 }
 

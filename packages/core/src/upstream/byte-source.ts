@@ -7,11 +7,30 @@ import {
 import { startWatchdog } from "./watchdog.js";
 
 /**
+ * A streaming UTF-8 decoder, called as `TextDecoder` is: `decode(bytes, { stream: true })` per read (a
+ * character split between reads is kept for the next), then `decode()` once at the end. Like
+ * `TextDecoder`, it drops a leading byte-order mark and writes U+FFFD for invalid bytes.
+ */
+export interface StreamTextDecoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+/**
  * A response body as the upstream clients hand it over: a web `ReadableStream` (from `fetch`) or any
  * async iterable of byte chunks (a Node `IncomingMessage`, `@responses-bridge/node`'s `nodeFetch` body).
- * An async iterable's `return()` must end a read still pending and release the connection.
+ * An async iterable's `return()` must end a read still pending and release the connection. It may offer
+ * a `textDecoder()` for its own chunks, used instead of a `TextDecoder` (`nodeFetch`'s decodes with
+ * Node's `StringDecoder`, several times faster on Node 20).
  */
-export type UpstreamBody = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+export type UpstreamBody =
+  | ReadableStream<Uint8Array>
+  | (AsyncIterable<Uint8Array> & { textDecoder?(): StreamTextDecoder });
+
+/** The decoder for `body`'s text: its own when it offers one, else a `TextDecoder`. */
+export function textDecoderFor(body: UpstreamBody): StreamTextDecoder {
+  const own = (body as { textDecoder?: () => StreamTextDecoder }).textDecoder;
+  return typeof own === "function" ? own.call(body) : new TextDecoder();
+}
 
 /** One reader over either kind of body: `read()` one network read at a time, `cancel()` at most once. */
 export interface ByteReader {

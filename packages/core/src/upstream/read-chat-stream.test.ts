@@ -111,4 +111,31 @@ describe("readChatStream", () => {
     for await (const _chunk of readChatStream(stream)) break;
     expect(cancelled).toBe(true);
   });
+
+  it("decodes an async iterable body with the decoder it offers, when it offers one", async () => {
+    const decoded: string[] = [];
+    const bytes = encoder.encode(
+      `data: ${JSON.stringify(c1)}\n\ndata: ${JSON.stringify(c2)}\n\ndata: [DONE]\n\n`,
+    );
+    const iterable = {
+      async *[Symbol.asyncIterator]() {
+        yield bytes.subarray(0, 20);
+        yield bytes.subarray(20);
+      },
+      textDecoder() {
+        const inner = new TextDecoder();
+        return {
+          decode(input?: Uint8Array, options?: { stream?: boolean }) {
+            const text = inner.decode(input, options);
+            decoded.push(text);
+            return text;
+          },
+        };
+      },
+    };
+    const out: unknown[] = [];
+    for await (const chunk of readChatStream(iterable)) out.push(chunk);
+    expect(out).toEqual([c1, c2]);
+    expect(decoded.join("")).toBe(new TextDecoder().decode(bytes));
+  });
 });

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
-import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
+import { openGuardedReader, textDecoderFor, type UpstreamBody } from "./byte-source.js";
 import { ChunkParser } from "./chunk-parser.js";
 
 /** Options for {@link readChatStream}. */
@@ -63,7 +63,7 @@ export async function* readChatStreamBatches(
     idleMessage: `The upstream sent nothing for ${idleTimeoutMs} ms while streaming; the call was cut.`,
     lostMessage: "The upstream connection failed while streaming the response.",
   });
-  const decoder = new TextDecoder();
+  const decoder = textDecoderFor(body);
   const chunks = new ChunkParser();
   const pending: EventSourceMessage[] = [];
   let parseFailure: Error | undefined;
