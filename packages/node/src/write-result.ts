@@ -6,9 +6,10 @@ type FlushableResponse = ServerResponse & { flush?: () => void };
 
 /**
  * Writes a bridge result to a Node response: JSON in one `end`, or SSE with the headers sent together
- * with the first piece, one `write` per piece of SSE text (the same bytes `handler.fetch` sends),
- * `res.flush()` after each write when compression middleware added it, and a wait for `drain` whenever
- * the socket buffer is full, so a slow reader stops the bridge from pulling the upstream. When the
+ * with the first piece, one `write` per piece of SSE text (the same bytes `handler.fetch` sends; a last
+ * piece and the end of the body leave together), `res.flush()` after each write when compression
+ * middleware added it, and a wait for `drain` before writing into a full socket buffer, so a slow
+ * reader stops the bridge from pulling the upstream (one piece ahead at most). When the
  * client leaves (`res` closes or `signal` aborts) the stream is ended early, which aborts the
  * upstream request. Never throws for a client that went away.
  */
@@ -34,13 +35,20 @@ export async function writeResult(
   try {
     for (;;) {
       if (signal?.aborted || res.destroyed) return;
+      // The next piece is pulled while the last one drains: one piece ahead at most.
       const next = await iterator.next();
       if (next.done) break;
       if (res.destroyed) return;
       if (next.value.length === 0) continue;
-      const accepted = res.write(next.value);
+      if (res.writableNeedDrain) {
+        await drained(res);
+        if (res.destroyed) return;
+      }
+      // Node corks a response's socket until the next tick on each write, so when the stream ends
+      // before then (the upstream's last read held the rest of the reply) its last events and the end
+      // of the body leave in one write: the drain is awaited before a next write, not after this one.
+      res.write(next.value);
       flushable.flush?.();
-      if (!accepted) await drained(res);
     }
   } finally {
     // A no-op once the stream ended; otherwise finishes the translation and aborts the upstream.

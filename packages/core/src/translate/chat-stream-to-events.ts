@@ -2,7 +2,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseOutputItem, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { toBridgeError } from "../errors.js";
 import type { ChatChunkStream, ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
-import { chunkBatches } from "../upstream/chat-chunk-stream.js";
+import { chunkBatches, isFinalBatch } from "../upstream/chat-chunk-stream.js";
 import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
 import type { ItemStatus, OutputLogprob } from "./output-items.js";
 import {
@@ -335,7 +335,8 @@ export interface ConvertChatStreamOptions extends ChatStreamTranslatorOptions {
  * Like {@link convertChatStreamToEvents}, but yields the events of each upstream chunk as one
  * array (chunks that produce no event yield nothing), so a writer can send them in one write. When
  * `chunks` is a {@link ChatChunkStream} (the built-in upstreams' streams), one array holds the events
- * of every chunk of one network read.
+ * of every chunk of one network read, and the read that ends the stream (it held `[DONE]`) shares its
+ * array with the closing events, through the terminal one.
  */
 export function translateChatStream(
   chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
@@ -361,22 +362,25 @@ export async function* translateChatStreamWith<T>(
     let out: ResponseStreamEvent[] = [];
     translator.start(out);
     yield emit(out);
+    // The events of a stream's final batch wait for the closing ones: the end of the reply leaves in one piece.
+    let held = false;
     try {
       for await (const batch of chunkBatches(chunks)) {
         out = [];
         for (let index = 0; index < batch.length; index++) translator.push(batch[index]!, out);
-        if (out.length > 0) yield emit(out);
+        held = isFinalBatch(batch);
+        if (out.length > 0 && !held) yield emit(out);
       }
     } catch (error) {
       if (options.signal?.aborted) return;
-      out = [];
+      if (!held) out = [];
       const failed = translator.fail(error, out);
       options.onFail?.(failed, error);
       yield emit(out);
       finished = true;
       return;
     }
-    out = [];
+    if (!held) out = [];
     const final = translator.finish(out);
     await options.onFinish?.(final);
     translator.end(final, out);

@@ -68,3 +68,16 @@ export function chunkBatches(
     for await (const chunk of chunks) yield [chunk];
   })();
 }
+
+/** Set on the batch after which a stream is known to end well (it held `[DONE]`, or the body ended after a finish). */
+const FINAL_BATCH: unique symbol = Symbol("responses-bridge.finalBatch");
+
+/** Marks `batch` as the last of its stream: a reader may finish the reply with its events (no write of their own). */
+export function markFinalBatch(batch: ChatCompletionChunk[]): void {
+  (batch as ChatCompletionChunk[] & { [FINAL_BATCH]?: true })[FINAL_BATCH] = true;
+}
+
+/** Whether `batch` was marked with {@link markFinalBatch}. */
+export function isFinalBatch(batch: readonly ChatCompletionChunk[]): boolean {
+  return (batch as readonly ChatCompletionChunk[] & { [FINAL_BATCH]?: true })[FINAL_BATCH] === true;
+}

@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
 import { openGuardedReader, textDecoderFor, type UpstreamBody } from "./byte-source.js";
+import { markFinalBatch } from "./chat-chunk-stream.js";
 import { ChunkParser } from "./chunk-parser.js";
 
 /** Options for {@link readChatStream}. */
@@ -119,7 +120,10 @@ export async function* readChatStreamBatches(
         else batch = [chunk];
       }
       pending.length = 0;
-      if (batch) yield batch;
+      if (batch) {
+        if (sawDone || (ended && sawFinish)) markFinalBatch(batch);
+        yield batch;
+      }
       if (sawDone) return;
       if (ended) {
         if (sawFinish) return;
