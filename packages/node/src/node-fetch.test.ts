@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 async function loopback(
-  handle: (req: IncomingMessage, res: ServerResponse) => void,
+  handle: (req: IncomingMessage & { text: string }, res: ServerResponse) => void,
   tls?: { key: string; cert: string },
 ): Promise<Loopback> {
   const state = { connections: 0, closedEarly: 0 };
@@ -32,8 +32,11 @@ async function loopback(
     res.once("close", () => {
       if (!res.writableFinished) state.closedEarly++;
     });
-    req.resume();
-    req.once("end", () => handle(req, res));
+    let text = "";
+    req.on("data", (part: Buffer) => {
+      text += part;
+    });
+    req.once("end", () => handle(Object.assign(req, { text }), res));
   };
   const server: Server = tls
     ? (createHttpsServer(tls, listener) as unknown as Server)
@@ -294,6 +297,124 @@ describe("nodeFetch", () => {
         signal: signal(),
       }),
     ).rejects.toThrow(/unsupported protocol/);
+  });
+
+  describe("redirects, followed as fetch follows them", () => {
+    interface Seen {
+      server: string;
+      method: string;
+      path: string;
+      body: string;
+      authorization: string | null;
+      contentType: string | null;
+    }
+
+    /** Two loopback origins; `route` answers each request, and every request is recorded. */
+    async function origins(route: (origin: "a" | "b", path: string, seen: Seen[]) => [number, string?]) {
+      const seen: Seen[] = [];
+      const urls: Record<"a" | "b", string> = { a: "", b: "" };
+      for (const name of ["a", "b"] as const) {
+        const server = await loopback((req, res) => {
+          const path = req.url ?? "";
+          seen.push({
+            server: name,
+            method: req.method ?? "",
+            path,
+            body: req.text,
+            authorization: req.headers.authorization ?? null,
+            contentType: req.headers["content-type"] ?? null,
+          });
+          const [status, location] = route(name, path, seen);
+          res.writeHead(status, {
+            "content-type": "application/json",
+            ...(location ? { location: location.replace(/^(a|b):/, (_, to: "a" | "b") => urls[to]) } : {}),
+          });
+          res.end(JSON.stringify({ ...completion, model: `${name}${path}` }));
+        });
+        urls[name] = server.url.replace(/\/v1$/, "");
+      }
+      return { seen, urls };
+    }
+
+    /** The same call through nodeFetch and through the global fetch: what each saw and answered. */
+    async function both(route: Parameters<typeof origins>[0], start: "a" | "b" = "a") {
+      const results = [];
+      for (const client of [nodeFetch(), globalThis.fetch as unknown as ReturnType<typeof nodeFetch>]) {
+        const { seen, urls } = await origins(route);
+        let outcome: string;
+        try {
+          const response = await client(`${urls[start]}/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: "Bearer sk-secret" },
+            body: '{"model":"m"}',
+            signal: signal(),
+          });
+          outcome = `${response.status} ${(JSON.parse(await response.text()) as { model: string }).model}`;
+        } catch (error) {
+          outcome = `${(error as Error).name}: ${(error as Error).message}`;
+        }
+        results.push({ outcome, seen: seen.map(({ server, ...rest }) => ({ server, ...rest })) });
+      }
+      expect(results[0]).toEqual(results[1]);
+      return results[0]!;
+    }
+
+    it("307 and 308 repeat the POST with its body at the new location", async () => {
+      for (const status of [307, 308]) {
+        const result = await both((_origin, path) =>
+          path === "/v1/chat/completions" ? [status, "/v2/chat"] : [200],
+        );
+        expect(result.outcome).toBe("200 a/v2/chat");
+        expect(result.seen.map((entry) => [entry.method, entry.path, entry.body])).toEqual([
+          ["POST", "/v1/chat/completions", '{"model":"m"}'],
+          ["POST", "/v2/chat", '{"model":"m"}'],
+        ]);
+      }
+    });
+
+    it("301, 302 and 303 after a POST go on as a GET without the body", async () => {
+      for (const status of [301, 302, 303]) {
+        const result = await both((_origin, path) =>
+          path === "/v1/chat/completions" ? [status, "/moved"] : [200],
+        );
+        expect(result.seen[1]).toMatchObject({ method: "GET", path: "/moved", body: "", contentType: null });
+      }
+    });
+
+    it("keeps credentials on the same origin and drops them for another", async () => {
+      const result = await both((origin, path) =>
+        origin === "a" && path === "/v1/chat/completions"
+          ? [307, "a:/v1/next"]
+          : origin === "a"
+            ? [308, "b:/v1/last"]
+            : [200],
+      );
+      expect(result.outcome).toBe("200 b/v1/last");
+      expect(result.seen.map((entry) => [entry.server, entry.authorization])).toEqual([
+        ["a", "Bearer sk-secret"],
+        ["a", "Bearer sk-secret"],
+        ["b", null],
+      ]);
+    });
+
+    it("fails like fetch after 20 redirects, and the upstream reports it as a connection error", async () => {
+      const result = await both(() => [307, "/loop"]);
+      expect(result.outcome).toBe("TypeError: fetch failed");
+      expect(result.seen).toHaveLength(21);
+      const { urls } = await origins(() => [308, "/loop"]);
+      const upstream = openAICompatibleUpstream({ baseURL: `${urls.a}/v1`, fetch: nodeFetch() });
+      await expect(upstream.create({ model: "m", messages: [] }, { signal: signal() })).rejects.toMatchObject(
+        {
+          status: 502,
+          message: expect.stringMatching(/redirect count exceeded/),
+        },
+      );
+    });
+
+    it("answers a 3xx without a location, or one it does not follow, as it is", async () => {
+      expect((await both(() => [302])).outcome).toBe("302 a/v1/chat/completions");
+      expect((await both(() => [300, "/elsewhere"])).outcome).toBe("300 a/v1/chat/completions");
+    });
   });
 
   describe("over https", () => {

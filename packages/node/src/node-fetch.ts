@@ -31,6 +31,7 @@ export interface NodeFetchOptions {
 const HIGH_WATER_CHUNKS = 16;
 
 interface Target {
+  origin: string;
   secure: boolean;
   hostname: string;
   port: string;
@@ -194,8 +195,10 @@ function abortError(signal: AbortSignal): unknown {
  * ```
  *
  * It does what the upstream needs and no more: `POST` with a string body, the abort signal (which also
- * stops a body being read), status, headers and the body read chunk by chunk. Connection failures
- * reject like `fetch` does (`TypeError("fetch failed")` with the socket error as `cause`).
+ * stops a body being read), status, headers and the body read chunk by chunk. Redirects are followed as
+ * `fetch` follows them (up to 20; 307/308 repeat the POST, 301/302/303 go on as a GET without the body;
+ * `authorization` is not sent to another origin). Connection failures reject like `fetch` does
+ * (`TypeError("fetch failed")` with the socket error as `cause`).
  */
 export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
   const maxSockets = options.maxSockets ?? 256;
@@ -212,6 +215,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
       throw new TypeError(`nodeFetch: unsupported protocol ${parsed.protocol}`);
     }
     target = {
+      origin: parsed.origin,
       secure: parsed.protocol === "https:",
       hostname: parsed.hostname.replace(/^\[|\]$/g, ""),
       port: parsed.port,
@@ -221,38 +225,115 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
     return target;
   };
 
-  return (url: string, init: UpstreamRequestInit): Promise<UpstreamResponse> =>
-    new Promise((resolve, reject) => {
-      const { signal } = init;
-      if (signal.aborted) {
-        reject(abortError(signal));
+  /** One request; a redirect answer sends the next one, as `fetch` does (`redirect: "follow"`). */
+  function send(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+    redirects: number,
+    resolve: (response: UpstreamResponse) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    if (signal.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    let target: Target;
+    try {
+      target = targetOf(url);
+    } catch (error) {
+      reject(redirects === 0 ? error : new TypeError("fetch failed", { cause: error }));
+      return;
+    }
+    const sent: Record<string, string | number> = { ...headers };
+    if (body !== undefined) sent["content-length"] = Buffer.byteLength(body);
+    const req = (target.secure ? httpsRequest : httpRequest)({
+      hostname: target.hostname,
+      ...(target.port ? { port: target.port } : {}),
+      path: target.path,
+      method,
+      headers: sent,
+      agent: target.secure ? httpsAgent : httpAgent,
+    });
+    let settled = false;
+    const onAbort = () => req.destroy(abortError(signal) as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const detach = () => signal.removeEventListener("abort", onAbort);
+    req.once("response", (res) => {
+      settled = true;
+      const location = REDIRECTS.has(res.statusCode ?? 0) ? res.headers.location : undefined;
+      if (location === undefined) {
+        resolve(new NodeFetchResponse(res, new NodeBody(res, req, signal, detach)));
         return;
       }
-      const target = targetOf(url);
-      const headers: Record<string, string | number> = { ...init.headers };
-      headers["content-length"] = Buffer.byteLength(init.body);
-      const req = (target.secure ? httpsRequest : httpRequest)({
-        hostname: target.hostname,
-        ...(target.port ? { port: target.port } : {}),
-        path: target.path,
-        method: init.method,
-        headers,
-        agent: target.secure ? httpsAgent : httpAgent,
-      });
-      let settled = false;
-      const onAbort = () => req.destroy(abortError(signal) as Error);
-      signal.addEventListener("abort", onAbort, { once: true });
-      const detach = () => signal.removeEventListener("abort", onAbort);
-      req.once("response", (res) => {
-        settled = true;
-        resolve(new NodeFetchResponse(res, new NodeBody(res, req, signal, detach)));
-      });
-      req.on("error", (error) => {
-        if (settled) return;
-        settled = true;
-        detach();
-        reject(signal.aborted ? abortError(signal) : new TypeError("fetch failed", { cause: error }));
-      });
-      req.end(init.body);
+      // The redirect's own body is read and dropped, so its connection can be reused.
+      detach();
+      res.resume();
+      if (redirects >= MAX_REDIRECTS) {
+        reject(new TypeError("fetch failed", { cause: new Error("redirect count exceeded") }));
+        return;
+      }
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch (error) {
+        reject(new TypeError("fetch failed", { cause: error }));
+        return;
+      }
+      let nextMethod = method;
+      let nextBody = body;
+      let nextHeaders = headers;
+      // As fetch does: 303, and 301/302 after a POST, go on as a GET without the body.
+      if (
+        res.statusCode === 303
+          ? method !== "HEAD"
+          : res.statusCode !== 307 && res.statusCode !== 308 && method === "POST"
+      ) {
+        nextMethod = "GET";
+        nextBody = undefined;
+        nextHeaders = withoutHeaders(nextHeaders, BODY_HEADERS);
+      }
+      // Credentials are not sent to another origin.
+      if (next.origin !== target.origin) nextHeaders = withoutHeaders(nextHeaders, CREDENTIAL_HEADERS);
+      send(next.href, nextMethod, nextHeaders, nextBody, signal, redirects + 1, resolve, reject);
     });
+    req.on("error", (error) => {
+      if (settled) return;
+      settled = true;
+      detach();
+      reject(signal.aborted ? abortError(signal) : new TypeError("fetch failed", { cause: error }));
+    });
+    req.end(body);
+  }
+
+  return (url: string, init: UpstreamRequestInit): Promise<UpstreamResponse> =>
+    new Promise((resolve, reject) =>
+      send(url, init.method, init.headers, init.body, init.signal, 0, resolve, reject),
+    );
+}
+
+/** The statuses `fetch` follows when the answer names a `location`. */
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** How many redirects `fetch` follows before it fails. */
+const MAX_REDIRECTS = 20;
+
+/** The headers that describe a request body, dropped when a redirect turns the request into a GET. */
+const BODY_HEADERS: ReadonlySet<string> = new Set([
+  "content-type",
+  "content-encoding",
+  "content-language",
+  "content-location",
+  "content-length",
+]);
+
+/** The headers `fetch` drops when a redirect leads to another origin. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "cookie", "proxy-authorization"]);
+
+function withoutHeaders(headers: Record<string, string>, names: ReadonlySet<string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (!names.has(name.toLowerCase())) kept[name] = value;
+  return kept;
 }
