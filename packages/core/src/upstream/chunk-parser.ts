@@ -4,9 +4,11 @@ type SlotPath = readonly (string | number)[];
 /** A JSON object as `JSON.parse` returns it. */
 type Json = Record<string, unknown>;
 
+/** A string a chunk may carry that changes from chunk to chunk. */
 interface Slot {
   /** The key that names the string in the JSON text. */
   key: string;
+  /** Where the string sits in the parsed chunk. */
   path: SlotPath;
   /** A copy of `template` with `value` at `path`: fresh objects along the path (one spread each), the rest shared primitives. */
   rebuild(template: Json, value: string): Json;
