@@ -83,6 +83,40 @@ describe("listen() over node:http", () => {
     expect(backend.requests[0]?.completed).toBe(false);
   });
 
+  it("a client that stops reading and then leaves stops the stream and records the abort", async () => {
+    // On Node 24 the writes to a socket the peer closed fail at once, before the response reports
+    // `close`: the copy must stop at the first failed write instead of pulling the rest of the body.
+    const { backend, server } = await start();
+    const frames = 3000;
+    backend.enqueue({ text: "y".repeat(frames * 16_384), chunkSize: 16_384, usage: null });
+    const outgoing = request(`${server.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
+    await new Promise<void>((resolve) => {
+      outgoing.once("response", (response) => {
+        response.pause();
+        resolve();
+      });
+      outgoing.end(JSON.stringify({ ...hello, stream: true }));
+    });
+    // The server stalls once both sockets' buffers are full.
+    await vi.waitFor(() => expect(backend.requests[0]?.chunksSent).toBeGreaterThan(10), { timeout: 5_000 });
+    let last = -1;
+    await vi.waitFor(
+      () => {
+        const sent = backend.requests[0]!.chunksSent;
+        const stalled = sent === last;
+        last = sent;
+        expect(stalled).toBe(true);
+      },
+      { timeout: 10_000, interval: 300 },
+    );
+    outgoing.destroy();
+    await vi.waitFor(() => expect(backend.requests[0]?.aborted).toBe(true), { timeout: 5_000 });
+    expect(backend.requests[0]?.completed).toBe(false);
+    expect(backend.requests[0]!.chunksSent).toBeLessThan(frames / 2);
+  });
   it("records an abort during firstByteDelayMs", async () => {
     const { backend, server } = await start();
     backend.enqueue({ text: "late", firstByteDelayMs: 5_000 });

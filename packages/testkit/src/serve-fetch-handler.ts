@@ -21,15 +21,20 @@ function toHeaders(request: IncomingMessage): Headers {
   return headers;
 }
 
-/** Write one chunk and resolve once it was handed to the socket (or the response was closed). */
-function write(response: ServerResponse, chunk: Uint8Array): Promise<void> {
+/**
+ * Write one chunk and resolve once it was handed to the socket: `true`, or `false` when it could not be
+ * (the response closed, or the write failed). Node 24 fails the writes of a socket the peer closed at once
+ * (`ECANCELED`), a tick or more before the response reports `close`, so a failed write is the first sign
+ * that the client left.
+ */
+function write(response: ServerResponse, chunk: Uint8Array): Promise<boolean> {
   return new Promise((resolve) => {
-    if (response.destroyed) return resolve();
-    const onClose = () => resolve();
+    if (response.destroyed) return resolve(false);
+    const onClose = () => resolve(false);
     response.once("close", onClose);
-    response.write(chunk, () => {
+    response.write(chunk, (error) => {
       response.off("close", onClose);
-      resolve();
+      resolve(!error);
     });
   });
 }
@@ -83,11 +88,13 @@ async function bridge(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (outgoing.destroyed) {
+      if (outgoing.destroyed || !(await write(outgoing, value))) {
+        // The client left: stop producing, and let the request's signal tell the handler.
+        controller.abort(new DOMException("The client disconnected.", "AbortError"));
+        outgoing.destroy();
         await reader.cancel().catch(() => {});
         return;
       }
-      await write(outgoing, value);
     }
   } catch {
     // The body errored (a scripted break, or the client went away): cut the connection without ending it.
