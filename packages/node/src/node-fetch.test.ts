@@ -5,8 +5,9 @@ import { createServer as createHttpsServer, Agent as HttpsAgent } from "node:htt
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as zlib from "node:zlib";
 import { openAICompatibleUpstream, type StreamTextDecoder } from "@responses-bridge/core";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { nodeFetch } from "./node-fetch.js";
 
 interface Loopback {
@@ -414,6 +415,126 @@ describe("nodeFetch", () => {
     it("answers a 3xx without a location, or one it does not follow, as it is", async () => {
       expect((await both(() => [302])).outcome).toBe("302 a/v1/chat/completions");
       expect((await both(() => [300, "/elsewhere"])).outcome).toBe("300 a/v1/chat/completions");
+    });
+  });
+
+  describe("compressed bodies, decoded as fetch decodes them", () => {
+    const zstdCompressSync = (zlib as { zstdCompressSync?: (data: Buffer) => Buffer }).zstdCompressSync;
+    /** Encoders by coding name; `raw-deflate` is sent as `deflate`, as some servers do. */
+    const encoders: Record<string, (data: Buffer) => Buffer> = {
+      gzip: zlib.gzipSync,
+      "x-gzip": zlib.gzipSync,
+      deflate: zlib.deflateSync,
+      "raw-deflate": zlib.deflateRawSync,
+      br: zlib.brotliCompressSync,
+      ...(zstdCompressSync ? { zstd: zstdCompressSync } : {}),
+    };
+    const sent = (coding: string) => (coding === "raw-deflate" ? "deflate" : coding);
+
+    /** `text()` of one call through `client` to a server that answers `body` with `content-encoding: header`. */
+    async function textThrough(client: ReturnType<typeof nodeFetch>, header: string, body: Buffer) {
+      const server = await loopback((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": header });
+        res.end(body);
+      });
+      try {
+        const response = await client(`${server.url}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+          signal: signal(),
+        });
+        return await response.text();
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    }
+    const globalFetch = globalThis.fetch as unknown as ReturnType<typeof nodeFetch>;
+    const json = Buffer.from(JSON.stringify({ ...completion, model: "é😀".repeat(2000) }));
+
+    it("decodes every coding the global fetch decodes, to the same text", async () => {
+      for (const [coding, encode] of Object.entries(encoders)) {
+        const body = encode(json);
+        const decoded = await textThrough(nodeFetch(), sent(coding), body);
+        expect(decoded, coding).toBe(json.toString());
+        expect(decoded, coding).toBe(await textThrough(globalFetch, sent(coding), body));
+      }
+    });
+
+    it("undoes several codings from the last to the first, and none when one is unknown", async () => {
+      const twice = zlib.brotliCompressSync(zlib.gzipSync(json));
+      expect(await textThrough(nodeFetch(), "gzip, br", twice)).toBe(json.toString());
+      expect(await textThrough(globalFetch, "gzip, br", twice)).toBe(json.toString());
+      // An unknown coding leaves the body as it came, as fetch leaves it: the caller sees the bytes.
+      const unknown = zlib.gzipSync(json);
+      const raw = await textThrough(nodeFetch(), "gzip, compress", unknown);
+      expect(raw).not.toBe(json.toString());
+      expect(raw).toBe(await textThrough(globalFetch, "gzip, compress", unknown));
+    });
+
+    it("a corrupt compressed body fails the read, as it fails fetch's", async () => {
+      const corrupt = zlib.gzipSync(json);
+      corrupt.fill(0x41, 20, 60);
+      const mine = await textThrough(nodeFetch(), "gzip", corrupt);
+      const theirs = await textThrough(globalFetch, "gzip", corrupt);
+      expect(mine).toMatch(/^Error: /);
+      expect(theirs).toMatch(/^(Error|TypeError): /);
+    });
+
+    it("a gzip stream's events arrive as the server flushes them, on a reusable connection", async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let rounds = 0;
+      const server = await loopback((_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream", "content-encoding": "gzip" });
+        const gzip = zlib.createGzip();
+        gzip.pipe(res);
+        gzip.write(frame("first "));
+        gzip.flush();
+        // The rest only once the client has read the first event: no decoder may wait for more bytes.
+        const rest = () => gzip.end(`${frame("second", "stop")}data: [DONE]\n\n`);
+        if (rounds++ === 0) void released.then(rest);
+        else rest();
+      });
+      const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+      const texts: string[] = [];
+      for await (const chunk of await upstream.stream(
+        { model: "m", messages: [], stream: true },
+        { signal: signal() },
+      )) {
+        texts.push(chunk.choices[0]?.delta?.content ?? "");
+        if (texts.length === 1) release();
+      }
+      expect(texts).toEqual(["first ", "second"]);
+      expect(await streamedText(upstream)).toBe("first second");
+      expect(server.connections).toBe(1);
+      expect(server.closedEarly).toBe(0);
+    });
+
+    it("breaking out of a compressed stream early closes the upstream connection", async () => {
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const server = await loopback((_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream", "content-encoding": "br" });
+        const brotli = zlib.createBrotliCompress();
+        brotli.pipe(res);
+        timer = setInterval(() => {
+          brotli.write(frame("more "));
+          brotli.flush();
+        }, 5);
+        res.once("close", () => clearInterval(timer));
+      });
+      const upstream = openAICompatibleUpstream({ baseURL: server.url, fetch: nodeFetch() });
+      let seen = 0;
+      for await (const _chunk of await upstream.stream(
+        { model: "m", messages: [], stream: true },
+        { signal: signal() },
+      )) {
+        if (++seen === 3) break;
+      }
+      await vi.waitFor(() => expect(server.closedEarly).toBe(1));
+      clearInterval(timer);
     });
   });
 

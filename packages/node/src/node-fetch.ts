@@ -5,6 +5,7 @@ import {
   type IncomingMessage,
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type {
   StreamTextDecoder,
@@ -12,6 +13,7 @@ import type {
   UpstreamRequestInit,
   UpstreamResponse,
 } from "@responses-bridge/core";
+import { contentDecoders } from "./content-decoders.js";
 import { utf8Text } from "./utf8.js";
 
 /** Options of {@link nodeFetch}. */
@@ -39,12 +41,14 @@ interface Target {
 }
 
 /**
- * The response body as an async iterable of byte chunks, one per socket read. `return()` ends a read
- * still pending: it lets a finished message go (its keep-alive connection is reused) and destroys the
- * request otherwise.
+ * The response body as an async iterable of byte chunks, one per socket read (or per decoder output when
+ * the body is compressed). `return()` ends a read still pending: it lets a finished message go (its
+ * keep-alive connection is reused) and destroys the request otherwise.
  */
 class NodeBody implements AsyncIterableIterator<Uint8Array> {
   readonly #res: IncomingMessage;
+  /** Where the chunks come from: `res` itself, or the last of the decoders it is piped through. */
+  readonly #source: Readable;
   readonly #req: ClientRequest;
   readonly #queue: Buffer[] = [];
   #ended = false;
@@ -55,12 +59,28 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
   readonly #signal: AbortSignal;
   readonly #onDone: () => void;
 
-  constructor(res: IncomingMessage, req: ClientRequest, signal: AbortSignal, onDone: () => void) {
+  constructor(
+    res: IncomingMessage,
+    req: ClientRequest,
+    signal: AbortSignal,
+    onDone: () => void,
+    decoders: readonly Readable[] = [],
+  ) {
     this.#res = res;
     this.#req = req;
     this.#signal = signal;
     this.#onDone = onDone;
-    res.on("data", (chunk: Buffer) => {
+    let source: Readable = res;
+    for (const decoder of decoders) {
+      source = source.pipe(decoder as NodeJS.WritableStream & Readable);
+      // Corrupt compressed data fails the read, as it fails fetch's; the connection is not reused.
+      decoder.once("error", (error) => {
+        this.#settle(error);
+        req.destroy();
+      });
+    }
+    this.#source = source;
+    source.on("data", (chunk: Buffer) => {
       const waiter = this.#waiter;
       if (waiter) {
         this.#waiter = undefined;
@@ -68,13 +88,16 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
         return;
       }
       this.#queue.push(chunk);
-      if (this.#queue.length >= HIGH_WATER_CHUNKS) res.pause();
+      if (this.#queue.length >= HIGH_WATER_CHUNKS) source.pause();
     });
-    res.once("end", () => this.#settle(undefined));
+    source.once("end", () => this.#settle(undefined));
     res.once("error", (error) => this.#settle(error));
-    // A connection closed before the message completed ("terminated", as fetch words it).
+    // A connection closed before the message completed ("terminated", as fetch words it). A complete
+    // message still ends: its decoders may finish after the connection closed.
     res.once("close", () => {
-      if (!this.#ended) this.#settle(new TypeError("terminated", { cause: new Error("other side closed") }));
+      if (!this.#ended && !res.complete) {
+        this.#settle(new TypeError("terminated", { cause: new Error("other side closed") }));
+      }
     });
   }
 
@@ -94,7 +117,7 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
   next(): Promise<IteratorResult<Uint8Array>> {
     const chunk = this.#queue.shift();
     if (chunk !== undefined) {
-      if (this.#queue.length === 0 && this.#res.isPaused()) this.#res.resume();
+      if (this.#queue.length === 0 && this.#source.isPaused()) this.#source.resume();
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.#ended) {
@@ -102,7 +125,7 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
         ? Promise.resolve({ value: undefined, done: true })
         : Promise.reject(this.#failure);
     }
-    if (this.#res.isPaused()) this.#res.resume();
+    if (this.#source.isPaused()) this.#source.resume();
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
@@ -111,6 +134,7 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
   return(): Promise<IteratorResult<Uint8Array>> {
     this.#queue.length = 0;
     if (!this.#ended) {
+      if (this.#source !== this.#res) this.#source.destroy();
       if (this.#res.complete) this.#res.resume();
       else this.#req.destroy();
       this.#settle(undefined);
@@ -197,8 +221,9 @@ function abortError(signal: AbortSignal): unknown {
  * It does what the upstream needs and no more: `POST` with a string body, the abort signal (which also
  * stops a body being read), status, headers and the body read chunk by chunk. Redirects are followed as
  * `fetch` follows them (up to 20; 307/308 repeat the POST, 301/302/303 go on as a GET without the body;
- * `authorization` is not sent to another origin). Connection failures reject like `fetch` does
- * (`TypeError("fetch failed")` with the socket error as `cause`).
+ * `authorization` is not sent to another origin). It asks for no compression, and decodes a compressed
+ * body as `fetch` does all the same (`gzip`, `deflate`, `br`, and `zstd` where Node has it). Connection
+ * failures reject like `fetch` does (`TypeError("fetch failed")` with the socket error as `cause`).
  */
 export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
   const maxSockets = options.maxSockets ?? 256;
@@ -265,7 +290,8 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
       settled = true;
       const location = REDIRECTS.has(res.statusCode ?? 0) ? res.headers.location : undefined;
       if (location === undefined) {
-        resolve(new NodeFetchResponse(res, new NodeBody(res, req, signal, detach)));
+        const decoders = contentDecoders(method, res.statusCode ?? 0, res.headers["content-encoding"]);
+        resolve(new NodeFetchResponse(res, new NodeBody(res, req, signal, detach, decoders)));
         return;
       }
       // The redirect's own body is read and dropped, so its connection can be reused.
