@@ -345,6 +345,29 @@ export function translateChatStream(
   return translateChatStreamWith(chunks, options, (events) => events);
 }
 
+/** `setImmediate` where the runtime has it (Node, Bun), else a zero timeout: the end of this event-loop turn. */
+const setImmediateOf = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+const nextTurn: (callback: () => void) => unknown = setImmediateOf ?? ((callback) => setTimeout(callback, 0));
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
+}
+
+/** Whether `promise` settles before this event-loop turn ends, that is without waiting for any I/O. */
+function settlesThisTurn(promise: PromiseLike<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = () => {
+      settled = true;
+      resolve(true);
+    };
+    promise.then(done, done);
+    nextTurn(() => {
+      if (!settled) resolve(false);
+    });
+  });
+}
+
 /**
  * {@link translateChatStream} with each array of events mapped by `emit` (the handler encodes them to
  * SSE text there, so no second generator sits on every read), and `onClose` called on every exit with
@@ -382,7 +405,16 @@ export async function* translateChatStreamWith<T>(
     }
     if (!held) out = [];
     const final = translator.finish(out);
-    await options.onFinish?.(final);
+    const saving: unknown = options.onFinish?.(final);
+    if (isPromiseLike(saving)) {
+      // A store that answers at once (in memory) lets the end of the reply leave in one piece; one that
+      // waits on I/O (Redis) must not hold the reply's last text back until it has answered.
+      if (held && out.length > 0 && !(await settlesThisTurn(saving))) {
+        yield emit(out);
+        out = [];
+      }
+      await saving;
+    }
     translator.end(final, out);
     yield emit(out);
     finished = true;
