@@ -1,6 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer, Agent as HttpsAgent } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -535,6 +541,76 @@ describe("nodeFetch", () => {
       }
       await vi.waitFor(() => expect(server.closedEarly).toBe(1));
       clearInterval(timer);
+    });
+  });
+
+  describe("proxies from the environment, when Node is told to use them", () => {
+    // `proxyEnv` on http.Agent: Node 24.5 and later (older versions ignore the option).
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    const agentsTakeProxyEnv = major > 24 || (major === 24 && minor >= 5);
+
+    /** A forwarding HTTP proxy that records the request lines it was asked for. */
+    async function forwardProxy() {
+      const seen: string[] = [];
+      const server = await loopback((req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        const target = new URL(req.url ?? "");
+        const forwarded = httpRequest(
+          {
+            hostname: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: req.method,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        forwarded.end(req.text);
+      });
+      return { url: server.url.replace(/\/v1$/, ""), seen };
+    }
+
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it.skipIf(!agentsTakeProxyEnv)(
+      "goes through HTTP_PROXY with NODE_USE_ENV_PROXY=1, and not to hosts in NO_PROXY",
+      async () => {
+        const upstream = await loopback((_req, res) => {
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          res.end(`${frame("via ")}${frame("proxy", "stop")}data: [DONE]\n\n`);
+        });
+        const proxy = await forwardProxy();
+        vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+        vi.stubEnv("HTTP_PROXY", proxy.url);
+        vi.stubEnv("http_proxy", proxy.url);
+        vi.stubEnv("NO_PROXY", "");
+        vi.stubEnv("no_proxy", "");
+        const proxied = openAICompatibleUpstream({ baseURL: upstream.url, fetch: nodeFetch() });
+        expect(await streamedText(proxied)).toBe("via proxy");
+        expect(proxy.seen).toEqual([`POST ${upstream.url}/chat/completions`]);
+
+        vi.stubEnv("NO_PROXY", "127.0.0.1");
+        vi.stubEnv("no_proxy", "127.0.0.1");
+        const direct = openAICompatibleUpstream({ baseURL: upstream.url, fetch: nodeFetch() });
+        expect(await streamedText(direct)).toBe("via proxy");
+        expect(proxy.seen).toHaveLength(1);
+      },
+    );
+
+    it("leaves HTTP_PROXY alone unless Node is told to use it, as Node's own clients do", async () => {
+      const upstream = await loopback((_req, res) => res.end(JSON.stringify(completion)));
+      const proxy = await forwardProxy();
+      vi.stubEnv("NODE_USE_ENV_PROXY", "");
+      vi.stubEnv("HTTP_PROXY", proxy.url);
+      vi.stubEnv("http_proxy", proxy.url);
+      const client = openAICompatibleUpstream({ baseURL: upstream.url, fetch: nodeFetch() });
+      expect((await client.create({ model: "m", messages: [] }, { signal: signal() })).model).toBe("m");
+      expect(proxy.seen).toEqual([]);
     });
   });
 

@@ -222,14 +222,18 @@ function abortError(signal: AbortSignal): unknown {
  * stops a body being read), status, headers and the body read chunk by chunk. Redirects are followed as
  * `fetch` follows them (up to 20; 307/308 repeat the POST, 301/302/303 go on as a GET without the body;
  * `authorization` is not sent to another origin). It asks for no compression, and decodes a compressed
- * body as `fetch` does all the same (`gzip`, `deflate`, `br`, and `zstd` where Node has it). Connection
+ * body as `fetch` does all the same (`gzip`, `deflate`, `br`, and `zstd` where Node has it). When Node
+ * takes proxies from the environment (`NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, Node 24.5 and later),
+ * so do its agents: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`. Connection
  * failures reject like `fetch` does (`TypeError("fetch failed")` with the socket error as `cause`).
  */
 export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
   const maxSockets = options.maxSockets ?? 256;
-  const httpAgent = options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+  const proxyEnv = useEnvProxy() ? { proxyEnv: process.env } : {};
+  const httpAgent =
+    options.httpAgent ?? new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo", ...proxyEnv });
   const httpsAgent =
-    options.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+    options.httpsAgent ?? new HttpsAgent({ keepAlive: true, maxSockets, scheduling: "lifo", ...proxyEnv });
   // Upstreams use one or two URLs: parse each once.
   const targets = new Map<string, Target>();
   const targetOf = (url: string): Target => {
@@ -338,6 +342,17 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
     new Promise((resolve, reject) =>
       send(url, init.method, init.headers, init.body, init.signal, 0, resolve, reject),
     );
+}
+
+/**
+ * Whether Node was told to take proxies from the environment (`NODE_USE_ENV_PROXY=1` or
+ * `--use-env-proxy`), as its own `fetch` and global agents do from Node 24.5: then this client's agents
+ * follow `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` too (`proxyEnv`; older Node versions ignore it).
+ */
+function useEnvProxy(): boolean {
+  if (process.env.NODE_USE_ENV_PROXY === "1") return true;
+  const flag = /(?:^|\s)--use-env-proxy(?:\s|$)/;
+  return process.execArgv.includes("--use-env-proxy") || flag.test(process.env.NODE_OPTIONS ?? "");
 }
 
 /** The statuses `fetch` follows when the answer names a `location`. */
