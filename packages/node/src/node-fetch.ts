@@ -5,7 +5,7 @@ import {
   type IncomingMessage,
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { Readable } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type {
   StreamTextDecoder,
@@ -64,7 +64,7 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
     req: ClientRequest,
     signal: AbortSignal,
     onDone: () => void,
-    decoders: readonly Readable[] = [],
+    decoders: readonly Transform[] = [],
   ) {
     this.#res = res;
     this.#req = req;
@@ -72,9 +72,9 @@ class NodeBody implements AsyncIterableIterator<Uint8Array> {
     this.#onDone = onDone;
     let source: Readable = res;
     for (const decoder of decoders) {
-      source = source.pipe(decoder as NodeJS.WritableStream & Readable);
+      source = source.pipe(decoder);
       // Corrupt compressed data fails the read, as it fails fetch's; the connection is not reused.
-      decoder.once("error", (error) => {
+      decoder.on("error", (error) => {
         this.#settle(error);
         req.destroy();
       });
@@ -224,8 +224,8 @@ function abortError(signal: AbortSignal): unknown {
  * `authorization` is not sent to another origin). It asks for no compression, and decodes a compressed
  * body as `fetch` does all the same (`gzip`, `deflate`, `br`, and `zstd` where Node has it). When Node
  * takes proxies from the environment (`NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, Node 24.5 and later),
- * so do its agents: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`. Connection
- * failures reject like `fetch` does (`TypeError("fetch failed")` with the socket error as `cause`).
+ * so do its agents: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`. Connection failures reject like `fetch`
+ * does (`TypeError("fetch failed")` with the socket error as `cause`).
  */
 export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
   const maxSockets = options.maxSockets ?? 256;
