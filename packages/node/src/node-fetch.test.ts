@@ -487,6 +487,27 @@ describe("nodeFetch", () => {
       expect(theirs).toMatch(/^(Error|TypeError): /);
     });
 
+    it("a compression bomb is cut at the upstream's size limit, counted after decoding", async () => {
+      // 64 MiB of spaces in about 64 KB: the limit applies to what the body decodes to.
+      const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
+      expect(bomb.length).toBeLessThan(1024 * 1024);
+      const server = await loopback((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(bomb);
+      });
+      const upstream = openAICompatibleUpstream({
+        baseURL: server.url,
+        fetch: nodeFetch(),
+        maxResponseBytes: 1024 * 1024,
+      });
+      await expect(upstream.create({ model: "m", messages: [] }, { signal: signal() })).rejects.toMatchObject(
+        {
+          status: 502,
+          code: "upstream_response_too_large",
+        },
+      );
+    });
+
     it("a gzip stream's events arrive as the server flushes them, on a reusable connection", async () => {
       let release!: () => void;
       const released = new Promise<void>((resolve) => {
