@@ -174,22 +174,23 @@ export async function createResponse(
   // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
   const firstTranslation = translate(targets[0]!);
 
-  async function save(final: ResponseObject): Promise<void> {
+  /** Saves the turn: a promise while the store works on it, nothing when the turn is not stored. */
+  function save(final: ResponseObject): Promise<void> | undefined {
     options.onResponse?.(final, hooks);
-    if (request.store === false) return;
+    if (request.store === false) return undefined;
+    // The client still gets its answer when the store fails; the failure is reported, not swallowed.
+    const report = (error: unknown) => endpoint.report(error, hooks);
     try {
-      await store.put(
-        {
-          id: final.id,
-          previousResponseId: request.previous_response_id ?? null,
-          input: identifyInputItems(input, environment.generateId),
-          response: final,
-        },
-        scope,
-      );
+      const record = {
+        id: final.id,
+        previousResponseId: request.previous_response_id ?? null,
+        input: identifyInputItems(input, environment.generateId),
+        response: final,
+      };
+      return Promise.resolve(store.put(record, scope)).catch(report);
     } catch (error) {
-      // The client still gets its answer; the failure is reported, not swallowed.
-      endpoint.report(error, hooks);
+      report(error);
+      return undefined;
     }
   }
 

@@ -8,14 +8,24 @@ const frame = (delta: Record<string, unknown>, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 
 /** A handler whose upstream answers with its whole stream in one read, ending in "last words". */
-function handlerWith(store: ResponseStore) {
+function handlerWith(store: ResponseStore, onError?: (error: Error) => void) {
   const sse = `${frame({ role: "assistant", content: "" })}${frame({ content: "first, " })}${frame({ content: "last words" })}${frame({}, "stop")}data: [DONE]\n\n`;
   return createResponsesHandler({
     upstream: openAICompatibleUpstream({
       baseURL: "http://upstream.test/v1",
-      fetch: async () => new Response(sse, { headers: { "content-type": "text/event-stream" } }),
+      fetch: async (_url, init) =>
+        init.body.includes('"stream":true')
+          ? new Response(sse, { headers: { "content-type": "text/event-stream" } })
+          : Response.json({
+              id: "c",
+              object: "chat.completion",
+              created: 1,
+              model: "m",
+              choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+            }),
     }),
     store,
+    ...(onError ? { onError } : {}),
   });
 }
 
@@ -36,7 +46,7 @@ async function stream(handler: ReturnType<typeof handlerWith>) {
   return { pieces, done, text: () => pieces.join("") };
 }
 
-describe("the end of a stream", () => {
+describe("saving the turn at the end of a reply", () => {
   it("leaves in one piece with its last text when the store answers at once", async () => {
     const { pieces, done } = await stream(handlerWith(createMemoryStore()));
     await done;
@@ -74,5 +84,36 @@ describe("the end of a stream", () => {
     expect(text().trimEnd().split("\n\n").at(-1)).toMatch(/^event: response\.completed\n/);
     const id = /"id":"(resp_[^"]+)"/.exec(text())![1]!;
     expect(await memory.get(id)).toBeDefined();
+  });
+
+  it("a store that fails, by throwing or by rejecting, costs the client nothing and is reported", async () => {
+    const memory = createMemoryStore();
+    const failures = {
+      throws: () => {
+        throw new Error("store exploded");
+      },
+      rejects: async () => {
+        throw new Error("store exploded");
+      },
+    };
+    for (const [how, put] of Object.entries(failures)) {
+      const reported: string[] = [];
+      const store: ResponseStore = { get: memory.get, delete: memory.delete, put };
+      const handler = handlerWith(store, (error) => reported.push((error.cause as Error).message));
+      const { text, done } = await stream(handler);
+      await done;
+      expect(text().trimEnd().split("\n\n").at(-1), how).toMatch(/^event: response\.completed\n/);
+      const json = await handler.fetch(
+        new Request("http://bridge.test/v1/responses", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "m", input: "hi" }),
+        }),
+      );
+      expect(json.status, how).toBe(200);
+      expect(JSON.stringify(await json.json()), how).toContain('"status":"completed"');
+      expect(reported, how).toHaveLength(2);
+      expect(reported[0], how).toMatch(/store exploded/);
+    }
   });
 });
