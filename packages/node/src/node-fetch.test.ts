@@ -15,6 +15,7 @@ import * as zlib from "node:zlib";
 import { openAICompatibleUpstream, type StreamTextDecoder } from "@responses-bridge/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { nodeFetch } from "./node-fetch.js";
+import { chatCompletion, chatFrame } from "./testing/chat-replies.js";
 
 interface Loopback {
   url: string;
@@ -69,15 +70,8 @@ async function loopback(
   return mounted;
 }
 
-const completion = {
-  id: "c",
-  object: "chat.completion",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-};
-const frame = (content: string, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+const completion = chatCompletion("hi");
+const frame = (content: string, finish: string | null = null) => chatFrame({ content }, finish);
 
 const signal = () => new AbortController().signal;
 

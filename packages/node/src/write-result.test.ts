@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { nodeFetch } from "./node-fetch.js";
+import { chatCompletion, chatFrame } from "./testing/chat-replies.js";
 import { toNodeHandler } from "./to-node-handler.js";
 
 const servers: Server[] = [];
@@ -19,16 +20,8 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const frame = (delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-
-const completion = {
-  id: "c",
-  object: "chat.completion",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }],
-};
+const frame = chatFrame;
+const completion = chatCompletion("Hello");
 
 /** A bridge in front of an upstream that writes its whole streamed reply at once; counts the bridge's socket writes. */
 async function bridge(): Promise<{ url: string; writes: () => number }> {

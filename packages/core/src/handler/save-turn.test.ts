@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { createResponsesHandler } from "../create-responses-handler.js";
 import { createMemoryStore } from "../store/memory-store.js";
+import { chunk, completion } from "../testing/chunks.js";
 import type { ResponseStore } from "../types.js";
 import { openAICompatibleUpstream } from "../upstream/openai-compatible-upstream.js";
 
-const frame = (delta: Record<string, unknown>, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const frame = (...args: Parameters<typeof chunk>) => `data: ${JSON.stringify(chunk(...args))}\n\n`;
 
 /** A handler whose upstream answers with its whole stream in one read, ending in "last words". */
 function handlerWith(store: ResponseStore, onError?: (error: Error) => void) {
@@ -16,13 +16,7 @@ function handlerWith(store: ResponseStore, onError?: (error: Error) => void) {
       fetch: async (_url, init) =>
         init.body.includes('"stream":true')
           ? new Response(sse, { headers: { "content-type": "text/event-stream" } })
-          : Response.json({
-              id: "c",
-              object: "chat.completion",
-              created: 1,
-              model: "m",
-              choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-            }),
+          : Response.json(completion({ content: "hi" })),
     }),
     store,
     ...(onError ? { onError } : {}),
