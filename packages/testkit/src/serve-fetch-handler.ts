@@ -45,9 +45,9 @@ async function bridge(
   outgoing: ServerResponse,
 ): Promise<void> {
   const controller = new AbortController();
+  const clientLeft = () => controller.abort(new DOMException("The client disconnected.", "AbortError"));
   outgoing.on("close", () => {
-    if (!outgoing.writableFinished)
-      controller.abort(new DOMException("The client disconnected.", "AbortError"));
+    if (!outgoing.writableFinished) clientLeft();
   });
   const method = incoming.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(incoming);
@@ -90,7 +90,7 @@ async function bridge(
       if (done) break;
       if (outgoing.destroyed || !(await write(outgoing, value))) {
         // The client left: stop producing, and let the request's signal tell the handler.
-        controller.abort(new DOMException("The client disconnected.", "AbortError"));
+        clientLeft();
         outgoing.destroy();
         await reader.cancel().catch(() => {});
         return;
