@@ -223,3 +223,104 @@ export async function startRedisServer(binary: string, extraArgs: string[] = [])
     },
   };
 }
+
+/** A Redis Cluster of `redis-server` processes owned by one test file: every node a primary, no replicas. */
+export interface RedisCluster {
+  /** Its nodes, in slot order: node 0 serves the lowest slots. */
+  readonly nodes: readonly RedisServer[];
+  /** `{ host, port }` of every node, for `new Cluster(startupNodes)`. */
+  readonly startupNodes: Array<{ host: string; port: number }>;
+  /** Waits until every node reports `cluster_state:ok` (after a node was stopped and restarted). */
+  waitUntilHealthy(): Promise<void>;
+  /** Stops every node and removes their scratch directories. */
+  close(): Promise<void>;
+}
+
+/** `CLUSTER INFO` of one node as `field -> value`, or an empty map when it does not answer in full. */
+async function clusterInfo(port: number): Promise<Map<string, string>> {
+  const info = new Map<string, string>();
+  try {
+    const reply = await redisCommand(port, "CLUSTER INFO", 500);
+    for (const line of reply.split("\r\n")) {
+      const colon = line.indexOf(":");
+      if (colon > 0) info.set(line.slice(0, colon), line.slice(colon + 1));
+    }
+  } catch {
+    // Not answering (stopped, restarting): not healthy.
+  }
+  return info;
+}
+
+/**
+ * Starts a Redis Cluster of `size` primaries (default 3) on free loopback ports (client and cluster-bus
+ * ports both chosen free, `--cluster-port`, Redis 7), splits the 16,384 hash slots between them in order,
+ * joins them with `CLUSTER MEET`, and waits until every node reports `cluster_state:ok`.
+ */
+export async function startRedisCluster(binary: string, size = 3): Promise<RedisCluster> {
+  const nodes: RedisServer[] = [];
+  const close = async () => {
+    for (const node of nodes) await node.close();
+  };
+  const waitUntilHealthy = async () => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const infos = await Promise.all(nodes.map((node) => clusterInfo(node.port)));
+      const healthy = infos.every(
+        (info) =>
+          info.get("cluster_state") === "ok" &&
+          info.get("cluster_slots_ok") === "16384" &&
+          info.get("cluster_known_nodes") === String(size),
+      );
+      if (healthy) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the Redis Cluster did not become healthy in 20 s: ${JSON.stringify(infos.map(Object.fromEntries))}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  try {
+    const busPorts: number[] = [];
+    for (let index = 0; index < size; index++) {
+      const busPort = await freePort();
+      busPorts.push(busPort);
+      nodes.push(
+        await startRedisServer(binary, [
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          "nodes.conf",
+          "--cluster-port",
+          String(busPort),
+          "--cluster-node-timeout",
+          "2000",
+        ]),
+      );
+    }
+    const slotsPerNode = Math.ceil(16384 / size);
+    for (let index = 0; index < size; index++) {
+      const first = index * slotsPerNode;
+      const last = Math.min(16383, first + slotsPerNode - 1);
+      const reply = await redisCommand(nodes[index]!.port, `CLUSTER ADDSLOTSRANGE ${first} ${last}`);
+      if (!reply.startsWith("+OK")) throw new Error(`CLUSTER ADDSLOTSRANGE failed: ${reply}`);
+    }
+    for (let index = 1; index < size; index++) {
+      const reply = await redisCommand(
+        nodes[0]!.port,
+        `CLUSTER MEET 127.0.0.1 ${nodes[index]!.port} ${busPorts[index]}`,
+      );
+      if (!reply.startsWith("+OK")) throw new Error(`CLUSTER MEET failed: ${reply}`);
+    }
+    await waitUntilHealthy();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    nodes,
+    startupNodes: nodes.map((node) => ({ host: "127.0.0.1", port: node.port })),
+    waitUntilHealthy,
+    close,
+  };
+}

@@ -5,7 +5,7 @@ import {
   type StoredResponse,
   type StoreScope,
 } from "@responses-bridge/core";
-import { Redis, type RedisOptions } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { CHAIN_SCRIPT, ITEMS_SCRIPT, type LuaScript } from "./lua-scripts.js";
 
 /** 30 days, OpenAI's retention for stored responses. */
@@ -17,14 +17,18 @@ const HOPS_PER_CALL = 1000;
 /** Most reply bytes one chain script call gathers before returning. */
 const BYTES_PER_CALL = 8 * 1024 * 1024;
 
+/** The `ioredis` clients the store works with: `Redis` (standalone, Sentinel, a managed primary) or `Cluster`. */
+export type RedisStoreClient = Redis | Cluster;
+
 /** Connect through a client you created and own: the store never closes it. */
-export interface RedisStoreClientOption {
+export interface RedisStoreClientOption<C extends RedisStoreClient = RedisStoreClient> {
   /**
-   * An `ioredis` client (standalone, Sentinel or a managed primary; not `Cluster`). Its `keyPrefix`, if
-   * any, is honoured. The store bounds every operation by `commandTimeoutMs` itself, whatever the
-   * client's `commandTimeout` and offline queue settings.
+   * An `ioredis` client: `Redis` (standalone, Sentinel or a managed primary) or `Cluster` (Redis Cluster;
+   * keys then carry a hash tag, see {@link RedisStoreSettings.hashTags}). Its `keyPrefix`, if any, is
+   * honoured. The store bounds every operation by `commandTimeoutMs` itself, whatever the client's
+   * `commandTimeout` and offline queue settings.
    */
-  client: Redis;
+  client: C;
   url?: undefined;
   redisOptions?: undefined;
 }
@@ -41,10 +45,18 @@ export interface RedisStoreUrlOption {
   client?: undefined;
 }
 
-/** Options for {@link createRedisStore}: a connection (`client` or `url`) plus settings. */
-export type RedisStoreOptions = (RedisStoreClientOption | RedisStoreUrlOption) & {
+/** The settings of {@link createRedisStore} besides the connection. */
+export interface RedisStoreSettings {
   /** Prefix of every key the store writes. Default `"rb:"`. */
   keyPrefix?: string;
+  /**
+   * Wrap each scope's key prefix in a Redis Cluster hash tag: `{rb:tenant}:resp:{id}` instead of
+   * `rb:tenant:resp:{id}`, so all keys of one tenant share a hash slot, as the store's `MULTI` and Lua
+   * scripts need on a cluster (each tenant's keys live on one shard; tenants spread across shards).
+   * Default: on for an `ioredis` `Cluster` client, off otherwise; turn it on for a standalone client that
+   * talks to a cluster through a proxy. Requires a non-empty `keyPrefix`.
+   */
+  hashTags?: boolean;
   /**
    * Time to live of every record and item index entry, in milliseconds, counted from the turn's `put`
    * (a later turn does not extend earlier ones, as on OpenAI). Default 2,592,000,000 (30 days).
@@ -59,16 +71,26 @@ export type RedisStoreOptions = (RedisStoreClientOption | RedisStoreUrlOption) &
   commandTimeoutMs?: number;
   /** Called with connection errors of a client the store created (`url`); they are otherwise dropped. */
   onConnectionError?: (error: Error) => void;
-};
+}
 
-/** The store {@link createRedisStore} returns: a {@link ResponseStore} with every optional method. */
-export interface RedisStore extends ResponseStore {
+/** Options for {@link createRedisStore}: a connection (`client` or `url`) plus {@link RedisStoreSettings}. */
+export type RedisStoreOptions<C extends RedisStoreClient = RedisStoreClient> = (
+  | RedisStoreClientOption<C>
+  | RedisStoreUrlOption
+) &
+  RedisStoreSettings;
+
+/**
+ * The store {@link createRedisStore} returns: a {@link ResponseStore} with every optional method. `C` is
+ * the client type: `Redis` when the store was created from a `url`, else the client passed in.
+ */
+export interface RedisStore<C extends RedisStoreClient = Redis> extends ResponseStore {
   /** The whole chain ending at `id`, oldest first, in one round trip per 1,000 turns (or 8 MiB); undefined when a link is missing. */
   getChain(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
   /** Items by id (input items that carried an `id`, and output items), in one round trip. */
   getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
   /** The Redis client in use. */
-  readonly client: Redis;
+  readonly client: C;
   /** Closes the client when the store created it (`url`); does nothing for a client you passed in. */
   close(): Promise<void>;
 }
@@ -137,7 +159,9 @@ function findItem(record: StoredResponse, id: string): ResponseInputItem | undef
  *
  * - Keys: `{keyPrefix}{tenant}:resp:{id}` for a turn (tenant URI-encoded, empty without a tenant) and
  *   `{keyPrefix}{tenant}:item:{itemId}` for the item index (value: the turn's id). A `get`, `delete`,
- *   `getChain` or `getItems` under another tenant reads other keys, so it finds nothing.
+ *   `getChain` or `getItems` under another tenant reads other keys, so it finds nothing. On Redis Cluster
+ *   (an `ioredis` `Cluster` client, or `hashTags: true`) the `{keyPrefix}{tenant}` part is a hash tag, so
+ *   each tenant's keys share a slot.
  * - Each turn is stored once (one `SET … PX ttl` plus one small key per item, in one `MULTI`), linked to its
  *   predecessor; `getChain` walks the links inside Redis with a Lua script: one round trip for up to
  *   1,000 turns. `getItems` resolves all ids in one round trip.
@@ -150,9 +174,15 @@ function findItem(record: StoredResponse, id: string): ResponseInputItem | undef
  *   upstream,
  *   store: createRedisStore({ url: process.env.REDIS_URL! }),
  * });
+ * // On Redis Cluster: createRedisStore({ client: new Cluster([{ host: "10.0.0.1", port: 6379 }]) })
  * ```
  */
-export function createRedisStore(options: RedisStoreOptions): RedisStore {
+export function createRedisStore<C extends RedisStoreClient>(
+  options: RedisStoreClientOption<C> & RedisStoreSettings,
+): RedisStore<C>;
+export function createRedisStore(options: RedisStoreUrlOption & RedisStoreSettings): RedisStore<Redis>;
+export function createRedisStore(options: RedisStoreOptions): RedisStore<RedisStoreClient>;
+export function createRedisStore(options: RedisStoreOptions): RedisStore<RedisStoreClient> {
   const keyPrefix = options.keyPrefix ?? "rb:";
   const ttlMs = options.ttlMs ?? THIRTY_DAYS_MS;
   const timeoutMs = options.commandTimeoutMs ?? 1000;
@@ -163,7 +193,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const expires = ttlMs > 0 && Number.isFinite(ttlMs);
   const ttl = Math.max(1, Math.round(ttlMs));
 
-  let client: Redis;
+  let client: RedisStoreClient;
   const owned = options.client === undefined;
   if (options.client !== undefined) {
     client = options.client;
@@ -182,8 +212,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // Keys built inside Lua scripts do not get the client's own keyPrefix applied: add it by hand there.
   const clientPrefix = (client.options as { keyPrefix?: string } | undefined)?.keyPrefix ?? "";
 
-  const scopePrefix = (scope: StoreScope | undefined) =>
-    `${keyPrefix}${scope?.tenant ? encodeURIComponent(scope.tenant) : ""}:`;
+  // A Cluster needs every key of one MULTI or script in one hash slot: the scope's prefix is the hash tag.
+  const hashTags = options.hashTags ?? (client as { isCluster?: boolean }).isCluster === true;
+  if (hashTags && keyPrefix === "") {
+    throw new TypeError("createRedisStore: keyPrefix must not be empty when hashTags is on");
+  }
+  const scopePrefix = (scope: StoreScope | undefined) => {
+    const scoped = `${keyPrefix}${scope?.tenant ? encodeURIComponent(scope.tenant) : ""}`;
+    return hashTags ? `{${scoped}}:` : `${scoped}:`;
+  };
   const recordKey = (id: string, scope: StoreScope | undefined) => `${scopePrefix(scope)}resp:${id}`;
   const itemKey = (id: string, scope: StoreScope | undefined) => `${scopePrefix(scope)}item:${id}`;
 
