@@ -1,7 +1,8 @@
 // Entry point of the bench's child processes: `child.ts upstream [burst|paced]`,
-// `child.ts bridge <upstreamURL>` or `child.ts proxy <upstreamURL>`. A child reports `ready` over IPC, then answers `stats`, `gc` and
+// `child.ts bridge <upstreamURL>`, `child.ts proxy <upstreamURL>` or `child.ts hop <upstreamURL>`. A child reports `ready` over IPC, then answers `stats`, `gc` and
 // `exit` requests from the orchestrator.
 import { startBridge } from "./bridge.js";
+import { startHop } from "./hop.js";
 import type { ChildReply, ChildRequest, ChildStats } from "./ipc.js";
 import { startProxy } from "./proxy.js";
 import { type StreamPacing, startUpstream, type UpstreamCounters } from "./upstream.js";
@@ -55,6 +56,11 @@ async function main() {
     const proxy = await startProxy(arg);
     close = proxy.close;
     send({ type: "ready", targets: { proxy: proxy.url } });
+  } else if (role === "hop") {
+    if (!arg) throw new Error("hop: the upstream URL is required");
+    const hop = await startHop(arg);
+    close = hop.close;
+    send({ type: "ready", targets: { hop: hop.url } });
   } else {
     throw new Error(`unknown child role ${role}`);
   }

@@ -21,7 +21,7 @@ const BENCH_DIR = fileURLToPath(new URL("../", import.meta.url));
 const RESULTS_DIR = `${BENCH_DIR}results`;
 
 /** Targets measured for comparison, not bridges: the goals and the leak check skip them. */
-const REFERENCE_TARGETS: ReadonlySet<string> = new Set(["direct", "proxy"]);
+const REFERENCE_TARGETS: ReadonlySet<string> = new Set(["direct", "proxy", "hop"]);
 
 interface Flags {
   quick: boolean;
@@ -71,7 +71,7 @@ function parseFlags(argv: string[]): Flags {
         .filter((kind): kind is Kind => kind === "json" || kind === "stream");
     else if (name === "--help" || name === "-h") {
       console.log(
-        "pnpm bench [--quick] [--strict] [--paced] [--store] [--only=direct,node,fetch,hono,express,fastify,proxy]\n" +
+        "pnpm bench [--quick] [--strict] [--paced] [--store] [--only=direct,node,fetch,hono,express,fastify,proxy,hop]\n" +
           "           [--upstream-client=node|fetch]   the bridge's upstream client: nodeFetch() (default) or global fetch\n" +
           "pnpm bench --profile [--quick] [--only=node] [--kind=json|stream]   CPU profile of the bridge child\n" +
           "pnpm bench --soak [--minutes 5]                  mixed traffic, error rate and RSS trend",
@@ -184,9 +184,11 @@ async function measure(flags: Flags) {
   const handlerCost = await benchHandler(sizes.handler);
 
   const { upstream, bridges } = await startChildren(flags, selectedAdapters(flags));
-  // The floor of a second Node HTTP hop (see proxy.ts), measured like an adapter.
-  if (flags.only === undefined || flags.only.includes("proxy")) {
-    bridges.set("proxy", await startChild(["proxy", upstream.targets.upstream!]));
+  // The floors of a second Node HTTP hop (proxy.ts) and of any translating one (hop.ts), measured like an adapter.
+  for (const floor of ["proxy", "hop"]) {
+    if (flags.only === undefined || flags.only.includes(floor)) {
+      bridges.set(floor, await startChild([floor, upstream.targets.upstream!]));
+    }
   }
   const targets = createTargets(flags, upstream, bridges);
   const idle: ChildStats = {
@@ -510,12 +512,13 @@ async function profile(flags: Flags) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const profilerFlags = ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=200"];
-  const profileProxy = flags.only?.includes("proxy") === true;
-  const adapters = selectedAdapters(flags, profileProxy ? [] : ["node"]);
+  const floors = ["proxy", "hop"].filter((floor) => flags.only?.includes(floor));
+  const adapters = selectedAdapters(flags, floors.length > 0 ? [] : ["node"]);
   const { upstream, bridges } = await startChildren(flags, adapters, profilerFlags);
-  // `--only=proxy`: the plain proxy, for comparison with an adapter's profile.
-  if (profileProxy)
-    bridges.set("proxy", await startChild(["proxy", upstream.targets.upstream!], profilerFlags));
+  // `--only=proxy` or `--only=hop`: a floor, for comparison with an adapter's profile.
+  for (const floor of floors) {
+    bridges.set(floor, await startChild([floor, upstream.targets.upstream!], profilerFlags));
+  }
   const targets = createTargets(flags, upstream, bridges).filter((t) => t.name !== "direct");
   console.log(
     `bench: profiling the bridge child (${targets.map((t) => t.name).join(", ")}), ${sizes.profileMs} ms per kind...`,
