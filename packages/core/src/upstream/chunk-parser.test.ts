@@ -85,6 +85,32 @@ describe("ChunkParser", () => {
     expect(parser.parse(twoKeys)).toEqual(JSON.parse(twoKeys));
   });
 
+  it("reads a changed string exactly as JSON.parse does: escapes decoded, raw control characters refused", () => {
+    const parser = new ChunkParser();
+    parser.parse(text("a"));
+    parser.parse(text("b"));
+    const chunkWith = (jsonText: string) =>
+      `${head}"delta":{"content":${jsonText}},"logprobs":null,"finish_reason":null}]}`;
+    // Strings as JSON.stringify writes them, and escapes some servers write for any character.
+    const valid = [
+      ...["", " the", 'say "hi"', "back\\slash", "tab\tnew\nline", "😀 中文", "\u2028", "\ud83d"].map((value) =>
+        JSON.stringify(value),
+      ),
+      String.raw`"\ud83d\ude00"`,
+      String.raw`"\/"`,
+      String.raw`"\u0041\u00e9"`,
+    ];
+    for (const jsonText of valid) {
+      expect(parser.parse(chunkWith(jsonText))).toEqual(JSON.parse(chunkWith(jsonText)));
+    }
+    // A raw control character inside the string is not JSON: both throw.
+    for (const control of ["\t", "\n", "\u0000", "\u001f"]) {
+      const data = chunkWith(`"a${control}b"`);
+      expect(() => JSON.parse(data)).toThrow(SyntaxError);
+      expect(() => parser.parse(data)).toThrow(SyntaxError);
+    }
+  });
+
   it("stops learning when no chunk ever matches its template (a field that changes in every chunk)", () => {
     const texts = Array.from(
       { length: 60 },

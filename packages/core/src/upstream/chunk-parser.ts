@@ -138,8 +138,26 @@ export class ChunkParser {
   }
 }
 
-/** The string a JSON string token holds, or `undefined` when `text` is anything else. */
+/**
+ * The string a JSON string token holds, or `undefined` when `text` is anything else. A token without
+ * escapes (most deltas) is its characters between the quotes: found by one scan, which costs a third of
+ * `JSON.parse`; a token with a backslash goes to `JSON.parse`, and one with a raw control character or an
+ * inner quote is no single string token.
+ */
 function parseString(text: string): string | undefined {
+  const last = text.length - 1;
+  if (last > 0 && text.charCodeAt(0) === 34 /* " */ && text.charCodeAt(last) === 34) {
+    let plain = true;
+    for (let index = 1; index < last; index++) {
+      const code = text.charCodeAt(index);
+      if (code === 92 /* \ */) {
+        plain = false;
+        break;
+      }
+      if (code < 0x20 || code === 34) return undefined;
+    }
+    if (plain) return text.slice(1, last);
+  }
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === "string" ? value : undefined;

@@ -1,0 +1,52 @@
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { describe, expect, it } from "vitest";
+import { encodeSSEEvent, encodeTranslatorEvent } from "./encode-sse-event.js";
+
+/** The delta events the template encoder writes itself, each carrying `delta`. */
+function deltaEvents(delta: string): ResponseStreamEvent[] {
+  const common = { sequence_number: 7, item_id: "msg_0123", output_index: 1 };
+  return [
+    { type: "response.output_text.delta", ...common, content_index: 0, delta, logprobs: [] },
+    { type: "response.function_call_arguments.delta", ...common, delta },
+    { type: "response.custom_tool_call_input.delta", ...common, delta },
+    { type: "response.reasoning_text.delta", ...common, content_index: 0, delta },
+  ] as ResponseStreamEvent[];
+}
+
+describe("encodeTranslatorEvent", () => {
+  it("writes a delta byte for byte as JSON.stringify does, for every UTF-16 code unit", () => {
+    const mismatches: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const delta = `a${String.fromCharCode(code)}b`;
+      for (const event of deltaEvents(delta)) {
+        if (encodeTranslatorEvent(event) !== encodeSSEEvent(event)) mismatches.push(code);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("writes escapes, surrogate pairs, lone surrogates and line separators as JSON.stringify does", () => {
+    const deltas = [
+      "",
+      " the",
+      'say "hi"',
+      "C:\\path\\",
+      "line\nbreak\r\ttab\u0000\u001f\u007f",
+      "😀 and 中文",
+      "\ud83d",
+      "x\ude00y",
+      "\ude00\ud83d",
+      "\u2028\u2029",
+      "</script>",
+    ];
+    for (const delta of deltas) {
+      for (const event of deltaEvents(delta)) {
+        const line = encodeTranslatorEvent(event);
+        expect(line).toBe(encodeSSEEvent(event));
+        // A client reads the same text back.
+        const data = line.split("\n")[1]!.slice("data: ".length);
+        expect((JSON.parse(data) as { delta: string }).delta).toBe(delta);
+      }
+    }
+  });
+});
