@@ -21,22 +21,61 @@ function toHeaders(request: IncomingMessage): Headers {
   return headers;
 }
 
-/**
- * Write one chunk and resolve once it was handed to the socket: `true`, or `false` when it could not be
- * (the response closed, or the write failed). Node 24 fails the writes of a socket the peer closed at once
- * (`ECANCELED`), a tick or more before the response reports `close`, so a failed write is the first sign
- * that the client left.
- */
-function write(response: ServerResponse, chunk: Uint8Array): Promise<boolean> {
+/** Whether `promise` settles within this event-loop turn, that is without waiting for any I/O. */
+function settlesThisTurn(promise: Promise<unknown>): Promise<boolean> {
   return new Promise((resolve) => {
-    if (response.destroyed) return resolve(false);
-    const onClose = () => resolve(false);
-    response.once("close", onClose);
-    response.write(chunk, (error) => {
-      response.off("close", onClose);
-      resolve(!error);
+    let settled = false;
+    const done = () => {
+      settled = true;
+      resolve(true);
+    };
+    promise.then(done, done);
+    setImmediate(() => {
+      if (!settled) resolve(false);
     });
   });
+}
+
+/**
+ * Writes a body to the response as it is produced, with backpressure: each chunk is written at once (chunks
+ * written in one tick leave in one system call, as Node corks a response until the next tick) and the next
+ * is read unless the socket buffer is full, in which case it waits for `drain`. Resolves `false` when the
+ * client left: the response closed, or a write failed. Node 24 fails the writes of a socket the peer closed
+ * at once (`ECANCELED`), a tick or more before the response reports `close`, so a failed write is the first
+ * sign that the client left.
+ */
+async function writeBody(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: Promise<ReadableStreamReadResult<Uint8Array>>,
+  outgoing: ServerResponse,
+): Promise<boolean> {
+  let failed = false;
+  let wake: (() => void) | undefined;
+  const written = (error?: Error | null) => {
+    if (!error) return;
+    failed = true;
+    wake?.();
+  };
+  const gone = () => outgoing.destroyed || failed;
+  for (let next = first; ; next = reader.read()) {
+    const { done, value } = await next;
+    if (done) return true;
+    if (gone()) return false;
+    if (!outgoing.write(value, written)) {
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          outgoing.off("drain", stop);
+          outgoing.off("close", stop);
+          wake = undefined;
+          resolve();
+        };
+        outgoing.on("drain", stop);
+        outgoing.on("close", stop);
+        wake = stop;
+      });
+    }
+    if (gone()) return false;
+  }
 }
 
 async function bridge(
@@ -82,30 +121,46 @@ async function bridge(
     outgoing.end();
     return;
   }
-  outgoing.flushHeaders();
   const reader = response.body.getReader();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (outgoing.destroyed || !(await write(outgoing, value))) {
-        // The client left: stop producing, and let the request's signal tell the handler.
-        clientLeft();
-        outgoing.destroy();
-        await reader.cancel().catch(() => {});
-        return;
-      }
+    const first = reader.read();
+    // The headers leave with the first chunk when the body has one at once; otherwise they go now, so the
+    // client sees the response begin while the body waits.
+    if (!(await settlesThisTurn(first))) outgoing.flushHeaders();
+    if (!(await writeBody(reader, first, outgoing))) {
+      // The client left: stop producing, and let the request's signal tell the handler.
+      clientLeft();
+      outgoing.destroy();
+      await reader.cancel().catch(() => {});
+      return;
     }
   } catch {
-    // The body errored (a scripted break, or the client went away): cut the connection without ending it.
+    // The body errored (a scripted break, or the client went away): what was written still reaches the
+    // client, then the connection is cut without ending the body.
+    await flushed(outgoing);
     outgoing.destroy();
     return;
   }
   outgoing.end();
 }
 
+/** Resolves once what was written to `outgoing` left for the socket, or at once when it cannot (closed, or a full buffer). */
+function flushed(outgoing: ServerResponse): Promise<void> {
+  if (outgoing.destroyed || outgoing.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off("close", done);
+      resolve();
+    };
+    outgoing.on("close", done);
+    // A write's callback runs once every write before it was handed to the socket.
+    outgoing.write(new Uint8Array(0), done);
+  });
+}
+
 /**
- * Serve a Web-standard handler over `node:http`, writing each body chunk as soon as it is produced.
+ * Serve a Web-standard handler over `node:http`, writing each body chunk as soon as it is produced (with
+ * backpressure; the headers go with the first chunk when it is ready at once, else right away).
  * When the client disconnects, the request's `signal` aborts; when the body errors, the connection is
  * destroyed. `close()` destroys every open connection.
  */
