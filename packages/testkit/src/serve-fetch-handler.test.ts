@@ -1,9 +1,10 @@
 import { Agent, createServer, request } from "node:http";
+import { connect } from "node:net";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { collect } from "./collect.js";
 import { createScriptedBackend } from "./create-scripted-backend.js";
-import { listenNodeServer } from "./serve-fetch-handler.js";
+import { listenNodeServer, serveFetchHandler } from "./serve-fetch-handler.js";
 import { parseSSE } from "./sse.js";
 import type { ScriptedServer } from "./types.js";
 
@@ -257,6 +258,41 @@ describe("the real openai SDK against listen()", () => {
     expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get("retry-after")).toBe("1");
     const failed = await client.chat.completions.create(request).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+  });
+});
+
+describe("serveFetchHandler", () => {
+  it("sends the head at once when the body is not ready, and the body when it is", async () => {
+    let release!: () => void;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    const server = await serveFetchHandler(
+      async () =>
+        new Response(
+          new ReadableStream({
+            async pull(controller) {
+              await later;
+              controller.enqueue(new TextEncoder().encode("late"));
+              controller.close();
+            },
+          }),
+        ),
+    );
+    servers.push(server);
+    const { hostname, port } = new URL(server.url);
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`GET /v1/x HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`);
+      });
+      socket.once("data", (chunk: Buffer) => {
+        resolve(chunk.toString("latin1"));
+        release();
+        socket.destroy();
+      });
+      socket.once("error", reject);
+    });
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head.endsWith("\r\n\r\n")).toBe(true);
+    expect(head).not.toContain("late");
   });
 });
 
