@@ -532,12 +532,12 @@ function deltaWith(slot: DeltaSlot, text: string): Record<string, unknown> {
   return { [slot]: text };
 }
 
-/** Edits that may or may not leave valid JSON: a character put in or taken out at `at`. */
+/** Edits that may or may not leave valid JSON: a character put in or taken out at `at` (raw control characters too). */
 const corruption = fc.option(
   fc.record({
     chunk: fc.nat(),
     at: fc.nat(),
-    insert: fc.constantFrom('"', "\\", ",", "}", " ", "x", "", "\\u00"),
+    insert: fc.constantFrom('"', "\\", ",", "}", " ", "x", "", "\\u00", "\t", "\u0001"),
   }),
   { nil: undefined, freq: 3 },
 );
