@@ -28,29 +28,35 @@ function jsonString(text: string): string {
   return `"${text}"`;
 }
 
-/** The JSON of the last item id seen: a stream's deltas name the same item over and over. */
-let lastItemId = "";
-let lastItemIdJson = '""';
-
-function itemIdJson(id: string): string {
-  if (id !== lastItemId) {
-    lastItemId = id;
-    lastItemIdJson = JSON.stringify(id);
-  }
-  return lastItemIdJson;
+/** `JSON.stringify` of a string that comes again and again: the last one is remembered until `forget()`. */
+interface LastJson {
+  (text: string): string;
+  /** Drops the remembered string (a finished text is not kept once its events are written). */
+  forget(): void;
 }
 
-/** The JSON of the last whole text seen: a finished part's text is in its `.done` event, its part and its item. */
-let lastText = "";
-let lastTextJson = '""';
-
-function textJson(text: string): string {
-  if (text !== lastText) {
-    lastText = text;
-    lastTextJson = JSON.stringify(text);
-  }
-  return lastTextJson;
+function lastJson(): LastJson {
+  let last = "";
+  let json = '""';
+  const encode = (text: string) => {
+    if (text !== last) {
+      last = text;
+      json = JSON.stringify(text);
+    }
+    return json;
+  };
+  return Object.assign(encode, {
+    forget() {
+      last = "";
+      json = '""';
+    },
+  });
 }
+
+/** A stream's deltas name the same item over and over. */
+const itemIdJson = lastJson();
+/** A finished text is in its `.done` event, its part and its item (forgotten after the item's event). */
+const textJson = lastJson();
 
 /** A content part as the translator builds it, or `undefined` for anything else. */
 function partJson(part: unknown): string | undefined {
@@ -122,6 +128,8 @@ export function encodeTranslatorEvent(event: ResponseStreamEvent): string {
         Object.keys(event).length === 4
           ? textItemJson(event.item as unknown as Record<string, unknown>)
           : undefined;
+      // The item's event is the last to carry its text: a long reply is not kept after it.
+      textJson.forget();
       if (item === undefined) break;
       return `event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":${event.sequence_number},"output_index":${event.output_index},"item":${item}}\n\n`;
     }
