@@ -93,8 +93,8 @@ describe("ChunkParser", () => {
       `${head}"delta":{"content":${jsonText}},"logprobs":null,"finish_reason":null}]}`;
     // Strings as JSON.stringify writes them, and escapes some servers write for any character.
     const valid = [
-      ...["", " the", 'say "hi"', "back\\slash", "tab\tnew\nline", "😀 中文", "\u2028", "\ud83d"].map((value) =>
-        JSON.stringify(value),
+      ...["", " the", 'say "hi"', "back\\slash", "tab\tnew\nline", "😀 中文", "\u2028", "\ud83d"].map(
+        (value) => JSON.stringify(value),
       ),
       String.raw`"\ud83d\ude00"`,
       String.raw`"\/"`,
