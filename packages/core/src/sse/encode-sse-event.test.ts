@@ -50,3 +50,35 @@ describe("encodeTranslatorEvent", () => {
     }
   });
 });
+
+describe("encodeTranslatorEvent on events of other shapes", () => {
+  it("falls back to JSON.stringify instead of failing when a done event lacks what its template needs", () => {
+    const odd = [
+      {
+        type: "response.content_part.done",
+        sequence_number: 1,
+        item_id: "m",
+        output_index: 0,
+        content_index: 0,
+      },
+      { type: "response.output_item.done", sequence_number: 2, output_index: 0, item: null },
+      {
+        type: "response.output_item.done",
+        sequence_number: 3,
+        output_index: 0,
+        item: { id: "m", type: "message", status: "completed", role: "assistant", content: [null] },
+      },
+      {
+        type: "response.output_text.done",
+        sequence_number: 4,
+        item_id: "m",
+        output_index: 0,
+        content_index: 0,
+        text: "t",
+        logprobs: [],
+        extra: true,
+      },
+    ] as unknown as ResponseStreamEvent[];
+    for (const event of odd) expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
+  });
+});

@@ -60,6 +60,7 @@ const textJson = lastJson();
 
 /** A content part as the translator builds it, or `undefined` for anything else. */
 function partJson(part: unknown): string | undefined {
+  if (part === null || typeof part !== "object") return undefined;
   const { type, text, annotations, logprobs } = part as Record<string, unknown>;
   if (typeof text !== "string") return undefined;
   const keys = Object.keys(part as object).length;
@@ -76,16 +77,17 @@ function isEmptyArray(value: unknown): boolean {
 }
 
 /** A finished `message` or `reasoning` item as the translator builds it (text parts only), or `undefined`. */
-function textItemJson(item: Record<string, unknown>): string | undefined {
-  const { id, type, status, content } = item;
+function textItemJson(item: unknown): string | undefined {
+  if (item === null || typeof item !== "object") return undefined;
+  const { id, type, status, content, role, summary } = item as Record<string, unknown>;
   if (typeof id !== "string" || !Array.isArray(content) || content.length !== 1) return undefined;
   const part = partJson(content[0]);
   if (part === undefined) return undefined;
   const keys = Object.keys(item).length;
-  if (type === "message" && keys === 5 && item.role === "assistant" && typeof status === "string") {
+  if (type === "message" && keys === 5 && role === "assistant" && typeof status === "string") {
     return `{"id":${itemIdJson(id)},"type":"message","status":${JSON.stringify(status)},"role":"assistant","content":[${part}]}`;
   }
-  if (type === "reasoning" && keys === 4 && isEmptyArray(item.summary)) {
+  if (type === "reasoning" && keys === 4 && isEmptyArray(summary)) {
     return `{"id":${itemIdJson(id)},"type":"reasoning","summary":[],"content":[${part}]}`;
   }
   return undefined;
@@ -124,10 +126,7 @@ export function encodeTranslatorEvent(event: ResponseStreamEvent): string {
       return `event: response.content_part.done\ndata: {"type":"response.content_part.done","sequence_number":${event.sequence_number},"item_id":${itemIdJson(event.item_id)},"output_index":${event.output_index},"content_index":${event.content_index},"part":${part}}\n\n`;
     }
     case "response.output_item.done": {
-      const item =
-        Object.keys(event).length === 4
-          ? textItemJson(event.item as unknown as Record<string, unknown>)
-          : undefined;
+      const item = Object.keys(event).length === 4 ? textItemJson(event.item) : undefined;
       // The item's event is the last to carry its text: a long reply is not kept after it.
       textJson.forget();
       if (item === undefined) break;
