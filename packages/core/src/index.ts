@@ -39,8 +39,9 @@ export {
   unsupportedContentEncoding,
 } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
-export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
-export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
+export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./stream/encode-sse-event.js";
+export { eventsToSSEStream, textToByteStream } from "./stream/events-to-sse-stream.js";
+export { translateChatStream } from "./stream/translate-batches.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
 export {
@@ -48,15 +49,10 @@ export {
   type ChatStreamTranslatorOptions,
   type ConvertChatStreamOptions,
   convertChatStreamToEvents,
-  translateChatStream,
 } from "./translate/chat-stream-to-events.js";
 export { type ConvertChatToResponseOptions, convertChatToResponse } from "./translate/chat-to-response.js";
-export {
-  type ConvertInputOptions,
-  convertInputToMessages,
-  normalizeInput,
-  type OrphanToolOutputPolicy,
-} from "./translate/input-to-messages.js";
+export { convertInputToMessages, normalizeInput } from "./translate/input-to-messages.js";
+export type { ConvertInputOptions, OrphanToolOutputPolicy } from "./translate/request/input-conversion.js";
 export { mapFinishReason, mapUsage } from "./translate/map-chat-outcome.js";
 export type { ReplyOptions } from "./translate/reply/reply-options.js";
 export { collectItemReferenceIds } from "./translate/request/item-references.js";
@@ -73,7 +69,6 @@ export {
   type ResponseIdentity,
 } from "./translate/response-object.js";
 export type {
-  ChatChunkStream,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
@@ -102,7 +97,7 @@ export type {
   UpstreamCapabilities,
 } from "./types.js";
 export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";
-export { chatChunkStream } from "./upstream/chat-chunk-stream.js";
+export { type ChatChunkStream, chatChunkStream } from "./stream/chat-chunk-stream.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {
   type OpenAICompatibleUpstreamOptions,
@@ -115,4 +110,4 @@ export {
   type ReadChatStreamOptions,
   readChatStream,
   readChatStreamBatches,
-} from "./upstream/read-chat-stream.js";
+} from "./stream/read-chat-stream.js";

@@ -64,7 +64,7 @@ describe("openai SDK helpers through the bridge", () => {
     expect(backend.requests.at(-1)?.body?.reasoning_effort).toBe("low");
   });
 
-  it("item_reference (as the AI SDK sends earlier turns) resolves from the store; unknown ids are 404", async () => {
+  it("item_reference (as the AI SDK sends earlier turns) resolves from the store; unknown ids are a 400 item_not_found", async () => {
     const { backend, client } = setup();
     backend.enqueue({ text: "Paris is the capital." }, { text: "About 2.1 million people." });
     const first = await client.responses.create({ model: "m", input: "Capital of France?" });
@@ -84,6 +84,6 @@ describe("openai SDK helpers through the bridge", () => {
     ]);
     await expect(
       client.responses.create({ model: "m", input: [{ type: "item_reference", id: "msg_unknown" }] }),
-    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    ).rejects.toMatchObject({ status: 400, code: "item_not_found", param: "input.0.id" });
   });
 });

@@ -155,19 +155,9 @@ export interface ChatUpstream {
   stream(
     params: ChatCompletionCreateParamsStreaming,
     options: UpstreamCallOptions,
-  ): Promise<AsyncIterable<ChatCompletionChunk> | ChatChunkStream>;
+  ): Promise<AsyncIterable<ChatCompletionChunk>>;
   /** What this backend supports; see {@link UpstreamCapabilities}. */
   readonly capabilities?: UpstreamCapabilities;
-}
-
-/**
- * A streamed chat reply that can also be read one network read at a time. The built-in upstreams
- * return one; the handler then translates each read's chunks together and sends them in one write.
- * Read it once, either way.
- */
-export interface ChatChunkStream extends AsyncIterable<ChatCompletionChunk> {
-  /** The same chunks grouped by the network read that completed them (no empty groups). */
-  batches(): AsyncIterable<ChatCompletionChunk[]>;
 }
 
 /** Scope of a store operation: the tenant an id belongs to (set by the `authenticate` hook in later versions). */

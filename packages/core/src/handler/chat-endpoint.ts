@@ -2,7 +2,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/res
 import { invalidRequest } from "../errors.js";
 import { linkAbort } from "../upstream/linked-abort.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
-import { SSE_HEADERS } from "./sse-headers.js";
+import { SSE_HEADERS } from "../stream/sse-headers.js";
 import type { UpstreamRouter } from "./upstream-router.js";
 
 function validate(body: unknown): ChatCompletionCreateParams {

@@ -1,17 +1,21 @@
-import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
-import type { ResponseStreamEvent } from "openai/resources/responses/responses";
-import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
+/**
+ * `POST …/responses`, as its story: parse -> resolve history -> translate the request -> call the
+ * upstream -> stream or fold -> save. Each step is one named function below; the byte pipeline of a
+ * streamed turn (batches, encoder, save-before-terminal, keep-alive) lives in `stream/stream-turn.ts`.
+ */
+import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
+import { invalidRequest, mapContextOverflow, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
-import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
-import { ChatStreamTranslator, translateChatStreamWith } from "../translate/chat-stream-to-events.js";
+import { type AcceptedStream, streamTurn } from "../stream/stream-turn.js";
+import { SSE_HEADERS } from "../stream/sse-headers.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
 import { convertRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
+import { createTranslationOptions } from "../translate/translation-options.js";
 import type {
-  ChatChunkStream,
   ResponseInputItem,
   ResponseObject,
   ResponseStore,
@@ -19,13 +23,12 @@ import type {
   StoreScope,
   TranslationEnvironment,
 } from "../types.js";
-import { chatChunkStream, chunkBatches } from "../upstream/chat-chunk-stream.js";
 import { linkAbort } from "../upstream/linked-abort.js";
 import { identifyInputItems } from "./input-items.js";
-import { withKeepAlive } from "./keep-alive.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
-import { SSE_HEADERS } from "./sse-headers.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
+
+export { toStreamFailure } from "../stream/stream-turn.js";
 
 /** Everything the endpoint needs from the handler. */
 export interface ResponsesEndpointContext {
@@ -37,7 +40,54 @@ export interface ResponsesEndpointContext {
   report: (error: unknown, context: HookContext) => void;
 }
 
-function rejectUnsupported(request: ResponsesRequest): void {
+/** One turn as the steps share it. */
+interface Turn {
+  endpoint: ResponsesEndpointContext;
+  request: ResponsesRequest;
+  hooks: HookContext;
+  scope: StoreScope | undefined;
+  /** The upstream targets for the requested model, in fallback order. */
+  targets: ResolvedTarget[];
+  /** This turn's own input items, references resolved (what is stored). */
+  input: ResponseInputItem[];
+  /** The items of the earlier turns (`previous_response_id`), oldest first. */
+  history: ResponseInputItem[];
+  /** The in-progress Response object. */
+  response: ResponseObject;
+}
+
+/** The request translated for one target. */
+interface Translation {
+  params: ChatCompletionCreateParams;
+  reply: ReplyOptions;
+}
+
+/** `POST …/responses`: validate, resolve history, translate, call the upstream, answer JSON or SSE. */
+export async function createResponse(
+  endpoint: ResponsesEndpointContext,
+  body: unknown,
+  signal: AbortSignal,
+  scope: StoreScope | undefined,
+  hooks: HookContext,
+): Promise<BridgeResult> {
+  const request = await parseRequest(endpoint, body, hooks);
+  const turn = await resolveHistory(endpoint, request, scope, hooks);
+  const translate = createTranslator(turn);
+  // Translate for the first target now: request errors (400s) surface before any upstream call, and
+  // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
+  const first = translate(turn.targets[0]!);
+  if (!request.stream) return foldTurn(turn, translate, signal);
+  return streamResponse(turn, translate, first.reply, signal);
+}
+
+/** Step 1, parse: validate the body, apply `transformRequest`, refuse what this server does not do. */
+async function parseRequest(
+  endpoint: ResponsesEndpointContext,
+  body: unknown,
+  hooks: HookContext,
+): Promise<ResponsesRequest> {
+  let request = parseResponsesRequest(body);
+  if (endpoint.options.transformRequest) request = await endpoint.options.transformRequest(request, hooks);
   if (request.background === true) {
     throw invalidRequest(
       "Background responses are not supported by this server.",
@@ -52,259 +102,147 @@ function rejectUnsupported(request: ResponsesRequest): void {
       "unsupported_parameter",
     );
   }
-}
-
-/** Sleeps `ms`, resolving "timeout"; the returned cancel clears the timer. */
-function timeout(ms: number): { promise: Promise<"timeout">; cancel: () => void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(resolve, ms, "timeout");
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
+  return request;
 }
 
 /**
- * An upstream failure as a stream failure: context overflows become `context_length_exceeded`, and a
- * 429 says "Please try again in Ns." (from `retry-after`), the wording Codex reads its back-off from.
+ * Step 2, resolve history: route the model, normalise the input (the one call for the turn), resolve its
+ * `item_reference`s (one store round trip; the turn is stored with them resolved, so a chain never depends
+ * on the item index), and load the chain of `previous_response_id`.
  */
-export function toStreamFailure(error: unknown): ResponsesBridgeError {
-  const bridgeError = mapContextOverflow(toBridgeError(error));
-  if (bridgeError.status !== 429) return bridgeError;
-  const retryAfter = Number(bridgeError.headers["retry-after"]);
-  const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : 1;
-  return new ResponsesBridgeError(
-    `Rate limit reached for the upstream model. Please try again in ${seconds}s.`,
-    {
-      status: 429,
-      type: "rate_limit_error",
-      code: "rate_limit_exceeded",
-      headers: bridgeError.headers,
-      cause: bridgeError,
-    },
-  );
-}
-
-/** The chunks of an upstream call still in flight: its failure becomes a stream failure. */
-function awaitChunks(
-  pending: Promise<AsyncIterable<ChatCompletionChunk> | ChatChunkStream>,
-): ChatChunkStream {
-  const settled = pending.catch((error: unknown) => {
-    throw toStreamFailure(error);
-  });
-  // Observed here too: a stream that is never read must not leave an unhandled rejection.
-  settled.catch(() => {});
-  return chatChunkStream(
-    (async function* () {
-      yield* chunkBatches(await settled);
-    })(),
-  );
-}
-
-/** `POST …/responses`: validate, resolve history, translate, call the upstream, answer JSON or SSE. */
-export async function createResponse(
+async function resolveHistory(
   endpoint: ResponsesEndpointContext,
-  body: unknown,
-  signal: AbortSignal,
+  parsed: ResponsesRequest,
   scope: StoreScope | undefined,
   hooks: HookContext,
-): Promise<BridgeResult> {
-  const { options, store, router, environment } = endpoint;
-  let request = parseResponsesRequest(body);
-  if (options.transformRequest) request = await options.transformRequest(request, hooks);
-  rejectUnsupported(request);
-  const targets = router.resolve(request.model ?? "");
-  // item_reference inputs become the stored items they name (one store round trip); the turn is
-  // stored with them resolved, so a chain never depends on the item index.
-  const input = await resolveItemReferences(store, normalizeInput(request.input), scope);
-  request = { ...request, input };
-  const history: ResponseInputItem[] = request.previous_response_id
+): Promise<Turn> {
+  const { store, router, environment } = endpoint;
+  const targets = router.resolve(parsed.model ?? "");
+  const input = await resolveItemReferences(store, normalizeInput(parsed.input), scope);
+  const request: ResponsesRequest = { ...parsed, input };
+  const history = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
     : [];
   const response = createResponseObject(request, {
     id: environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),
   });
+  return { endpoint, request, hooks, scope, targets, input, history, response };
+}
 
-  interface Translation {
-    params: ChatCompletionCreateParams;
-    reply: ReplyOptions;
-  }
-  const reasoningSummary = request.reasoning?.summary != null;
-  const include = request.include ?? [];
+/** Step 3, translate the request: per target (capabilities differ), once each; warnings go to `onWarning`. */
+function createTranslator(turn: Turn): (target: ResolvedTarget) => Translation {
+  const { options } = turn.endpoint;
   const translations = new Map<ResolvedTarget, Translation>();
-  function translate(target: ResolvedTarget): Translation {
+  return (target) => {
     const cached = translations.get(target);
     if (cached) return cached;
-    const { params, warnings, tools } = convertRequestToChat(request, {
-      history,
-      capabilities: target.capabilities,
-      model: target.model,
-      ...(options.hostedTools === undefined ? {} : { hostedTools: options.hostedTools }),
-      ...(options.orphanToolOutputs === undefined ? {} : { orphanToolOutputs: options.orphanToolOutputs }),
-      ...(options.contextWindow === undefined ? {} : { contextWindow: options.contextWindow }),
-      ...(target.capabilities.fileParts === undefined ? {} : { fileParts: target.capabilities.fileParts }),
-      ...(target.capabilities.reasoningEfforts === undefined
-        ? {}
-        : { acceptedReasoningEfforts: target.capabilities.reasoningEfforts }),
+    const translation = createTranslationOptions(turn.request, turn.history, target, options);
+    const { params, warnings, tools } = convertRequestToChat(turn.request, translation.request);
+    for (const warning of warnings) options.onWarning?.(warning, turn.hooks);
+    const result: Translation = { params, reply: { ...translation.reply, tools } };
+    translations.set(target, result);
+    return result;
+  };
+}
+
+/** Step 4, call the upstream (before the call): the translation for `target`, through `transformChatRequest`. */
+async function prepareCall(
+  turn: Turn,
+  translate: (target: ResolvedTarget) => Translation,
+  target: ResolvedTarget,
+): Promise<Translation> {
+  const translation = translate(target);
+  const transform = turn.endpoint.options.transformChatRequest;
+  if (!transform) return translation;
+  return { params: await transform(translation.params, turn.hooks), reply: translation.reply };
+}
+
+/** Step 5a, fold: one non-streamed call (with fallback), its completion converted, saved, answered as JSON. */
+async function foldTurn(
+  turn: Turn,
+  translate: (target: ResolvedTarget) => Translation,
+  signal: AbortSignal,
+): Promise<BridgeResult> {
+  const { router, environment } = turn.endpoint;
+  // The client's signal is the call's: nothing else ends a non-streamed call early.
+  const { completion, reply } = await router
+    .withFallback(turn.targets, signal, async (target) => {
+      const { params, reply } = await prepareCall(turn, translate, target);
+      const completion = await target.upstream.create({ ...params, stream: false }, { signal });
+      return { completion, reply };
+    })
+    .catch((error: unknown) => {
+      throw mapContextOverflow(toBridgeError(error));
     });
-    for (const warning of warnings) options.onWarning?.(warning, hooks);
-    const translation: Translation = {
-      params,
-      reply: {
-        tools,
-        reasoningSummary,
-        includeEncryptedReasoning: include.includes("reasoning.encrypted_content"),
-        lengthFinish: options.lengthFinish ?? "incomplete",
-        thinkTags: target.capabilities.thinkTags ?? true,
-        logprobs: include.includes("message.output_text.logprobs") || (request.top_logprobs ?? 0) > 0,
-      },
-    };
-    translations.set(target, translation);
-    return translation;
-  }
-  async function prepare(target: ResolvedTarget): Promise<Translation> {
-    const translation = translate(target);
-    if (!options.transformChatRequest) return translation;
-    return {
-      params: await options.transformChatRequest(translation.params, hooks),
-      reply: translation.reply,
-    };
-  }
-  // Translate for the first target now: request errors (400s) surface before any upstream call, and
-  // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
-  const firstTranslation = translate(targets[0]!);
+  const final = convertChatToResponse(completion, { ...reply, response: turn.response, environment });
+  await saveTurn(turn, final);
+  return { kind: "json", status: 200, headers: { "x-request-id": turn.hooks.requestId }, body: final };
+}
 
-  /** Saves the turn: a promise while the store works on it, nothing when the turn is not stored. */
-  function save(final: ResponseObject): Promise<void> | undefined {
-    options.onResponse?.(final, hooks);
-    if (request.store === false) return undefined;
-    // The client still gets its answer when the store fails; the failure is reported, not swallowed.
-    const report = (error: unknown) => endpoint.report(error, hooks);
-    try {
-      const record = {
-        id: final.id,
-        previousResponseId: request.previous_response_id ?? null,
-        input: identifyInputItems(input, environment.generateId),
-        response: final,
-      };
-      return Promise.resolve(store.put(record, scope)).catch(report);
-    } catch (error) {
-      report(error);
-      return undefined;
-    }
-  }
-
-  if (!request.stream) {
-    // The client's signal is the call's: nothing else ends a non-streamed call early.
-    const { completion, reply } = await router
-      .withFallback(targets, signal, async (target) => {
-        const { params, reply } = await prepare(target);
-        const completion = await target.upstream.create({ ...params, stream: false }, { signal });
-        return { completion, reply };
-      })
-      .catch((error: unknown) => {
-        throw mapContextOverflow(toBridgeError(error));
-      });
-    const final = convertChatToResponse(completion, { ...reply, response, environment });
-    await save(final);
-    return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: final };
-  }
-
-  const onEvent = options.onEvent;
-  // Each read's events become one piece of SSE text (so does the in-band failure below); when an `onEvent`
-  // hook is set it sees every event first, and what it may have changed is serialised as it is.
-  const encode = onEvent
-    ? (events: ResponseStreamEvent[]) => {
-        let text = "";
-        for (const event of events) {
-          onEvent(event, hooks);
-          text += encodeSSEEvent(event);
-        }
-        return text;
-      }
-    : (events: ResponseStreamEvent[]) => {
-        let text = "";
-        for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
-        return text;
-      };
-
+/** Step 5b, stream: the upstream call (with fallback) handed to the byte pipeline, which saves before the terminal event. */
+async function streamResponse(
+  turn: Turn,
+  translate: (target: ResolvedTarget) => Translation,
+  pendingReply: ReplyOptions,
+  signal: AbortSignal,
+): Promise<BridgeResult> {
+  const { options, router, environment, keepAliveMs } = turn.endpoint;
+  const { hooks } = turn;
   // One controller per stream: aborted by the client's signal, and when the event stream ends early.
   const { controller, release } = linkAbort(signal);
-
-  // The reply options of the upstream that accepted the call; until one has, the first target's
-  // (tool bindings come from the request's tools, so they agree across targets).
-  let reply: ReplyOptions = firstTranslation.reply;
-  const upstreamReady = router.withFallback(targets, controller.signal, async (target) => {
-    const prepared = await prepare(target);
-    const chunks = await target.upstream.stream(
-      { ...prepared.params, stream: true },
-      { signal: controller.signal },
-    );
-    reply = prepared.reply;
-    return chunks;
-  });
-  // Wait for the upstream's headers for one keep-alive interval: errors before then are HTTP errors.
-  // A slower upstream (long prompt processing) gets the stream started and kept alive instead.
-  let chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream;
-  try {
-    if (endpoint.keepAliveMs > 0) {
-      const grace = timeout(endpoint.keepAliveMs);
-      const first = await Promise.race([upstreamReady, grace.promise]);
-      grace.cancel();
-      chunks = first === "timeout" ? awaitChunks(upstreamReady) : first;
-    } else {
-      chunks = await upstreamReady;
-    }
-  } catch (error) {
-    release();
-    if (options.streamErrors !== "events" || controller.signal.aborted)
-      throw mapContextOverflow(toBridgeError(error));
-    // Report the failure in band: created, in_progress, failed.
-    const failure = toStreamFailure(error);
-    endpoint.report(failure, hooks);
-    const translator = new ChatStreamTranslator({ response, environment });
-    const events: ResponseStreamEvent[] = [];
-    translator.start(events);
-    const failed = translator.fail(failure, events);
-    options.onResponse?.(failed, hooks);
-    const text = encode(events);
-    return {
-      kind: "stream",
-      status: 200,
-      headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId },
-      body: (async function* () {
-        yield text;
-      })(),
-    };
-  }
-  // The race may leave upstreamReady unobserved for a moment; its rejection is handled by the stream.
-  upstreamReady.catch(() => {});
-
-  const pieces = translateChatStreamWith(
-    chunks,
-    {
-      ...reply,
-      response,
-      environment,
-      signal: controller.signal,
-      onFinish: save,
-      onFail: (failed, error) => {
-        options.onResponse?.(failed, hooks);
-        endpoint.report(error, hooks);
-      },
-    },
-    encode,
-    (finished) => {
-      release();
-      // Ends the upstream request if the client left early (not on a normal finish: an abort builds an
-      // error with a stack trace per stream).
-      if (!finished) controller.abort();
+  const upstream = router.withFallback(
+    turn.targets,
+    controller.signal,
+    async (target): Promise<AcceptedStream> => {
+      const prepared = await prepareCall(turn, translate, target);
+      const chunks = await target.upstream.stream(
+        { ...prepared.params, stream: true },
+        { signal: controller.signal },
+      );
+      return { chunks, reply: prepared.reply };
     },
   );
-  return {
-    kind: "stream",
-    status: 200,
-    headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId },
-    body: withKeepAlive(pieces, endpoint.keepAliveMs),
-  };
+  const onEvent = options.onEvent;
+  const body = await streamTurn({
+    upstream,
+    pendingReply,
+    response: turn.response,
+    environment,
+    controller,
+    release,
+    keepAliveMs,
+    streamErrors: options.streamErrors,
+    onEvent: onEvent ? (event) => onEvent(event, hooks) : undefined,
+    onFinish: (final) => saveTurn(turn, final),
+    onFail: (failed, error) => {
+      options.onResponse?.(failed, hooks);
+      turn.endpoint.report(error, hooks);
+    },
+  });
+  return { kind: "stream", status: 200, headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId }, body };
+}
+
+/**
+ * Step 6, save: `onResponse`, then the turn into the store unless `store: false`. A promise while the store
+ * works on it, nothing when the turn is not stored. The client still gets its answer when the store fails;
+ * the failure is reported, not swallowed.
+ */
+function saveTurn(turn: Turn, final: ResponseObject): Promise<void> | undefined {
+  const { endpoint, request, hooks } = turn;
+  endpoint.options.onResponse?.(final, hooks);
+  if (request.store === false) return undefined;
+  const report = (error: unknown) => endpoint.report(error, hooks);
+  try {
+    const record = {
+      id: final.id,
+      previousResponseId: request.previous_response_id ?? null,
+      input: identifyInputItems(turn.input, endpoint.environment.generateId),
+      response: final,
+    };
+    return Promise.resolve(endpoint.store.put(record, turn.scope)).catch(report);
+  } catch (error) {
+    report(error);
+    return undefined;
+  }
 }

@@ -187,7 +187,7 @@ describe("resolveItemReferences", () => {
     expect(resolved).toEqual([record.response.output[0], plain, record.response.output[0]]);
   });
 
-  it("answers an unknown or foreign item with a 404, and a store without getItems with a 400", async () => {
+  it("answers an unknown or foreign item with a 400 item_not_found, and a store without getItems with a 400", async () => {
     const store = createMemoryStore();
     await store.put(turn("resp_1", null, "one"), { tenant: "t" });
     for (const scope of [undefined, { tenant: "u" }]) {
@@ -197,8 +197,10 @@ describe("resolveItemReferences", () => {
         scope,
       ).catch((caught: unknown) => caught);
       expect(error).toMatchObject({
-        status: 404,
-        param: "input",
+        status: 400,
+        type: "invalid_request_error",
+        param: "input.0.id",
+        code: "item_not_found",
         message: "Item with id 'msg_resp_1' not found.",
       });
     }

@@ -1,4 +1,9 @@
-import { invalidRequest, previousResponseNotFound, ResponsesBridgeError } from "../errors.js";
+import { invalidRequest, previousResponseNotFound } from "../errors.js";
+import {
+  collectItemReferenceIds,
+  isItemReference,
+  resolveItemReference,
+} from "../translate/request/item-references.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
 
 /** Most turns followed when rebuilding a chain, a guard against cycles in a corrupted store. */
@@ -43,30 +48,19 @@ export function chainToItems(chain: readonly StoredResponse[]): ResponseInputIte
   return items;
 }
 
-/** True for an `item_reference` input item (`{ type: "item_reference", id }`, or a bare `{ id }`). */
-function isItemReference(item: ResponseInputItem): item is ResponseInputItem.ItemReference {
-  const value = item as { type?: unknown; id?: unknown; role?: unknown };
-  if (value.type === "item_reference") return true;
-  return (
-    (value.type === undefined || value.type === null) &&
-    value.role === undefined &&
-    typeof value.id === "string"
-  );
-}
-
 /**
  * Replaces each `item_reference` in `items` with the stored item it names, looked up in one
  * `getItems` call. Items that are not references are returned unchanged (same objects, same order).
- * Throws a 404 (`param: "input"`, as OpenAI words it) for an id the store does not know (never stored,
- * expired, deleted, or another tenant's), and a 400 when the store has no `getItems`.
+ * An id the store does not know (never stored, expired, deleted, or another tenant's) gets the one
+ * answer of `resolveItemReference`: a 400 `item_not_found` with `param: "input.N.id"`. A store without
+ * `getItems` answers any reference with a 400.
  */
 export async function resolveItemReferences(
   store: ResponseStore,
   items: readonly ResponseInputItem[],
   scope?: StoreScope,
 ): Promise<ResponseInputItem[]> {
-  const references: string[] = [];
-  for (const item of items) if (isItemReference(item)) references.push(item.id);
+  const references = collectItemReferenceIds({ input: items as ResponseInputItem[] });
   if (references.length === 0) return [...items];
   if (!store.getItems) {
     const index = items.findIndex(isItemReference);
@@ -77,17 +71,5 @@ export async function resolveItemReferences(
     );
   }
   const found = await store.getItems(references, scope);
-  return items.map((item) => {
-    if (!isItemReference(item)) return item;
-    const stored = found.get(item.id);
-    if (!stored) {
-      throw new ResponsesBridgeError(`Item with id '${item.id}' not found.`, {
-        status: 404,
-        type: "invalid_request_error",
-        param: "input",
-        code: "item_not_found",
-      });
-    }
-    return stored;
-  });
+  return items.map((item, index) => resolveItemReference(item, found, `input.${index}`));
 }

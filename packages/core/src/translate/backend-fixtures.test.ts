@@ -11,7 +11,7 @@ import {
 } from "../testing/reply-harness.js";
 import { CODEX_PATCH, codexBindings } from "../testing/reply-scenarios.js";
 import type { ResponseObject } from "../types.js";
-import { readChatStream } from "../upstream/read-chat-stream.js";
+import { readChatStream } from "../stream/read-chat-stream.js";
 import type { ReplyOptions } from "./reply/reply-options.js";
 
 async function readFixture(name: string, pieceSize?: number): Promise<ChatCompletionChunk[]> {

@@ -1,8 +1,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseOutputItem, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { toBridgeError } from "../errors.js";
-import type { ChatChunkStream, ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
-import { chunkBatches, isFinalBatch } from "../upstream/chat-chunk-stream.js";
+import type { ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
 import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
 import type { ItemStatus, OutputLogprob } from "./output-items.js";
 import {
@@ -43,7 +42,7 @@ function isBlank(text: string): boolean {
 /**
  * A synchronous state machine that turns Chat Completions chunks into Responses stream events.
  * Each method appends the events it produces to `out`; `sequence_number` is assigned in exactly one
- * place. Use {@link convertChatStreamToEvents} unless you need per-chunk batching.
+ * place. Use {@link convertChatStreamToEvents} unless you drive the chunks yourself.
  *
  * Output, in the order it happens: a `reasoning` item (from `reasoning_content`, `reasoning`,
  * `reasoning_details` or a leading `<think>` block), the assistant `message` (`output_text` and
@@ -318,7 +317,7 @@ export class ChatStreamTranslator {
   }
 }
 
-/** Options for {@link translateChatStream} and {@link convertChatStreamToEvents}. */
+/** Options for {@link convertChatStreamToEvents} (and the handler's batched stream driver). */
 export interface ConvertChatStreamOptions extends ChatStreamTranslatorOptions {
   /**
    * Called with the final Response before the terminal event is emitted (for example to store it),
@@ -332,108 +331,42 @@ export interface ConvertChatStreamOptions extends ChatStreamTranslatorOptions {
 }
 
 /**
- * Like {@link convertChatStreamToEvents}, but yields the events of each upstream chunk as one
- * array (chunks that produce no event yield nothing), so a writer can send them in one write. When
- * `chunks` is a {@link ChatChunkStream} (the built-in upstreams' streams), one array holds the events
- * of every chunk of one network read, and the read that ends the stream (it held `[DONE]`) shares its
- * array with the closing events, through the terminal one.
- */
-export function translateChatStream(
-  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
-  options: ConvertChatStreamOptions,
-): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
-  return translateChatStreamWith(chunks, options, (events) => events);
-}
-
-/** `setImmediate` where the runtime has it (Node, Bun), else a zero timeout: the end of this event-loop turn. */
-const setImmediateOf = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-const nextTurn: (callback: () => void) => unknown = setImmediateOf ?? ((callback) => setTimeout(callback, 0));
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
-}
-
-/** Whether `promise` settles before this event-loop turn ends, that is without waiting for any I/O. */
-function settlesThisTurn(promise: PromiseLike<unknown>): Promise<boolean> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = () => {
-      settled = true;
-      resolve(true);
-    };
-    promise.then(done, done);
-    nextTurn(() => {
-      if (!settled) resolve(false);
-    });
-  });
-}
-
-/**
- * {@link translateChatStream} with each array of events mapped by `emit` (the handler encodes them to
- * SSE text there, so no second generator sits on every read), and `onClose` called on every exit with
- * whether the stream was read to its end. Internal: not exported from the package.
- */
-export async function* translateChatStreamWith<T>(
-  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
-  options: ConvertChatStreamOptions,
-  emit: (events: ResponseStreamEvent[]) => T,
-  onClose?: (finished: boolean) => void,
-): AsyncGenerator<T, void, undefined> {
-  let finished = false;
-  try {
-    const translator = new ChatStreamTranslator(options);
-    let out: ResponseStreamEvent[] = [];
-    translator.start(out);
-    yield emit(out);
-    // The events of a stream's final batch wait for the closing ones: the end of the reply leaves in one piece.
-    let held = false;
-    try {
-      for await (const batch of chunkBatches(chunks)) {
-        out = [];
-        for (let index = 0; index < batch.length; index++) translator.push(batch[index]!, out);
-        held = isFinalBatch(batch);
-        if (out.length > 0 && !held) yield emit(out);
-      }
-    } catch (error) {
-      if (options.signal?.aborted) return;
-      if (!held) out = [];
-      const failed = translator.fail(error, out);
-      options.onFail?.(failed, error);
-      yield emit(out);
-      finished = true;
-      return;
-    }
-    if (!held) out = [];
-    const final = translator.finish(out);
-    const saving: unknown = options.onFinish?.(final);
-    if (isPromiseLike(saving)) {
-      // A store that answers at once (in memory) lets the end of the reply leave in one piece; one that
-      // waits on I/O (Redis) must not hold the reply's last text back until it has answered.
-      if (held && out.length > 0 && !(await settlesThisTurn(saving))) {
-        yield emit(out);
-        out = [];
-      }
-      await saving;
-    }
-    translator.end(final, out);
-    yield emit(out);
-    finished = true;
-  } finally {
-    onClose?.(finished);
-  }
-}
-
-/**
  * Translates a Chat Completions chunk stream into the Responses event stream: `response.created`,
  * `response.in_progress`, item and delta events, then exactly one of `response.completed`,
  * `response.incomplete` or `response.failed`.
  *
  * The result is a single-consumer async iterable. Breaking out of the loop (or calling `return()`)
- * finishes the upstream iterator, which lets the upstream abort its request.
+ * finishes the upstream iterator, which lets the upstream abort its request. This is the plain per-chunk
+ * reference loop; the handler's byte pipeline (`stream/`) groups the same events per network read and must
+ * emit exactly these events (a property test holds it to that).
  */
 export async function* convertChatStreamToEvents(
   chunks: AsyncIterable<ChatCompletionChunk>,
   options: ConvertChatStreamOptions,
 ): AsyncGenerator<ResponseStreamEvent, void, undefined> {
-  for await (const batch of translateChatStream(chunks, options)) yield* batch;
+  const translator = new ChatStreamTranslator(options);
+  let out: ResponseStreamEvent[] = [];
+  translator.start(out);
+  yield* out;
+  try {
+    for await (const chunk of chunks) {
+      out = [];
+      translator.push(chunk, out);
+      yield* out;
+    }
+  } catch (error) {
+    if (options.signal?.aborted) return;
+    out = [];
+    const failed = translator.fail(error, out);
+    options.onFail?.(failed, error);
+    yield* out;
+    return;
+  }
+  out = [];
+  const final = translator.finish(out);
+  yield* out;
+  await options.onFinish?.(final);
+  out = [];
+  translator.end(final, out);
+  yield* out;
 }

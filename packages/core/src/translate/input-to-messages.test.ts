@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ResponsesBridgeError } from "../errors.js";
 import type { ChatCompletionMessageParam, ResponseInputItem, TranslationWarning } from "../types.js";
-import { type ConvertInputOptions, convertInputToMessages, normalizeInput } from "./input-to-messages.js";
+import { convertInputToMessages, normalizeInput } from "./input-to-messages.js";
+import type { ConvertInputOptions } from "./request/input-conversion.js";
 import { encodeReasoningContent } from "./reasoning-codec.js";
 
 /** Input items as clients send them: loosely typed JSON. */

@@ -31,11 +31,13 @@ import { defaultItemType } from "../schema/responses-request.js";
 import type { ChatCompletionMessageParam, ResponseCreateParams, TranslationWarning } from "../types.js";
 import {
   appendAssistantText,
+  type ConvertInputOptions,
   createInputConversion,
   finishInputConversion,
   type InputConversion,
   pushMessage,
 } from "./request/input-conversion.js";
+import { resolveItemReference } from "./request/item-references.js";
 import { convertUserContent, flattenText } from "./request/multimodal.js";
 import { type ReasoningInputItem, reasoningText } from "./request/reasoning-input.js";
 import {
@@ -45,50 +47,6 @@ import {
   convertLocalShellCall,
   type LocalShellCallItem,
 } from "./request/tool-call-items.js";
-
-/** What to do with a tool call output whose call is nowhere in the history or input. */
-export type OrphanToolOutputPolicy = "reject" | "synthesize";
-
-/** Options of {@link convertInputToMessages}. */
-export interface ConvertInputOptions {
-  /**
-   * The backend accepts the `developer` role (see `UpstreamCapabilities.developerRole`).
-   * Default `false`: `developer` messages are sent as `system`.
-   */
-  developerRole?: boolean;
-  /**
-   * The backend accepts chat custom tools (`UpstreamCapabilities.customTools`): `custom_tool_call`
-   * items become `{type: "custom", custom: {name, input}}` tool calls. Default `false`: they become
-   * function calls with arguments `{"input": "<raw input>"}`.
-   */
-  customTools?: boolean;
-  /**
-   * Send the text of `reasoning` items back on the next assistant message
-   * (`UpstreamCapabilities.replayReasoning`). Default `false`: reasoning items are left out.
-   */
-  replayReasoning?: boolean;
-  /** The assistant message field that carries replayed reasoning. Default `"reasoning_content"`. */
-  reasoningField?: "reasoning_content" | "reasoning";
-  /**
-   * Items that `item_reference` inputs point to, by id (fetched beforehand, e.g. with
-   * `ResponseStore.getItems`; see `collectItemReferenceIds`). A reference not in the map is a 400.
-   */
-  referencedItems?: ReadonlyMap<string, ResponseInputItem>;
-  /**
-   * A `function_call_output` (or custom / local shell output) whose call is not in the items: a 400
-   * (`"reject"`, default, as OpenAI answers), or a call synthesized right before it
-   * (`"synthesize"`: the name of the only declared tool of that kind, else `unknown_tool`, and
-   * arguments `"{}"`), reported as a `synthesized_tool_call` warning.
-   */
-  orphanToolOutputs?: OrphanToolOutputPolicy;
-  /**
-   * The backend accepts chat `file` content parts. Default `true`. When `false`, text files are
-   * inlined as text and other files are a 400.
-   */
-  fileParts?: boolean;
-  /** Non-fatal notes (an item left out, a synthesized call) are appended to this array when given. */
-  warnings?: TranslationWarning[];
-}
 
 /**
  * The request's `input` as a list of items: a string becomes one user message item, a missing
@@ -247,9 +205,6 @@ const HOSTED_ITEM_TYPES: ReadonlySet<string> = new Set([
   "program_output",
 ]);
 
-/** Longest chain of item references followed (a reference whose item is itself a reference). */
-const MAX_REFERENCE_HOPS = 8;
-
 type MessageItem = EasyInputMessage | ResponseInputItem.Message | ResponseOutputMessage;
 type LocalShellCallOutputItem = Omit<ResponseInputItem.LocalShellCallOutput, "id"> & {
   id?: string | null;
@@ -301,21 +256,5 @@ function convertReasoning(item: ReasoningInputItem, conversion: InputConversion)
 }
 
 function convertItemReference(item: ResponseInputItem, conversion: InputConversion, param: string): void {
-  let target = item;
-  for (let hops = 0; itemType(target) === "item_reference"; hops++) {
-    const id = (target as { id?: unknown }).id;
-    if (hops === MAX_REFERENCE_HOPS) {
-      throw invalidRequest(
-        `Item reference '${String(id)}' leads through more than ${MAX_REFERENCE_HOPS} references.`,
-        `${param}.id`,
-        "invalid_value",
-      );
-    }
-    const resolved = typeof id === "string" ? conversion.referencedItems?.get(id) : undefined;
-    if (resolved === undefined) {
-      throw invalidRequest(`Item with id '${String(id)}' not found.`, `${param}.id`, "item_not_found");
-    }
-    target = resolved;
-  }
-  convertItem(conversion, target, param);
+  convertItem(conversion, resolveItemReference(item, conversion.referencedItems, param), param);
 }

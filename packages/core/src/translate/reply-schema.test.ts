@@ -15,7 +15,7 @@ import {
   validateResponseEvent,
   validateResponseObject,
 } from "../../../../test/utils/openresponses-schema.js";
-import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
+import { encodeSSEEvent, encodeTranslatorEvent } from "../stream/encode-sse-event.js";
 import { foldChunks, loadChunksFixture, replyFixtureNames } from "../testing/fixtures.js";
 import { nonStreaming, runStream } from "../testing/reply-harness.js";
 import { codexBindings, replyScenarios } from "../testing/reply-scenarios.js";

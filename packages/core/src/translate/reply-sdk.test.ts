@@ -2,7 +2,7 @@
 // (its ResponseStream helper validates event order and part types) and `responses.create` (plain JSON).
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { encodeSSEEvent } from "../sse/encode-sse-event.js";
+import { encodeSSEEvent } from "../stream/encode-sse-event.js";
 import { foldChunks } from "../testing/fixtures.js";
 import { nonStreaming, runStream } from "../testing/reply-harness.js";
 import { replyScenarios } from "../testing/reply-scenarios.js";

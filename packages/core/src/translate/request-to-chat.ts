@@ -27,8 +27,12 @@ import type {
   TranslationWarning,
   UpstreamCapabilities,
 } from "../types.js";
-import { appendInputItems, normalizeInput, type OrphanToolOutputPolicy } from "./input-to-messages.js";
-import { createInputConversion, finishInputConversion } from "./request/input-conversion.js";
+import { appendInputItems, normalizeInput } from "./input-to-messages.js";
+import {
+  createInputConversion,
+  finishInputConversion,
+  type OrphanToolOutputPolicy,
+} from "./request/input-conversion.js";
 import { convertReasoningEffort, DEFAULT_ACCEPTED_EFFORTS } from "./request/reasoning-effort.js";
 import { convertToolChoice } from "./request/tool-choice.js";
 import { convertTools, type HostedToolPolicy, type ToolSource } from "./request/tools.js";

@@ -10,8 +10,51 @@ import type {
   ChatCompletionMessageToolCall,
 } from "openai/resources/chat/completions";
 import type { ChatCompletionMessageParam, ResponseInputItem, TranslationWarning } from "../../types.js";
-import type { ConvertInputOptions, OrphanToolOutputPolicy } from "../input-to-messages.js";
 import { defaultToolNames, type ToolNames } from "./tools.js";
+
+/** What to do with a tool call output whose call is nowhere in the history or input. */
+export type OrphanToolOutputPolicy = "reject" | "synthesize";
+
+/** Options of {@link convertInputToMessages}. */
+export interface ConvertInputOptions {
+  /**
+   * The backend accepts the `developer` role (see `UpstreamCapabilities.developerRole`).
+   * Default `false`: `developer` messages are sent as `system`.
+   */
+  developerRole?: boolean;
+  /**
+   * The backend accepts chat custom tools (`UpstreamCapabilities.customTools`): `custom_tool_call`
+   * items become `{type: "custom", custom: {name, input}}` tool calls. Default `false`: they become
+   * function calls with arguments `{"input": "<raw input>"}`.
+   */
+  customTools?: boolean;
+  /**
+   * Send the text of `reasoning` items back on the next assistant message
+   * (`UpstreamCapabilities.replayReasoning`). Default `false`: reasoning items are left out.
+   */
+  replayReasoning?: boolean;
+  /** The assistant message field that carries replayed reasoning. Default `"reasoning_content"`. */
+  reasoningField?: "reasoning_content" | "reasoning";
+  /**
+   * Items that `item_reference` inputs point to, by id (fetched beforehand, e.g. with
+   * `ResponseStore.getItems`; see `collectItemReferenceIds`). A reference not in the map is a 400.
+   */
+  referencedItems?: ReadonlyMap<string, ResponseInputItem>;
+  /**
+   * A `function_call_output` (or custom / local shell output) whose call is not in the items: a 400
+   * (`"reject"`, default, as OpenAI answers), or a call synthesized right before it
+   * (`"synthesize"`: the name of the only declared tool of that kind, else `unknown_tool`, and
+   * arguments `"{}"`), reported as a `synthesized_tool_call` warning.
+   */
+  orphanToolOutputs?: OrphanToolOutputPolicy;
+  /**
+   * The backend accepts chat `file` content parts. Default `true`. When `false`, text files are
+   * inlined as text and other files are a 400.
+   */
+  fileParts?: boolean;
+  /** Non-fatal notes (an item left out, a synthesized call) are appended to this array when given. */
+  warnings?: TranslationWarning[];
+}
 
 /**
  * Conversion state shared by several `appendInputItems` calls (history, then new input),

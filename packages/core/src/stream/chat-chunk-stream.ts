@@ -1,9 +1,26 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import type { ChatChunkStream } from "../types.js";
 
 /**
- * Batches (as `readChatStreamBatches` yields them) as a {@link ChatChunkStream}: iterable chunk by chunk, or
- * batch by batch. `onEnd` runs once the stream was read to its end, failed or was returned early.
+ * The private key under which a built-in upstream's chunk stream also offers its chunks grouped by network
+ * read. Non-enumerable and not part of the `ChatUpstream` contract: a stream without it is read chunk by
+ * chunk, with the same events. `Symbol.for`, so two copies of the package (ESM and CJS) still agree.
+ */
+const CHUNK_BATCHES: unique symbol = Symbol.for("responses-bridge.chunkBatches") as never;
+
+type MaybeBatched = AsyncIterable<ChatCompletionChunk> & {
+  [CHUNK_BATCHES]?: () => AsyncIterable<ChatCompletionChunk[]>;
+};
+
+/**
+ * A streamed chat reply, as `ChatUpstream.stream` resolves with it: a single-consumer async iterable
+ * of chunks.
+ */
+export type ChatChunkStream = AsyncIterable<ChatCompletionChunk>;
+
+/**
+ * Batches (as `readChatStreamBatches` yields them) as a chunk stream: iterable chunk by chunk, and, through
+ * the private {@link chunkBatches}, batch by batch. `onEnd` runs once the stream was read to its end,
+ * failed or was returned early.
  */
 export function chatChunkStream(
   batches: AsyncIterator<ChatCompletionChunk[], void, undefined>,
@@ -11,12 +28,13 @@ export function chatChunkStream(
 ): ChatChunkStream {
   const source = onEnd ? new EndWatcher(batches, onEnd) : batches;
   const iterable: AsyncIterable<ChatCompletionChunk[]> = { [Symbol.asyncIterator]: () => source };
-  return {
-    batches: () => iterable,
+  const stream: ChatChunkStream = {
     async *[Symbol.asyncIterator]() {
       for await (const batch of iterable) yield* batch;
     },
   };
+  Object.defineProperty(stream, CHUNK_BATCHES, { value: () => iterable });
+  return stream;
 }
 
 /**
@@ -59,18 +77,20 @@ class EndWatcher<T> implements AsyncIterator<T, void, undefined> {
   }
 }
 
-/** The chunks of `chunks` grouped per network read when it offers that ({@link ChatChunkStream}), else one by one. */
-export function chunkBatches(
-  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
-): AsyncIterable<ChatCompletionChunk[]> {
-  if (typeof (chunks as ChatChunkStream).batches === "function") return (chunks as ChatChunkStream).batches();
+/**
+ * The chunks of `chunks` grouped per network read when the stream offers that (the built-in upstreams'
+ * streams, see {@link chatChunkStream}), else one by one.
+ */
+export function chunkBatches(chunks: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ChatCompletionChunk[]> {
+  const batches = (chunks as MaybeBatched)[CHUNK_BATCHES];
+  if (typeof batches === "function") return batches.call(chunks);
   return (async function* () {
     for await (const chunk of chunks) yield [chunk];
   })();
 }
 
 /** Set on the batch after which a stream is known to end well (it held `[DONE]`, or the body ended after a finish). */
-const FINAL_BATCH: unique symbol = Symbol("responses-bridge.finalBatch");
+const FINAL_BATCH: unique symbol = Symbol.for("responses-bridge.finalBatch") as never;
 
 /** Marks `batch` as the last of its stream: a reader may finish the reply with its events (no write of their own). */
 export function markFinalBatch(batch: ChatCompletionChunk[]): void {

@@ -1,4 +1,4 @@
-import { encodeSSEComment } from "../sse/encode-sse-event.js";
+import { encodeSSEComment } from "./encode-sse-event.js";
 
 const KEEP_ALIVE = encodeSSEComment("keep-alive");
 const TICK: IteratorResult<string, undefined> = Object.freeze({ value: KEEP_ALIVE, done: false });

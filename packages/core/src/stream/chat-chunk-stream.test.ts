@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
-import { chatChunkStream } from "./chat-chunk-stream.js";
+import { chatChunkStream, chunkBatches } from "./chat-chunk-stream.js";
 
 const chunk = (content: string) =>
   ({
@@ -24,7 +24,7 @@ describe("chatChunkStream", () => {
     let ends = 0;
     const grouped = chatChunkStream(batches(), () => ends++);
     const seen: string[][] = [];
-    for await (const batch of grouped.batches()) seen.push(contents(batch) as string[]);
+    for await (const batch of chunkBatches(grouped)) seen.push(contents(batch) as string[]);
     expect(seen).toEqual([["a", "b"], ["c"]]);
     expect(ends).toBe(1);
 
@@ -37,7 +37,7 @@ describe("chatChunkStream", () => {
   it("calls onEnd once when the source fails", async () => {
     let ends = 0;
     const stream = chatChunkStream(batches(new Error("cut")), () => ends++);
-    const iterator = stream.batches()[Symbol.asyncIterator]();
+    const iterator = chunkBatches(stream)[Symbol.asyncIterator]();
     await iterator.next();
     await expect(iterator.next()).rejects.toThrow("cut");
     await iterator.return?.();
@@ -55,18 +55,27 @@ describe("chatChunkStream", () => {
         sourceEnded = true;
       }
     }
-    const early = chatChunkStream(source(), () => ends++)
-      .batches()
-      [Symbol.asyncIterator]();
+    const early = chunkBatches(chatChunkStream(source(), () => ends++))[Symbol.asyncIterator]();
     await early.next();
     await early.return?.();
     expect(sourceEnded).toBe(true);
     expect(ends).toBe(1);
 
-    const unread = chatChunkStream(source(), () => ends++)
-      .batches()
-      [Symbol.asyncIterator]();
+    const unread = chunkBatches(chatChunkStream(source(), () => ends++))[Symbol.asyncIterator]();
     await unread.return?.();
     expect(ends).toBe(2);
+  });
+
+  it("keeps the grouping private: nothing enumerable, and a plain iterable is read chunk by chunk", async () => {
+    const stream = chatChunkStream(batches());
+    expect(Object.keys(stream)).toEqual([]);
+    expect("batches" in stream).toBe(false);
+    async function* plain() {
+      yield chunk("a");
+      yield chunk("b");
+    }
+    const seen: string[][] = [];
+    for await (const batch of chunkBatches(plain())) seen.push(contents(batch) as string[]);
+    expect(seen).toEqual([["a"], ["b"]]);
   });
 });

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
-import { openGuardedReader, textDecoderFor, type UpstreamBody } from "./byte-source.js";
+import { openGuardedReader, textDecoderFor, type UpstreamBody } from "../upstream/byte-source.js";
 import { markFinalBatch } from "./chat-chunk-stream.js";
 import { ChunkParser } from "./chunk-parser.js";
 
