@@ -19,8 +19,8 @@ import { createResponse, type ResponsesEndpointContext } from "./handler/respons
 import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
-import { textToByteStream } from "./stream/events-to-sse-stream.js";
 import { createMemoryStore } from "./store/memory-store.js";
+import { textToByteStream } from "./stream/events-to-sse-stream.js";
 import type { StoreScope } from "./types.js";
 
 export type {

@@ -39,11 +39,17 @@ export {
   unsupportedContentEncoding,
 } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
-export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./stream/encode-sse-event.js";
-export { eventsToSSEStream, textToByteStream } from "./stream/events-to-sse-stream.js";
-export { translateChatStream } from "./stream/translate-batches.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
+export { type ChatChunkStream, chatChunkStream } from "./stream/chat-chunk-stream.js";
+export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./stream/encode-sse-event.js";
+export { eventsToSSEStream, textToByteStream } from "./stream/events-to-sse-stream.js";
+export {
+  type ReadChatStreamOptions,
+  readChatStream,
+  readChatStreamBatches,
+} from "./stream/read-chat-stream.js";
+export { translateChatStream } from "./stream/translate-batches.js";
 export {
   ChatStreamTranslator,
   type ChatStreamTranslatorOptions,
@@ -52,9 +58,9 @@ export {
 } from "./translate/chat-stream-to-events.js";
 export { type ConvertChatToResponseOptions, convertChatToResponse } from "./translate/chat-to-response.js";
 export { convertInputToMessages, normalizeInput } from "./translate/input-to-messages.js";
-export type { ConvertInputOptions, OrphanToolOutputPolicy } from "./translate/request/input-conversion.js";
 export { mapFinishReason, mapUsage } from "./translate/map-chat-outcome.js";
 export type { ReplyOptions } from "./translate/reply/reply-options.js";
+export type { ConvertInputOptions, OrphanToolOutputPolicy } from "./translate/request/input-conversion.js";
 export { collectItemReferenceIds } from "./translate/request/item-references.js";
 export { flattenToolName } from "./translate/request/tool-names.js";
 export type { HostedToolPolicy } from "./translate/request/tools.js";
@@ -97,7 +103,6 @@ export type {
   UpstreamCapabilities,
 } from "./types.js";
 export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";
-export { type ChatChunkStream, chatChunkStream } from "./stream/chat-chunk-stream.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {
   type OpenAICompatibleUpstreamOptions,
@@ -106,8 +111,3 @@ export {
   type UpstreamRequestInit,
   type UpstreamResponse,
 } from "./upstream/openai-compatible-upstream.js";
-export {
-  type ReadChatStreamOptions,
-  readChatStream,
-  readChatStreamBatches,
-} from "./stream/read-chat-stream.js";

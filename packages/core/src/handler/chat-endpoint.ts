@@ -1,8 +1,8 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { invalidRequest } from "../errors.js";
+import { SSE_HEADERS } from "../stream/sse-headers.js";
 import { linkAbort } from "../upstream/linked-abort.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
-import { SSE_HEADERS } from "../stream/sse-headers.js";
 import type { UpstreamRouter } from "./upstream-router.js";
 
 function validate(body: unknown): ChatCompletionCreateParams {

@@ -7,8 +7,8 @@ import type { ChatCompletionCreateParams } from "openai/resources/chat/completio
 import { invalidRequest, mapContextOverflow, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
-import { type AcceptedStream, streamTurn } from "../stream/stream-turn.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
+import { type AcceptedStream, streamTurn } from "../stream/stream-turn.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";

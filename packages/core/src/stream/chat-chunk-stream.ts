@@ -81,7 +81,9 @@ class EndWatcher<T> implements AsyncIterator<T, void, undefined> {
  * The chunks of `chunks` grouped per network read when the stream offers that (the built-in upstreams'
  * streams, see {@link chatChunkStream}), else one by one.
  */
-export function chunkBatches(chunks: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ChatCompletionChunk[]> {
+export function chunkBatches(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+): AsyncIterable<ChatCompletionChunk[]> {
   const batches = (chunks as MaybeBatched)[CHUNK_BATCHES];
   if (typeof batches === "function") return batches.call(chunks);
   return (async function* () {

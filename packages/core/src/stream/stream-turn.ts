@@ -112,9 +112,16 @@ function createEncoder(
 }
 
 /** The whole answer to a call refused before the first byte, in band: created, in_progress, failed. */
-function failedInBand(options: StreamTurnOptions, error: unknown, encode: (events: ResponseStreamEvent[]) => string) {
+function failedInBand(
+  options: StreamTurnOptions,
+  error: unknown,
+  encode: (events: ResponseStreamEvent[]) => string,
+) {
   const failure = toStreamFailure(error);
-  const translator = new ChatStreamTranslator({ response: options.response, environment: options.environment });
+  const translator = new ChatStreamTranslator({
+    response: options.response,
+    environment: options.environment,
+  });
   const events: ResponseStreamEvent[] = [];
   translator.start(events);
   const failed = translator.fail(failure, events);

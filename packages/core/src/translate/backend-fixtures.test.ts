@@ -2,6 +2,7 @@
 // through readChatStream and the stream translator, at several byte splits.
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
+import { readChatStream } from "../stream/read-chat-stream.js";
 import { foldChunks, loadChunksFixture, replyFixtureNames, sseBody } from "../testing/fixtures.js";
 import {
   checkInvariants,
@@ -11,7 +12,6 @@ import {
 } from "../testing/reply-harness.js";
 import { CODEX_PATCH, codexBindings } from "../testing/reply-scenarios.js";
 import type { ResponseObject } from "../types.js";
-import { readChatStream } from "../stream/read-chat-stream.js";
 import type { ReplyOptions } from "./reply/reply-options.js";
 
 async function readFixture(name: string, pieceSize?: number): Promise<ChatCompletionChunk[]> {

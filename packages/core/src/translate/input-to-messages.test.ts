@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ResponsesBridgeError } from "../errors.js";
 import type { ChatCompletionMessageParam, ResponseInputItem, TranslationWarning } from "../types.js";
 import { convertInputToMessages, normalizeInput } from "./input-to-messages.js";
-import type { ConvertInputOptions } from "./request/input-conversion.js";
 import { encodeReasoningContent } from "./reasoning-codec.js";
+import type { ConvertInputOptions } from "./request/input-conversion.js";
 
 /** Input items as clients send them: loosely typed JSON. */
 type Items = unknown[];

@@ -28,7 +28,7 @@ import type {
 } from "openai/resources/responses/responses";
 import { invalidRequest } from "../errors.js";
 import { defaultItemType } from "../schema/responses-request.js";
-import type { ChatCompletionMessageParam, ResponseCreateParams, TranslationWarning } from "../types.js";
+import type { ChatCompletionMessageParam, ResponseCreateParams } from "../types.js";
 import {
   appendAssistantText,
   type ConvertInputOptions,

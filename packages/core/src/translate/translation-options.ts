@@ -1,8 +1,8 @@
 import type { ResponseInputItem, ResponsesRequest, UpstreamCapabilities } from "../types.js";
 import type { ReplyOptions } from "./reply/reply-options.js";
-import type { ConvertRequestOptions } from "./request-to-chat.js";
 import type { OrphanToolOutputPolicy } from "./request/input-conversion.js";
 import type { HostedToolPolicy } from "./request/tools.js";
+import type { ConvertRequestOptions } from "./request-to-chat.js";
 
 /** The bridge's settings that shape a translation (the handler options that concern it). */
 export interface TranslationSettings {
@@ -45,7 +45,8 @@ export function createTranslationOptions(
   if (settings.orphanToolOutputs !== undefined) convert.orphanToolOutputs = settings.orphanToolOutputs;
   if (settings.contextWindow !== undefined) convert.contextWindow = settings.contextWindow;
   if (capabilities.fileParts !== undefined) convert.fileParts = capabilities.fileParts;
-  if (capabilities.reasoningEfforts !== undefined) convert.acceptedReasoningEfforts = capabilities.reasoningEfforts;
+  if (capabilities.reasoningEfforts !== undefined)
+    convert.acceptedReasoningEfforts = capabilities.reasoningEfforts;
   return {
     request: convert,
     reply: {

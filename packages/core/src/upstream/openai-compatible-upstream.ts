@@ -1,11 +1,11 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { decodeWhole } from "../bytes.js";
 import { redactSecrets, upstreamConnectionError, upstreamError, upstreamTimeout } from "../errors.js";
+import { chatChunkStream } from "../stream/chat-chunk-stream.js";
+import { readChatStreamBatches } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
-import { chatChunkStream } from "../stream/chat-chunk-stream.js";
 import { linkAbort } from "./linked-abort.js";
-import { readChatStreamBatches } from "../stream/read-chat-stream.js";
 import { startWatchdog } from "./watchdog.js";
 
 /** What {@link openAICompatibleUpstream} passes to its `fetch`. */
