@@ -33,7 +33,10 @@ function deterministic() {
 
 const body = JSON.stringify({ model: "m", input: "hi", stream: true });
 
-async function answer(upstream: ChatUpstream, onEvent?: () => void): Promise<{ text: string; writes: number }> {
+async function answer(
+  upstream: ChatUpstream,
+  onEvent?: () => void,
+): Promise<{ text: string; writes: number }> {
   const handler = createResponsesHandler({
     upstream,
     keepAliveMs: 0,

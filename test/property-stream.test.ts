@@ -27,7 +27,6 @@ import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import { describe, expect, it } from "vitest";
 import {
-  base,
   byteStream,
   chunk,
   completionOf,
