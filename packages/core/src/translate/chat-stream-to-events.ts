@@ -2,6 +2,8 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseOutputItem, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { toBridgeError } from "../errors.js";
 import type { ResponseObject, ResponseUsage, TranslationEnvironment } from "../types.js";
+import { MessageItemState } from "./items/message.js";
+import { ReasoningItemState } from "./items/reasoning.js";
 import { mapFinishReason, mapUsage } from "./map-chat-outcome.js";
 import type { ItemStatus, OutputLogprob } from "./output-items.js";
 import {
@@ -13,8 +15,6 @@ import {
   type ToolCallDelta,
   usageOf,
 } from "./reply/chunk-fields.js";
-import { MessageItemState } from "./reply/message-item.js";
-import { ReasoningItemState } from "./reply/reasoning-item.js";
 import type { Emit, ReplyOptions } from "./reply/reply-options.js";
 import { ThinkTagParser, type ThinkTagSink } from "./reply/think-tag-parser.js";
 import { type ToolCallContext, ToolCallState } from "./reply/tool-call-item.js";

@@ -1,10 +1,9 @@
 /**
  * Responses input items -> Chat Completions messages.
  *
- * Items are converted one by one through {@link itemConverters}, a map from item `type` to
- * converter: supporting a new item type means adding one entry there (and its schema in
- * `schema/responses-request.ts`). Content parts (text, images, files) are converted by
- * `request/multimodal.ts`.
+ * Items are converted one by one by their kind's converter (`items/<kind>.ts`, listed in
+ * `items/registry.ts`); supporting a new item type means one file there, one registry line, and its schema
+ * in `schema/`. Content parts (text, images, files) are converted by `request/multimodal.ts`.
  *
  * Assistant-side items (assistant `message`s, `function_call`s, `custom_tool_call`s,
  * `local_shell_call`s) that follow each other with no user, system or tool message in between are
@@ -18,35 +17,17 @@
  * (`web_search_call`, `tool_search_call`, `image_generation_call`, `mcp_call`...), `compaction` items
  * and unknown types.
  */
-import type {
-  EasyInputMessage,
-  ResponseCustomToolCall,
-  ResponseCustomToolCallOutput,
-  ResponseFunctionToolCall,
-  ResponseInputItem,
-  ResponseOutputMessage,
-} from "openai/resources/responses/responses";
-import { invalidRequest } from "../errors.js";
+import type { ResponseInputItem } from "openai/resources/responses/responses";
 import { defaultItemType } from "../schema/responses-request.js";
 import type { ChatCompletionMessageParam, ResponseCreateParams } from "../types.js";
+import { inputItemConverters } from "./items/registry.js";
 import {
-  appendAssistantText,
   type ConvertInputOptions,
   createInputConversion,
   finishInputConversion,
   type InputConversion,
-  pushMessage,
 } from "./request/input-conversion.js";
 import { resolveItemReference } from "./request/item-references.js";
-import { convertUserContent, flattenText } from "./request/multimodal.js";
-import { type ReasoningInputItem, reasoningText } from "./request/reasoning-input.js";
-import {
-  appendToolOutput,
-  convertCustomToolCall,
-  convertFunctionCall,
-  convertLocalShellCall,
-  type LocalShellCallItem,
-} from "./request/tool-call-items.js";
 
 /**
  * The request's `input` as a list of items: a string becomes one user message item, a missing
@@ -124,9 +105,14 @@ function inputParam(index: number): string {
   return `input.${index}`;
 }
 
-function convertItem(conversion: InputConversion, item: ResponseInputItem, param: string): void {
+function convertItem(conversion: InputConversion, input: ResponseInputItem, param: string): void {
+  // A reference is converted as the item it names, in its place.
+  const item =
+    itemType(input) === "item_reference"
+      ? resolveItemReference(input, conversion.referencedItems, param)
+      : input;
   const type = itemType(item);
-  const convert = itemConverters.get(type);
+  const convert = inputItemConverters.get(type);
   if (convert !== undefined) {
     convert(item, conversion, param);
     return;
@@ -139,47 +125,6 @@ function convertItem(conversion: InputConversion, item: ResponseInputItem, param
     param,
   });
 }
-
-/** Converts one item of a given type; `param` is the item's JSON path for error messages. */
-type ItemConverter = (item: ResponseInputItem, conversion: InputConversion, param: string) => void;
-
-/** Item converters by item `type`. Add an entry here to support a new item type. */
-const itemConverters: ReadonlyMap<string, ItemConverter> = new Map<string, ItemConverter>([
-  ["message", (item, conversion, param) => convertMessage(item as MessageItem, conversion, param)],
-  ["function_call", (item, conversion) => convertFunctionCall(item as ResponseFunctionToolCall, conversion)],
-  [
-    "function_call_output",
-    (item, conversion, param) => {
-      const output = item as ResponseInputItem.FunctionCallOutput;
-      appendToolOutput(conversion, "function", output.call_id, output.output, param, "call_id");
-    },
-  ],
-  [
-    "custom_tool_call",
-    (item, conversion) => convertCustomToolCall(item as ResponseCustomToolCall, conversion),
-  ],
-  [
-    "custom_tool_call_output",
-    (item, conversion, param) => {
-      const output = item as ResponseCustomToolCallOutput;
-      appendToolOutput(conversion, "custom", output.call_id, output.output, param, "call_id");
-    },
-  ],
-  ["local_shell_call", (item, conversion) => convertLocalShellCall(item as LocalShellCallItem, conversion)],
-  [
-    "local_shell_call_output",
-    (item, conversion, param) => {
-      const output = item as LocalShellCallOutputItem;
-      const key = output.call_id ? "call_id" : "id";
-      const callId = output.call_id || output.id || "";
-      appendToolOutput(conversion, "local_shell", callId, output.output, param, key);
-    },
-  ],
-  ["reasoning", (item, conversion) => convertReasoning(item as ReasoningInputItem, conversion)],
-  ["item_reference", convertItemReference],
-  // Its tools were hoisted into the request's tools; it produces no message.
-  ["additional_tools", () => {}],
-]);
 
 /** Item types of hosted tool calls and server-side state: left out with a clear warning. */
 const HOSTED_ITEM_TYPES: ReadonlySet<string> = new Set([
@@ -204,57 +149,3 @@ const HOSTED_ITEM_TYPES: ReadonlySet<string> = new Set([
   "program",
   "program_output",
 ]);
-
-type MessageItem = EasyInputMessage | ResponseInputItem.Message | ResponseOutputMessage;
-type LocalShellCallOutputItem = Omit<ResponseInputItem.LocalShellCallOutput, "id"> & {
-  id?: string | null;
-  call_id?: string | null;
-};
-
-function convertMessage(item: MessageItem, conversion: InputConversion, param: string): void {
-  switch (item.role) {
-    case "assistant":
-      appendAssistantText(conversion, flattenText(item.content, `${param}.content`));
-      return;
-    case "user":
-      pushMessage(conversion, {
-        role: "user",
-        content: convertUserContent(item.content, `${param}.content`, conversion),
-      });
-      return;
-    case "system":
-    case "developer":
-      pushMessage(conversion, {
-        role: item.role === "developer" ? conversion.developerRole : "system",
-        content: flattenText(item.content, `${param}.content`),
-      });
-      return;
-    default:
-      throw invalidRequest(
-        `Invalid value for '${param}.role': '${String((item as { role?: unknown }).role)}'. Supported values are: 'user', 'assistant', 'system' and 'developer'.`,
-        `${param}.role`,
-        "invalid_value",
-      );
-  }
-}
-
-function convertReasoning(item: ReasoningInputItem, conversion: InputConversion): void {
-  if (!conversion.replayReasoning) return;
-  const text = reasoningText(item);
-  if (text === undefined) return;
-  const open = conversion.assistant;
-  if (open === undefined) {
-    const pending = conversion.pendingReasoning;
-    conversion.pendingReasoning = pending === undefined ? text : `${pending}\n\n${text}`;
-    return;
-  }
-  // Reasoning between items of one assistant turn (e.g. before its second call) joins that turn.
-  const fields = open as unknown as Record<string, unknown>;
-  const earlier = fields[conversion.reasoningField];
-  fields[conversion.reasoningField] =
-    typeof earlier === "string" && earlier !== "" ? `${earlier}\n\n${text}` : text;
-}
-
-function convertItemReference(item: ResponseInputItem, conversion: InputConversion, param: string): void {
-  convertItem(conversion, resolveItemReference(item, conversion.referencedItems, param), param);
-}

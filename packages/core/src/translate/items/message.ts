@@ -1,4 +1,17 @@
-import type { ResponseOutputMessage } from "openai/resources/responses/responses";
+/**
+ * `message` items.
+ * - Input (type optional): `user` -> user, `assistant` -> assistant text (merged with adjacent assistant-side
+ *   items), `system` -> system, `developer` -> system (or developer with `developerRole`). Text parts are
+ *   joined with a blank line; user images and files become content parts.
+ * - Output (`msg_…`): {@link MessageItemState}, the streamed assistant message with its `output_text` and
+ *   `refusal` parts.
+ */
+import type {
+  EasyInputMessage,
+  ResponseInputItem,
+  ResponseOutputMessage,
+} from "openai/resources/responses/responses";
+import { invalidRequest } from "../../errors.js";
 import {
   type ItemStatus,
   messageItem,
@@ -6,7 +19,10 @@ import {
   outputTextPart,
   refusalPart,
 } from "../output-items.js";
-import type { Emit } from "./reply-options.js";
+import type { Emit } from "../reply/reply-options.js";
+import { appendAssistantText, pushMessage } from "../request/input-conversion.js";
+import { convertUserContent, flattenText } from "../request/multimodal.js";
+import type { InputItemConverter } from "./item-kind.js";
 
 interface TextPart {
   kind: "text";
@@ -128,3 +144,34 @@ export class MessageItemState {
     return item;
   }
 }
+
+type MessageItem = EasyInputMessage | ResponseInputItem.Message | ResponseOutputMessage;
+
+/** Appends a `message` item. */
+export const convertMessageItem: InputItemConverter = (input, conversion, param) => {
+  const item = input as MessageItem;
+  switch (item.role) {
+    case "assistant":
+      appendAssistantText(conversion, flattenText(item.content, `${param}.content`));
+      return;
+    case "user":
+      pushMessage(conversion, {
+        role: "user",
+        content: convertUserContent(item.content, `${param}.content`, conversion),
+      });
+      return;
+    case "system":
+    case "developer":
+      pushMessage(conversion, {
+        role: item.role === "developer" ? conversion.developerRole : "system",
+        content: flattenText(item.content, `${param}.content`),
+      });
+      return;
+    default:
+      throw invalidRequest(
+        `Invalid value for '${param}.role': '${String((item as { role?: unknown }).role)}'. Supported values are: 'user', 'assistant', 'system' and 'developer'.`,
+        `${param}.role`,
+        "invalid_value",
+      );
+  }
+};

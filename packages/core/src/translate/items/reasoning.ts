@@ -1,7 +1,14 @@
+/**
+ * `reasoning` items.
+ * - Input: left out, or (with `replayReasoning`) its text on the next assistant message.
+ * - Output (`rs_…`): {@link ReasoningItemState}.
+ */
 import type { ResponseReasoningItem } from "openai/resources/responses/responses";
 import { reasoningItem } from "../output-items.js";
 import { encodeReasoningContent } from "../reasoning-codec.js";
-import type { Emit } from "./reply-options.js";
+import type { Emit } from "../reply/reply-options.js";
+import { type ReasoningInputItem, reasoningText } from "../request/reasoning-input.js";
+import type { InputItemConverter } from "./item-kind.js";
 
 /**
  * One streamed `reasoning` item. Events, in order:
@@ -125,3 +132,21 @@ export class ReasoningItemState {
     return item;
   }
 }
+
+/** Appends a `reasoning` item: its text is replayed on the next assistant message when `replayReasoning` is on. */
+export const convertReasoningItem: InputItemConverter = (input, conversion) => {
+  if (!conversion.replayReasoning) return;
+  const text = reasoningText(input as ReasoningInputItem);
+  if (text === undefined) return;
+  const open = conversion.assistant;
+  if (open === undefined) {
+    const pending = conversion.pendingReasoning;
+    conversion.pendingReasoning = pending === undefined ? text : `${pending}\n\n${text}`;
+    return;
+  }
+  // Reasoning between items of one assistant turn (e.g. before its second call) joins that turn.
+  const fields = open as unknown as Record<string, unknown>;
+  const earlier = fields[conversion.reasoningField];
+  fields[conversion.reasoningField] =
+    typeof earlier === "string" && earlier !== "" ? `${earlier}\n\n${text}` : text;
+};
