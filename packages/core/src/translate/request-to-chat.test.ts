@@ -128,12 +128,6 @@ describe("convertRequestToChat", () => {
         options: { model: "qwen3:8b" },
         expected: { model: "qwen3:8b" },
       },
-      {
-        rule: "model -> the `model` option's result when it is a function",
-        body: { model: "gpt-5" },
-        options: { model: (requested) => `local/${requested}` },
-        expected: { model: "local/gpt-5" },
-      },
       // Tools
       {
         rule: "function tools (flattened) -> chat tools {type, function: {name, description, parameters, strict}}",

@@ -52,10 +52,11 @@ export interface ConvertRequestOptions {
    */
   capabilities?: UpstreamCapabilities;
   /**
-   * The model sent upstream: a fixed name, or a function of the model the client asked for.
-   * Default: the requested model, unchanged.
+   * The model name sent upstream. Default: the requested model, unchanged. Renaming rules (a function of
+   * the requested name, per-route names) are the handler's `model` and `routes` options, applied once by its
+   * router, which passes the result here.
    */
-  model?: string | ((requested: string) => string);
+  model?: string;
   /**
    * Hosted tools the chat backend cannot run (`web_search`, `file_search`, `code_interpreter`,
    * `computer_use_preview`, `image_generation`, `mcp`, `tool_search`, unknown types): `"drop"`
@@ -302,7 +303,7 @@ function resolveModel(request: ResponseCreateParams, option: ConvertRequestOptio
   if (typeof requested !== "string") {
     throw invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
   }
-  return option === undefined ? requested : option(requested);
+  return requested;
 }
 
 function convertTextFormat(
