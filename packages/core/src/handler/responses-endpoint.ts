@@ -28,8 +28,6 @@ import { identifyInputItems } from "./input-items.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
 
-export { toStreamFailure } from "../stream/stream-turn.js";
-
 /** Everything the endpoint needs from the handler. */
 export interface ResponsesEndpointContext {
   options: ResponsesHandlerOptions;
