@@ -1,5 +1,4 @@
 import {
-  type ResponseInputItem,
   type ResponseStore,
   ResponsesBridgeError,
   type StoredResponse,
@@ -7,6 +6,9 @@ import {
 } from "@responses-bridge/core";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { CHAIN_SCRIPT, ITEMS_SCRIPT, type LuaScript } from "./lua-scripts.js";
+
+/** One input item of a stored turn (the `openai` SDK's `ResponseInputItem`). */
+type ResponseInputItem = StoredResponse["input"][number];
 
 /** 30 days, OpenAI's retention for stored responses. */
 const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
