@@ -90,7 +90,7 @@ export interface RedisStore<C extends RedisStoreClient = Redis> extends Response
   /** The whole chain ending at `id`, oldest first, in one round trip per 1,000 turns (or 8 MiB); undefined when a link is missing. */
   getChain(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
   /** Items by id (input items that carried an `id`, and output items), in one round trip. */
-  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, StoredResponse["input"][number]>>;
   /** The Redis client in use. */
   readonly client: C;
   /** Closes the client when the store created it (`url`); does nothing for a client you passed in. */
