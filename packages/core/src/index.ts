@@ -21,7 +21,7 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
-export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
+export { type Backend, type BackendName, backendProfiles, backends } from "./profiles.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export {
