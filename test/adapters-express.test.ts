@@ -2,7 +2,12 @@
 // and errors that belong to the host.
 import { createServer, request } from "node:http";
 import { createGunzip } from "node:zlib";
-import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
+import {
+  createResponsesHandler,
+  openAICompatibleUpstream,
+  type ResponsesBridgeError,
+  type ResponsesHandlerOptions,
+} from "@responses-bridge/core";
 import { responsesRouter } from "@responses-bridge/express";
 import { createScriptedBackend, type ScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
 import compression from "compression";
@@ -26,10 +31,14 @@ afterEach(async () => {
 /** An Express app built by `build` around the bridge, the scripted upstream behind it. */
 async function setup(
   build: (app: Express, router: ReturnType<typeof responsesRouter>) => void,
+  options: Omit<ResponsesHandlerOptions, "upstream"> = {},
 ): Promise<Setup> {
   const backend = createScriptedBackend();
   const upstream = await backend.listen();
-  const handler = createResponsesHandler({ upstream: openAICompatibleUpstream({ baseURL: upstream.url }) });
+  const handler = createResponsesHandler({
+    ...options,
+    upstream: openAICompatibleUpstream({ baseURL: upstream.url }),
+  });
   const app = express();
   build(app, responsesRouter(handler));
   const bridge = await listen(createServer(app));
@@ -65,6 +74,52 @@ describe("responsesRouter with body parsers in front", () => {
       },
     });
     expect(backend.requests).toHaveLength(0);
+  });
+
+  it("answers the parser's errors through the handler: the core's messages, x-request-id and onError", async () => {
+    const errors: Array<{ error: ResponsesBridgeError; requestId: string }> = [];
+    const { url } = await setup(
+      (app, router) => {
+        app.use(express.json({ limit: 100 }));
+        app.use("/v1", router);
+      },
+      { onError: (error, context) => errors.push({ error, requestId: context.requestId }) },
+    );
+    const tooLarge = await post(url, JSON.stringify({ model: "m", input: "x".repeat(200) }));
+    const malformed = await post(url, '{"model": ');
+    const strict = await post(url, '"just a string"');
+    for (const answer of [tooLarge, malformed, strict]) {
+      expect(answer.headers.get("x-request-id")).toMatch(/^req_/);
+    }
+    expect(errors.map(({ requestId }) => requestId)).toEqual(
+      [tooLarge, malformed, strict].map((answer) => answer.headers.get("x-request-id")),
+    );
+    expect(errors.map(({ error }) => [error.status, error.code])).toEqual([
+      [413, "request_too_large"],
+      [400, null],
+      // The handler's own answer to a body that is not an object, as without a parser in front.
+      [400, "invalid_type"],
+    ]);
+    // The same words as the core's own body reader (no parser in front): readJsonBody / parseJsonBody.
+    expect(JSON.parse(malformed.text).error.message).toMatch(
+      /^We could not parse the JSON body of your request/,
+    );
+  });
+
+  it("runs authenticate before answering a parser's error", async () => {
+    const { url } = await setup(
+      (app, router) => {
+        app.use(express.json({ limit: 100 }));
+        app.use("/v1", router);
+      },
+      { authenticate: ({ headers }) => (headers.get("authorization") === "Bearer ok" ? {} : null) },
+    );
+    const anonymous = await post(url, JSON.stringify({ model: "m", input: "x".repeat(200) }));
+    expect(anonymous.status).toBe(401);
+    const known = await post(url, JSON.stringify({ model: "m", input: "x".repeat(200) }), {
+      authorization: "Bearer ok",
+    });
+    expect(known.status).toBe(413);
   });
 
   it("answers a non-object parsed by express.json({ strict: false }) with a 400", async () => {

@@ -6,12 +6,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   createResponsesHandler,
-  generateId,
   openAICompatibleUpstream,
   type ResponsesBridgeError,
 } from "@responses-bridge/core";
 import { createScriptedBackend } from "@responses-bridge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { generateId } from "../packages/core/src/ids.js";
 
 const KEY = "sk-security-canary-0123456789abcdef";
 

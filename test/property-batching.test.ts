@@ -5,13 +5,13 @@
 // hook), for arbitrary chunk streams and arbitrary read boundaries.
 
 import {
-  type ChatCompletionChunk,
   type ChatUpstream,
   createResponsesHandler,
   openAICompatibleUpstream,
   type UpstreamFetch,
 } from "@responses-bridge/core";
 import fc from "fast-check";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
 import { byteStream, reply, sseText, streamOf } from "./utils/chat-chunk-arbitraries.js";
 import { configurePropertySeed } from "./utils/property-seed.js";

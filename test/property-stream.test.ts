@@ -8,24 +8,22 @@
 //   comment lines) gives the same chunks from `readChatStream`.
 
 import {
-  type ChatCompletion,
-  type ChatCompletionChunk,
   convertChatStreamToEvents,
   convertChatToResponse,
   createResponseObject,
-  encodeSSEEvent,
-  encodeTranslatorEvent,
   parseResponsesRequest,
   type ResponseObject,
-  type ResponseStreamEvent,
-  readChatStream,
   type TranslationEnvironment,
 } from "@responses-bridge/core";
+import { encodeSSEEvent, readChatStream } from "@responses-bridge/core/http";
 import * as testkit from "@responses-bridge/testkit";
 import fc from "fast-check";
 import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
+import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
+import { encodeTranslatorEvent } from "../packages/core/src/stream/encode-sse-event.js";
 import {
   byteStream,
   chunk,

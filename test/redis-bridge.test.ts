@@ -6,12 +6,8 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  type ResponsesBridgeError,
-  type ResponsesHandler,
-  type StoredResponse,
-  toWebResponse,
-} from "@responses-bridge/core";
+import type { ResponsesBridgeError, ResponsesHandler, StoredResponse } from "@responses-bridge/core";
+import { toWebResponse } from "@responses-bridge/core/http";
 import { createRedisStore, type RedisStore } from "@responses-bridge/redis";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
 import OpenAI from "openai";

@@ -2,14 +2,10 @@
 // a 1,000-turn chain rebuilt in one round trip with storage growing linearly, and failure behaviour
 // (hung server, stopped server, restart, script cache flush). The shared semantics are in
 // store-contract.test.ts; figures are printed with the prefix "[redis figures]".
-import {
-  createResponseObject,
-  finishResponseObject,
-  ResponsesBridgeError,
-  type StoredResponse,
-} from "@responses-bridge/core";
+import { createResponseObject, ResponsesBridgeError, type StoredResponse } from "@responses-bridge/core";
 import { createRedisStore, type RedisStore } from "@responses-bridge/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finishResponseObject } from "../packages/core/src/translate/response-object.js";
 import { type RedisServer, redisServerForTests, startRedisServer } from "./utils/redis-server.js";
 
 const redisBinary = redisServerForTests("test/redis-store.test.ts");

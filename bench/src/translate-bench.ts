@@ -1,20 +1,21 @@
 // Micro-benchmark: the core's per-chunk translation cost against the floor of parsing the chunk and
 // serialising one event, on the same 200-chunk stream the upstream sends.
 import {
-  type ChatCompletionChunk,
-  ChatStreamTranslator,
-  chatChunkStream,
   createResponseObject,
   createResponsesHandler,
-  encodeTranslatorEvent,
-  generateId,
   openAICompatibleUpstream,
   parseResponsesRequest,
-  type ResponseStreamEvent,
-  readChatStreamBatches,
-  translateChatStream,
   type UpstreamResponse,
 } from "@responses-bridge/core";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+// The core's internals this micro-benchmark measures are not public: read from the sources.
+import { generateId } from "../../packages/core/src/ids.js";
+import { chatChunkStream } from "../../packages/core/src/stream/chat-chunk-stream.js";
+import { encodeTranslatorEvent } from "../../packages/core/src/stream/encode-sse-event.js";
+import { readChatStreamBatches } from "../../packages/core/src/stream/read-chat-stream.js";
+import { translateChatStream } from "../../packages/core/src/stream/translate-batches.js";
+import { ChatStreamTranslator } from "../../packages/core/src/translate/chat-stream-to-events.js";
 import { responsesBody, textCompletion, textStreamChunks, toFrames } from "./fixtures.js";
 import { median } from "./stats.js";
 

@@ -1,7 +1,8 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // `index`: what a user composes; `http`: what adapter authors need (`@responses-bridge/core/http`).
+  entry: { index: "src/index.ts", http: "src/http.ts" },
   format: ["esm", "cjs"],
   dts: true,
   target: "node20",

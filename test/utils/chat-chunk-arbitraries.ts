@@ -1,8 +1,8 @@
 // Arbitrary chat replies and the chunk streams and SSE bodies that carry them, shared by the property
 // tests (test/property-stream.test.ts, test/property-batching.test.ts).
 
-import type { ChatCompletion, ChatCompletionChunk } from "@responses-bridge/core";
 import fc from "fast-check";
+import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 
 export interface Reply {
   reasoning: string;

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { UpstreamCapabilities } from "@responses-bridge/core";
 import * as z from "zod";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { PRESET_NAMES } from "./presets.js";
@@ -35,8 +36,16 @@ const capabilitiesSchema = z
   })
   .partial();
 
+/** True when `A` and `B` have the same keys. */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+// The file's `capabilities` are the core's `UpstreamCapabilities`, field for field: this line stops
+// compiling when a capability is added to (or removed from) the core without the schema following.
+const capabilitiesFollowCore: SameKeys<z.infer<typeof capabilitiesSchema>, UpstreamCapabilities> = true;
+void capabilitiesFollowCore;
+
 const upstreamSchema = z
   .strictObject({
+    // The presets are the core's `backends` plus `mock` (see presets.ts): one list of backends.
     preset: z.enum(PRESET_NAMES).optional(),
     baseURL: z
       .string()

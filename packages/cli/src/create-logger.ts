@@ -1,4 +1,4 @@
-import { redactSecrets } from "@responses-bridge/core";
+import { redactSecrets } from "@responses-bridge/core/http";
 import type { LogLevel } from "./parse-cli-args.js";
 import type { Secret } from "./secret.js";
 

@@ -1,4 +1,4 @@
-import { backendProfiles, defaultBaseURLs } from "@responses-bridge/core";
+import { backendProfiles, backends } from "@responses-bridge/core";
 import { describe, expect, it } from "vitest";
 import { presetCapabilities } from "./preset-capabilities.js";
 import { PRESET_NAMES, PRESETS } from "./presets.js";
@@ -18,9 +18,18 @@ describe("presetCapabilities", () => {
     expect(presetCapabilities(PRESETS.ollama).developerRole).toBe(false);
   });
 
-  it("uses the core's default base URLs for the local servers", () => {
-    for (const [name, url] of Object.entries(defaultBaseURLs)) {
-      expect(PRESETS[name as keyof typeof defaultBaseURLs].baseURL, name).toBe(url);
+  it("are the core's backends, in its order, then mock", () => {
+    expect(PRESET_NAMES).toEqual([...Object.keys(backends), "mock"]);
+    for (const [name, backend] of Object.entries(backends)) {
+      const preset = PRESETS[name as keyof typeof backends];
+      expect(preset, name).toMatchObject({
+        name,
+        title: backend.title,
+        baseURL: backend.baseURL,
+        apiKeyEnv: backend.apiKeyEnv,
+        apiKeyRequired: backend.hosted,
+        local: !backend.hosted,
+      });
     }
   });
 });

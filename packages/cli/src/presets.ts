@@ -1,18 +1,16 @@
-/** Names accepted by `--upstream` besides a URL. `mock` is the in-process scripted backend. */
-export const PRESET_NAMES = [
-  "ollama",
-  "lmstudio",
-  "llamacpp",
-  "vllm",
-  "openrouter",
-  "deepseek",
-  "groq",
-  "openai",
+import { type BackendName, backends } from "@responses-bridge/core";
+
+/**
+ * Names accepted by `--upstream` besides a URL: the core's `backends` (the one list of known backends),
+ * then `mock`, the in-process scripted backend.
+ */
+export const PRESET_NAMES = Object.freeze([
+  ...(Object.keys(backends) as BackendName[]),
   "mock",
-] as const;
+]) as unknown as readonly [PresetName, ...PresetName[]];
 
 /** One of {@link PRESET_NAMES}. */
-export type PresetName = (typeof PRESET_NAMES)[number];
+export type PresetName = BackendName | "mock";
 
 /** Where a backend tells its context window (see `detectContextWindow`). */
 export type ContextWindowSource =
@@ -45,91 +43,48 @@ export interface Preset {
   local: boolean;
 }
 
+/** What the CLI adds to a core backend: where to read its context window, and the fallback. */
+interface ContextWindowHints {
+  /** Where to look for the context window, in order. */
+  contextWindowSources: readonly ContextWindowSource[];
+  /** Context window assumed when the backend does not tell. */
+  defaultContextWindow: number;
+}
+
+/** Per backend; a backend added to the core's list must be added here (the type says so). */
+const CONTEXT_WINDOWS: Readonly<Record<BackendName, ContextWindowHints>> = {
+  ollama: { contextWindowSources: ["ollama", "models"], defaultContextWindow: 32_768 },
+  lmstudio: { contextWindowSources: ["lmstudio", "models"], defaultContextWindow: 32_768 },
+  llamacpp: { contextWindowSources: ["llamacpp", "models"], defaultContextWindow: 32_768 },
+  vllm: { contextWindowSources: ["models"], defaultContextWindow: 32_768 },
+  openrouter: { contextWindowSources: ["models"], defaultContextWindow: 128_000 },
+  deepseek: { contextWindowSources: [], defaultContextWindow: 128_000 },
+  groq: { contextWindowSources: ["models"], defaultContextWindow: 128_000 },
+  openai: { contextWindowSources: [], defaultContextWindow: 128_000 },
+};
+
+function presetOf(name: BackendName): Preset {
+  const backend = backends[name];
+  return {
+    name,
+    title: backend.title,
+    baseURL: backend.baseURL,
+    apiKeyEnv: backend.apiKeyEnv,
+    apiKeyRequired: backend.hosted,
+    local: !backend.hosted,
+    ...CONTEXT_WINDOWS[name],
+  };
+}
+
 /**
- * The presets of `--upstream`: default URL, key variable, and where to read the context window. Their
- * capabilities are the core's `backendProfiles` of the same name (see `presetCapabilities`).
+ * The presets of `--upstream`: the core's `backends` (default URL, key variable; their capabilities
+ * are `backendProfiles` of the same name, see `presetCapabilities`) plus where to read the context
+ * window, and `mock`.
  */
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
-  ollama: {
-    name: "ollama",
-    title: "Ollama",
-    baseURL: "http://127.0.0.1:11434/v1",
-    apiKeyEnv: "OLLAMA_API_KEY",
-    apiKeyRequired: false,
-    contextWindowSources: ["ollama", "models"],
-    defaultContextWindow: 32_768,
-    local: true,
-  },
-  lmstudio: {
-    name: "lmstudio",
-    title: "LM Studio",
-    baseURL: "http://127.0.0.1:1234/v1",
-    apiKeyEnv: "LMSTUDIO_API_KEY",
-    apiKeyRequired: false,
-    contextWindowSources: ["lmstudio", "models"],
-    defaultContextWindow: 32_768,
-    local: true,
-  },
-  llamacpp: {
-    name: "llamacpp",
-    title: "llama.cpp llama-server",
-    baseURL: "http://127.0.0.1:8080/v1",
-    apiKeyEnv: "LLAMA_API_KEY",
-    apiKeyRequired: false,
-    contextWindowSources: ["llamacpp", "models"],
-    defaultContextWindow: 32_768,
-    local: true,
-  },
-  vllm: {
-    name: "vllm",
-    title: "vLLM",
-    baseURL: "http://127.0.0.1:8000/v1",
-    apiKeyEnv: "VLLM_API_KEY",
-    apiKeyRequired: false,
-    contextWindowSources: ["models"],
-    defaultContextWindow: 32_768,
-    local: true,
-  },
-  openrouter: {
-    name: "openrouter",
-    title: "OpenRouter",
-    baseURL: "https://openrouter.ai/api/v1",
-    apiKeyEnv: "OPENROUTER_API_KEY",
-    apiKeyRequired: true,
-    contextWindowSources: ["models"],
-    defaultContextWindow: 128_000,
-    local: false,
-  },
-  deepseek: {
-    name: "deepseek",
-    title: "DeepSeek",
-    baseURL: "https://api.deepseek.com/v1",
-    apiKeyEnv: "DEEPSEEK_API_KEY",
-    apiKeyRequired: true,
-    contextWindowSources: [],
-    defaultContextWindow: 128_000,
-    local: false,
-  },
-  groq: {
-    name: "groq",
-    title: "Groq",
-    baseURL: "https://api.groq.com/openai/v1",
-    apiKeyEnv: "GROQ_API_KEY",
-    apiKeyRequired: true,
-    contextWindowSources: ["models"],
-    defaultContextWindow: 128_000,
-    local: false,
-  },
-  openai: {
-    name: "openai",
-    title: "OpenAI",
-    baseURL: "https://api.openai.com/v1",
-    apiKeyEnv: "OPENAI_API_KEY",
-    apiKeyRequired: true,
-    contextWindowSources: [],
-    defaultContextWindow: 128_000,
-    local: false,
-  },
+  ...(Object.fromEntries(
+    (Object.keys(backends) as BackendName[]).map((name) => [name, presetOf(name)]),
+  ) as Record<BackendName, Preset>),
   mock: {
     name: "mock",
     title: "in-process scripted model (no network, no key)",

@@ -1,4 +1,4 @@
-import { redactSecrets } from "@responses-bridge/core";
+import { redactSecrets } from "@responses-bridge/core/http";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import type { UpstreamSettings } from "./resolve-settings.js";
 

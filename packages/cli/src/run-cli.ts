@@ -1,6 +1,5 @@
 import { type CliIO, processIO } from "./cli-io.js";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
-import { CODEX_HELP, MAIN_HELP, SERVE_HELP } from "./help-text.js";
 import { parseCliArgs } from "./parse-cli-args.js";
 import { VERSION } from "./version.js";
 
@@ -22,13 +21,16 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   try {
     const parsed = parseCliArgs(argv);
     switch (parsed.command) {
-      case "help":
+      case "help": {
+        // Loaded on demand: the help lists the presets, which are the core's backends.
+        const { CODEX_HELP, MAIN_HELP, SERVE_HELP } = await import("./help-text.js");
         io.stdout(parsed.topic === "serve" ? SERVE_HELP : parsed.topic === "codex" ? CODEX_HELP : MAIN_HELP);
         return EXIT_CODES.ok;
+      }
       case "version":
         io.stdout(`${VERSION}\n`);
         return EXIT_CODES.ok;
-      // Loaded on demand so --help and --version stay instant.
+      // Loaded on demand so --version stays instant.
       case "serve":
         return await (await import("./run-serve.js")).runServe(parsed.flags, io);
       case "codex":

@@ -27,7 +27,6 @@ export type {
   AuthenticationRequest,
   BridgeRequest,
   BridgeResult,
-  HandlerEventContext,
   HookContext,
   ModelRoutes,
   Principal,

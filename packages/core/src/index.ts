@@ -1,96 +1,48 @@
+// The main entry: what a user composes into a bridge. The handler and its options, the upstreams, the
+// stores, the errors, the backend profiles and the pure `convert*` functions, with their types. What an
+// adapter needs to speak HTTP is in `./http.ts` (`@responses-bridge/core/http`); the rest is internal.
+// The surface is recorded in api/core.api.md: `node scripts/api-report.mjs` after a deliberate change.
 export {
   type AuthenticationRequest,
-  type BridgeRequest,
-  type BridgeResult,
   createResponsesHandler,
-  type HandlerEventContext,
   type HookContext,
   type ModelRoutes,
   type Principal,
   type ResponsesHandler,
   type ResponsesHandlerOptions,
   type RouteTarget,
-  toWebResponse,
   type UpstreamRoute,
 } from "./create-responses-handler.js";
 export {
   type BridgeErrorType,
   invalidRequest,
-  mapContextOverflow,
-  type OpenAIErrorBody,
   ResponsesBridgeError,
   type ResponsesBridgeErrorOptions,
-  redactSecrets,
-  toBridgeError,
-  toOpenAIErrorBody,
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
-export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
-export { generateId } from "./ids.js";
-export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
-export {
-  assertJsonDepth,
-  DEFAULT_MAX_BODY_BYTES,
-  MAX_JSON_DEPTH,
-  parseJsonBody,
-  payloadTooLarge,
-  readJsonBody,
-  unsupportedContentEncoding,
-} from "./read-request-body.js";
+export { type Backend, type BackendName, backendProfiles, backends } from "./profiles.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
-export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
-export { type ChatChunkStream, chatChunkStream } from "./stream/chat-chunk-stream.js";
-export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./stream/encode-sse-event.js";
-export { eventsToSSEStream, textToByteStream } from "./stream/events-to-sse-stream.js";
 export {
-  type ReadChatStreamOptions,
-  readChatStream,
-  readChatStreamBatches,
-} from "./stream/read-chat-stream.js";
-export { translateChatStream } from "./stream/translate-batches.js";
-export {
-  ChatStreamTranslator,
-  type ChatStreamTranslatorOptions,
   type ConvertChatStreamOptions,
   convertChatStreamToEvents,
 } from "./translate/chat-stream-to-events.js";
 export { type ConvertChatToResponseOptions, convertChatToResponse } from "./translate/chat-to-response.js";
-export { convertInputToMessages, normalizeInput } from "./translate/input-to-messages.js";
-export { mapFinishReason, mapUsage } from "./translate/map-chat-outcome.js";
-export type { ReplyOptions } from "./translate/reply/reply-options.js";
+export { convertInputToMessages } from "./translate/input-to-messages.js";
 export type { ConvertInputOptions, OrphanToolOutputPolicy } from "./translate/request/input-conversion.js";
-export { collectItemReferenceIds } from "./translate/request/item-references.js";
-export { flattenToolName } from "./translate/request/tool-names.js";
 export type { HostedToolPolicy } from "./translate/request/tools.js";
 export {
   type ConvertRequestOptions,
   type ConvertRequestResult,
   convertRequestToChat,
 } from "./translate/request-to-chat.js";
-export {
-  createResponseObject,
-  finishResponseObject,
-  type ResponseIdentity,
-} from "./translate/response-object.js";
+export { createResponseObject, type ResponseIdentity } from "./translate/response-object.js";
 export type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-  ChatCompletionMessageParam,
-  ChatCompletionTool,
   ChatUpstream,
   IdPrefix,
-  Response,
-  ResponseCreateParams,
-  ResponseInputItem,
   ResponseObject,
-  ResponseOutputItem,
   ResponseStore,
-  ResponseStreamEvent,
   ResponsesRequest,
   ResponseUsage,
   StoredResponse,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
+import { type BackendName, backendProfiles, backends } from "./profiles.js";
 
 const FIELDS = [
   "developerRole",
@@ -66,12 +66,23 @@ describe("backendProfiles", () => {
   });
 
   it("gives the local servers' default base URLs", () => {
-    expect(defaultBaseURLs).toEqual({
+    const local = Object.entries(backends).filter(([, entry]) => !entry.hosted);
+    expect(Object.fromEntries(local.map(([name, entry]) => [name, entry.baseURL]))).toEqual({
       ollama: "http://127.0.0.1:11434/v1",
       vllm: "http://127.0.0.1:8000/v1",
       llamacpp: "http://127.0.0.1:8080/v1",
       lmstudio: "http://127.0.0.1:1234/v1",
     });
-    expect(Object.isFrozen(defaultBaseURLs)).toBe(true);
+  });
+
+  it("is the one list of backends: each entry frozen, its capabilities the profile of the same name", () => {
+    expect(Object.isFrozen(backends)).toBe(true);
+    expect(Object.keys(backends).sort()).toEqual(Object.keys(backendProfiles).sort());
+    for (const [name, entry] of Object.entries(backends)) {
+      expect(Object.isFrozen(entry), name).toBe(true);
+      expect(entry.capabilities, name).toBe(backendProfiles[name as BackendName]);
+      expect(entry.baseURL, name).toMatch(/^https?:\/\/.+\/v1$/);
+      expect(entry.apiKeyEnv, name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * {@link UpstreamCapabilities} data (no code paths differ per backend). Pass one as `capabilities`:
  *
  * ```ts
- * openAICompatibleUpstream({ baseURL: defaultBaseURLs.ollama, capabilities: backendProfiles.ollama });
+ * openAICompatibleUpstream({ baseURL: backends.ollama.baseURL, capabilities: backendProfiles.ollama });
  * ```
  *
  * Behaviour every backend gets anyway, so it is not a field: reasoning is read from `reasoning_content`,
@@ -224,27 +224,95 @@ const groq: UpstreamCapabilities = {
   reasoningEfforts: ["low", "medium", "high"],
 };
 
-function freeze(profile: UpstreamCapabilities): Readonly<UpstreamCapabilities> {
-  return Object.freeze(profile);
+/** A known Chat Completions backend: where it listens by default, where its key lives, what it supports. */
+export interface Backend {
+  /** Its name, for people (`"LM Studio"`). */
+  title: string;
+  /** Its default OpenAI-compatible base URL, version path included (local servers: their documented port). */
+  baseURL: string;
+  /** The environment variable its API key is conventionally read from. */
+  apiKeyEnv: string;
+  /** A hosted service (it refuses requests without a key), as opposed to a server on this machine. */
+  hosted: boolean;
+  /** What it supports (the same object as `backendProfiles[name]`). */
+  capabilities: Readonly<UpstreamCapabilities>;
 }
 
-/** {@link UpstreamCapabilities} of common backends (frozen data). See each field's comment in the source. */
-export const backendProfiles: Readonly<Record<BackendName, Readonly<UpstreamCapabilities>>> = Object.freeze({
-  openai: freeze(openai),
-  ollama: freeze(ollama),
-  vllm: freeze(vllm),
-  llamacpp: freeze(llamacpp),
-  lmstudio: freeze(lmstudio),
-  openrouter: freeze(openrouter),
-  deepseek: freeze(deepseek),
-  groq: freeze(groq),
+function backend(entry: Backend): Readonly<Backend> {
+  return Object.freeze({ ...entry, capabilities: Object.freeze(entry.capabilities) });
+}
+
+/**
+ * The backends the bridge knows, in the order tools list them (local servers first): the one list the
+ * CLI's `--upstream` presets and its config file's `preset` are derived from. Frozen data.
+ *
+ * ```ts
+ * openAICompatibleUpstream({ baseURL: backends.ollama.baseURL, capabilities: backends.ollama.capabilities });
+ * ```
+ */
+export const backends: Readonly<Record<BackendName, Readonly<Backend>>> = Object.freeze({
+  ollama: backend({
+    title: "Ollama",
+    baseURL: "http://127.0.0.1:11434/v1",
+    apiKeyEnv: "OLLAMA_API_KEY",
+    hosted: false,
+    capabilities: ollama,
+  }),
+  lmstudio: backend({
+    title: "LM Studio",
+    baseURL: "http://127.0.0.1:1234/v1",
+    apiKeyEnv: "LMSTUDIO_API_KEY",
+    hosted: false,
+    capabilities: lmstudio,
+  }),
+  llamacpp: backend({
+    title: "llama.cpp llama-server",
+    baseURL: "http://127.0.0.1:8080/v1",
+    apiKeyEnv: "LLAMA_API_KEY",
+    hosted: false,
+    capabilities: llamacpp,
+  }),
+  vllm: backend({
+    title: "vLLM",
+    baseURL: "http://127.0.0.1:8000/v1",
+    apiKeyEnv: "VLLM_API_KEY",
+    hosted: false,
+    capabilities: vllm,
+  }),
+  openrouter: backend({
+    title: "OpenRouter",
+    baseURL: "https://openrouter.ai/api/v1",
+    apiKeyEnv: "OPENROUTER_API_KEY",
+    hosted: true,
+    capabilities: openrouter,
+  }),
+  deepseek: backend({
+    title: "DeepSeek",
+    baseURL: "https://api.deepseek.com/v1",
+    apiKeyEnv: "DEEPSEEK_API_KEY",
+    hosted: true,
+    capabilities: deepseek,
+  }),
+  groq: backend({
+    title: "Groq",
+    baseURL: "https://api.groq.com/openai/v1",
+    apiKeyEnv: "GROQ_API_KEY",
+    hosted: true,
+    capabilities: groq,
+  }),
+  openai: backend({
+    title: "OpenAI",
+    baseURL: "https://api.openai.com/v1",
+    apiKeyEnv: "OPENAI_API_KEY",
+    hosted: true,
+    capabilities: openai,
+  }),
 });
 
-/** Default OpenAI-compatible base URLs of the local servers (their documented default ports). */
-export const defaultBaseURLs: Readonly<Record<"ollama" | "vllm" | "llamacpp" | "lmstudio", string>> =
-  Object.freeze({
-    ollama: "http://127.0.0.1:11434/v1",
-    vllm: "http://127.0.0.1:8000/v1",
-    llamacpp: "http://127.0.0.1:8080/v1",
-    lmstudio: "http://127.0.0.1:1234/v1",
-  });
+/** {@link UpstreamCapabilities} of common backends (frozen data): `backends[name].capabilities`. See each field's comment in the source. */
+export const backendProfiles: Readonly<Record<BackendName, Readonly<UpstreamCapabilities>>> = Object.freeze(
+  Object.fromEntries(Object.entries(backends).map(([name, entry]) => [name, entry.capabilities])) as Record<
+    BackendName,
+    Readonly<UpstreamCapabilities>
+  >,
+);

@@ -1,9 +1,6 @@
-import {
-  type NodeHandlerOptions,
-  type NodeHandlerSource,
-  toNodeHandler,
-  writeResult,
-} from "@responses-bridge/node";
+import { invalidRequest, ResponsesBridgeError } from "@responses-bridge/core";
+import { parseJsonBody, payloadTooLarge, unsupportedContentEncoding } from "@responses-bridge/core/http";
+import { type NodeHandlerOptions, type NodeHandlerSource, toNodeHandler } from "@responses-bridge/node";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 
 /** Options of {@link responsesRouter}; the same as every Node adapter's. */
@@ -13,6 +10,10 @@ export interface ResponsesRouterOptions extends NodeHandlerOptions {}
  * What {@link responsesRouter} returns: the request handler, then an error handler that answers the
  * errors of a body parser that ran before it (`express.json()`) in OpenAI shape. Pass it to
  * `app.use(path, ...)` or `router.use(...)` as one value.
+ *
+ * Two functions, not one `express.Router`: Express hands an error only to functions of four parameters
+ * and a request only to functions of at most three, so no single function (a Router is one) can both
+ * serve the bridge and answer the error of a parser mounted before it.
  */
 export type ResponsesRouter = [RequestHandler, ErrorRequestHandler];
 
@@ -20,15 +21,17 @@ export type ResponsesRouter = [RequestHandler, ErrorRequestHandler];
 const BODY_PARSER_ERROR = /^(entity|request|encoding|charset|parameters|stream)\./;
 
 /**
- * The bridge for Express 5 (and 4): every method and path under the mount point goes to the bridge,
- * which answers unknown paths with an OpenAI-shaped 404.
+ * The bridge for Express 5 (and 4): every method and path under the mount point
+ * goes to the bridge, which answers unknown paths with an OpenAI-shaped 404.
  *
  * ```ts
  * app.use("/v1", responsesRouter(handler)); // POST /v1/responses, GET|DELETE /v1/responses/:id, ...
  * ```
  *
  * Works with or without `express.json()` in front (an already parsed `req.body` is used, never parsed
- * twice); streams flush through `compression` middleware after every write.
+ * twice); streams flush through `compression` middleware after every write. A body parser's error is
+ * answered by the handler itself, as the core's body error (same message, status and code as when the
+ * bridge reads the body), with its `x-request-id` and through its `onError` hook.
  */
 export function responsesRouter(
   handler: NodeHandlerSource,
@@ -39,38 +42,44 @@ export function responsesRouter(
     void listener(req, res);
   };
   const answerBodyParserError: ErrorRequestHandler = (error, req, res, next) => {
-    const answer = res.headersSent ? undefined : fromBodyParserError(error, req.headers["content-encoding"]);
-    if (!answer) {
+    const bodyError = res.headersSent
+      ? undefined
+      : fromBodyParserError(error, req.headers["content-encoding"]);
+    if (!bodyError) {
       next(error);
       return;
     }
-    const body = {
-      error: { message: answer.message, type: "invalid_request_error", param: null, code: answer.code },
+    // The request goes through the handler as any other (authentication, routing, x-request-id, onError);
+    // reading its body is what fails, with the core's error.
+    const failing: NodeHandlerSource = {
+      maxBodyBytes: handler.maxBodyBytes,
+      handle: (input) => handler.handle({ ...input, body: undefined, readBody: bodyError }),
     };
-    void writeResult(res, { kind: "json", status: answer.status, headers: {}, body });
+    void toNodeHandler(failing, options)(req, res);
   };
   return [serve, answerBodyParserError];
 }
 
-/** The error `body-parser` (`express.json()`...) passed on, in the core's words; undefined for other errors. */
-function fromBodyParserError(error: unknown, encoding: string | undefined) {
-  const { status, type, code, limit } = (error ?? {}) as Record<string, unknown>;
+/**
+ * The error `body-parser` (`express.json()`...) passed on, as a body reader that fails (or parses) the way
+ * the core's reader would; undefined for errors that are not a body parser's.
+ */
+function fromBodyParserError(
+  error: unknown,
+  encoding: string | undefined,
+): (() => Promise<unknown>) | undefined {
+  const { status, type, code, limit, body } = (error ?? {}) as Record<string, unknown>;
   if (typeof status !== "number" || status >= 500) return undefined;
+  const fail = (bridgeError: ResponsesBridgeError) => () => Promise.reject(bridgeError);
   if (typeof code === "string" && code.startsWith("Z_")) {
-    return { status: 400, message: `The request body could not be read as ${encoding}.`, code: null };
+    return fail(invalidRequest(`The request body could not be read as ${encoding}.`));
   }
   if (typeof type !== "string" || !BODY_PARSER_ERROR.test(type)) return undefined;
-  if (type === "entity.too.large") {
-    const message = `Request body too large: the limit is ${String(limit)} bytes.`;
-    return { status, message, code: "request_too_large" };
-  }
-  if (type === "encoding.unsupported") {
-    const message = `Unsupported content-encoding '${encoding}': send the body uncompressed, or gzip or deflate encoded.`;
-    return { status, message, code: "unsupported_content_encoding" };
-  }
-  if (type === "entity.parse.failed") return { status, message: MALFORMED_JSON, code: null };
-  return { status, message: String((error as Error).message), code: null };
+  if (type === "entity.too.large") return fail(payloadTooLarge(Number(limit)));
+  if (type === "encoding.unsupported") return fail(unsupportedContentEncoding(String(encoding)));
+  // Malformed JSON, or JSON `express.json()` refused in strict mode: the core parses the same text, so
+  // the answer is the core's (malformed is a 400 with OpenAI's message; a non-object, the handler's 400).
+  if (type === "entity.parse.failed") return async () => parseJsonBody(typeof body === "string" ? body : "");
+  const message = error instanceof Error ? error.message : String(type);
+  return fail(new ResponsesBridgeError(message, { status, type: "invalid_request_error" }));
 }
-
-const MALFORMED_JSON =
-  "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
 import * as zlib from "node:zlib";
+import { invalidRequest } from "@responses-bridge/core";
 import {
   DEFAULT_MAX_BODY_BYTES,
-  invalidRequest,
   parseJsonBody,
   payloadTooLarge,
   unsupportedContentEncoding,
-} from "@responses-bridge/core";
+} from "@responses-bridge/core/http";
 import { utf8Text } from "./utf8.js";
 
 /** Options of {@link readNodeBody}. */

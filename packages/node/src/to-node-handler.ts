@@ -1,11 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
-import {
-  type BridgeResult,
-  type ResponsesHandler,
-  toBridgeError,
-  toOpenAIErrorBody,
-} from "@responses-bridge/core";
+import type { ResponsesHandler } from "@responses-bridge/core";
+import { type BridgeResult, toBridgeError, toOpenAIErrorBody } from "@responses-bridge/core/http";
 import { readNodeBody } from "./read-node-body.js";
 import { writeResult } from "./write-result.js";
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { BridgeResult } from "@responses-bridge/core";
+import type { BridgeResult } from "@responses-bridge/core/http";
 
 /** A response that compression middleware (`compression`) patched with a `flush()`. */
 type FlushableResponse = ServerResponse & { flush?: () => void };

@@ -1,5 +1,4 @@
 import {
-  type ResponseInputItem,
   type ResponseStore,
   ResponsesBridgeError,
   type StoredResponse,
@@ -7,6 +6,9 @@ import {
 } from "@responses-bridge/core";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { CHAIN_SCRIPT, ITEMS_SCRIPT, type LuaScript } from "./lua-scripts.js";
+
+/** One input item of a stored turn (the `openai` SDK's `ResponseInputItem`). */
+type ResponseInputItem = StoredResponse["input"][number];
 
 /** 30 days, OpenAI's retention for stored responses. */
 const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
@@ -88,7 +90,7 @@ export interface RedisStore<C extends RedisStoreClient = Redis> extends Response
   /** The whole chain ending at `id`, oldest first, in one round trip per 1,000 turns (or 8 MiB); undefined when a link is missing. */
   getChain(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
   /** Items by id (input items that carried an `id`, and output items), in one round trip. */
-  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, StoredResponse["input"][number]>>;
   /** The Redis client in use. */
   readonly client: C;
   /** Closes the client when the store created it (`url`); does nothing for a client you passed in. */

@@ -1,7 +1,9 @@
 export {
   createRedisStore,
   type RedisStore,
+  type RedisStoreClient,
   type RedisStoreClientOption,
   type RedisStoreOptions,
+  type RedisStoreSettings,
   type RedisStoreUrlOption,
 } from "./create-redis-store.js";

@@ -1,18 +1,19 @@
 /**
- * Every captured Codex CLI 0.169.0 request (see README.md), for tests that run over all of them.
+ * Every captured Codex CLI 0.169.0 request, for tests that run over all of them. The captures are
+ * stored once, in test/fixtures/codex/ (see README.md here), next to the responses of the same sessions.
  * Test-only: nothing in the package imports this file.
  */
-import noCatalogGpt55Turn1 from "./codex-no-catalog-gpt-5.5-turn1-request.json" with { type: "json" };
-import noCatalogUnknownSlugTurn1 from "./codex-no-catalog-unknown-slug-turn1-request.json" with { type: "json" };
-import patchTurn1 from "./codex-patch-turn1-request.json" with { type: "json" };
-import patchTurn2 from "./codex-patch-turn2-request.json" with { type: "json" };
-import patchViaExecTurn2 from "./codex-patch-via-exec-turn2-request.json" with { type: "json" };
-import reasoningTurn2 from "./codex-reasoning-turn2-request.json" with { type: "json" };
-import responsesLiteTurn1 from "./codex-responses-lite-gpt-5.6-sol-turn1-request.json" with { type: "json" };
-import turn1 from "./codex-turn1-request.json" with { type: "json" };
-import turn2 from "./codex-turn2-request.json" with { type: "json" };
+import noCatalogGpt55Turn1 from "../../../../../test/fixtures/codex/no-catalog-gpt-5.5-turn1-request.json" with { type: "json" };
+import noCatalogUnknownSlugTurn1 from "../../../../../test/fixtures/codex/no-catalog-unknown-slug-turn1-request.json" with { type: "json" };
+import patchTurn1 from "../../../../../test/fixtures/codex/patch-turn1-request.json" with { type: "json" };
+import patchTurn2 from "../../../../../test/fixtures/codex/patch-turn2-request.json" with { type: "json" };
+import patchViaExecTurn2 from "../../../../../test/fixtures/codex/patch-via-exec-turn2-request.json" with { type: "json" };
+import reasoningTurn2 from "../../../../../test/fixtures/codex/reasoning-turn2-request.json" with { type: "json" };
+import responsesLiteTurn1 from "../../../../../test/fixtures/codex/responses-lite-gpt-5.6-sol-turn1-request.json" with { type: "json" };
+import turn1 from "../../../../../test/fixtures/codex/turn1-request.json" with { type: "json" };
+import turn2 from "../../../../../test/fixtures/codex/turn2-request.json" with { type: "json" };
 
-/** One captured request: its fixture name (file name without `codex-` and `-request.json`) and body. */
+/** One captured request: its fixture name (file name without `-request.json`) and body. */
 export interface CodexRequest {
   name: string;
   body: Record<string, unknown>;

@@ -1,0 +1,17 @@
+// `@responses-bridge/core/http`: what an adapter author needs to put the handler on a server or to
+// speak to an upstream by hand (as tRPC keeps `@trpc/server/http`): the handler's request and result
+// types, the JSON body readers and their OpenAI-shaped errors, error bodies, secret redaction, the
+// Web `Response` of a result, and Server-Sent Events both ways. Not needed to use the bridge.
+export type { BridgeRequest, BridgeResult } from "./create-responses-handler.js";
+export { toWebResponse } from "./create-responses-handler.js";
+export { type OpenAIErrorBody, redactSecrets, toBridgeError, toOpenAIErrorBody } from "./errors.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  parseJsonBody,
+  payloadTooLarge,
+  readJsonBody,
+  unsupportedContentEncoding,
+} from "./read-request-body.js";
+export { encodeSSEComment, encodeSSEEvent } from "./stream/encode-sse-event.js";
+export { eventsToSSEStream } from "./stream/events-to-sse-stream.js";
+export { type ReadChatStreamOptions, readChatStream } from "./stream/read-chat-stream.js";
