@@ -38,6 +38,7 @@ export {
   readJsonBody,
   unsupportedContentEncoding,
 } from "./read-request-body.js";
+export type { RequestLimits } from "./schema/request-limits.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";

@@ -109,7 +109,7 @@ export async function createResponse(
   hooks: HookContext,
 ): Promise<BridgeResult> {
   const { options, store, router, environment } = endpoint;
-  let request = parseResponsesRequest(body);
+  let request = parseResponsesRequest(body, options.limits);
   if (options.transformRequest) request = await options.transformRequest(request, hooks);
   rejectUnsupported(request);
   const targets = router.resolve(request.model ?? "");
