@@ -43,6 +43,14 @@ export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+// For store authors (`@responses-bridge/redis`); to move to an adapter-author entry point.
+export {
+  decodeStoredResponse,
+  encodeStoredResponse,
+  findItem,
+  itemIdsOf,
+  MAX_CHAIN_LENGTH,
+} from "./store/stored-records.js";
 export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
 export {
   ChatStreamTranslator,
