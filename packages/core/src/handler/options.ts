@@ -88,7 +88,7 @@ export interface ResponsesHandlerOptions {
   /**
    * Caps on the counts one `POST /v1/responses` body may hold (input items, tools, content parts per
    * message, `include` entries, `metadata` keys). Each excess is a 400 naming the field in `param` and
-   * the cap in the message. The defaults (20,000 input items, 1,000 tools, 2,000 content parts, 64
+   * the cap in the message. The defaults (10,000 input items, 1,000 tools, 2,000 content parts, 64
    * `include` entries, 16 `metadata` keys) are far above what real clients send; they bound the work
    * one request can make the server do.
    */

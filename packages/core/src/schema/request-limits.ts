@@ -11,7 +11,7 @@ import { invalidRequest } from "../errors.js";
 
 /** Caps on what one `POST /v1/responses` body may hold; each excess is a 400 naming the cap. */
 export interface RequestLimits {
-  /** Most items in `input`. Default 20,000. */
+  /** Most items in `input`. Default 10,000. */
   maxInputItems?: number;
   /** Most tools in `tools` (and in each `namespace` or `additional_tools` item's `tools`). Default 1,000. */
   maxTools?: number;
@@ -25,7 +25,7 @@ export interface RequestLimits {
 
 /** The caps applied when the handler's `limits` option leaves one out. */
 export const DEFAULT_REQUEST_LIMITS: Readonly<Required<RequestLimits>> = Object.freeze({
-  maxInputItems: 20_000,
+  maxInputItems: 10_000,
   maxTools: 1_000,
   maxContentParts: 2_000,
   maxInclude: 64,
