@@ -26,6 +26,7 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
+export { registerSecrets } from "./redact-secrets.js";
 export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
 export { generateId } from "./ids.js";
 export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
