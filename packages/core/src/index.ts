@@ -26,7 +26,6 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
-export { registerSecrets } from "./redact-secrets.js";
 export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
 export { generateId } from "./ids.js";
 export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";
@@ -39,11 +38,13 @@ export {
   readJsonBody,
   unsupportedContentEncoding,
 } from "./read-request-body.js";
+export { registerSecrets } from "./redact-secrets.js";
 export type { RequestLimits } from "./schema/request-limits.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
 // For store authors (`@responses-bridge/redis`); to move to an adapter-author entry point.
 export {
   decodeStoredResponse,
@@ -52,7 +53,6 @@ export {
   itemIdsOf,
   MAX_CHAIN_LENGTH,
 } from "./store/stored-records.js";
-export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
 export {
   ChatStreamTranslator,
   type ChatStreamTranslatorOptions,

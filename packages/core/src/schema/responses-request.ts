@@ -26,8 +26,8 @@ import * as z from "zod/mini";
 import { invalidRequest } from "../errors.js";
 import type { ResponsesRequest } from "../types.js";
 import {
-  metadataSchema,
   inputItemSchemas,
+  metadataSchema,
   textSchema,
   toolChoiceSchema,
   toolSchemas,
