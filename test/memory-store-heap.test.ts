@@ -24,7 +24,7 @@ function smallTurn(index: number): StoredResponse {
     input: [
       { id: `msg_in_${index}`, type: "message", role: "user", content: [{ type: "input_text", text: "a" }] },
       { type: "function_call_output", call_id: `c${index}`, output: "1" },
-    ],
+    ] as StoredResponse["input"],
     response: {
       id,
       object: "response",
