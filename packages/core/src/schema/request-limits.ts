@@ -50,6 +50,16 @@ export function invalidId(param: string): ReturnType<typeof invalidRequest> {
   );
 }
 
+/** `limits` over the defaults; a cap left out, undefined or not a non-negative number keeps its default. */
+function resolveLimits(limits: RequestLimits): Required<RequestLimits> {
+  const caps = { ...DEFAULT_REQUEST_LIMITS };
+  for (const key of Object.keys(caps) as (keyof RequestLimits)[]) {
+    const value = limits[key];
+    if (typeof value === "number" && value >= 0) caps[key] = value;
+  }
+  return caps;
+}
+
 function tooLong(param: string, limit: number, length: number, option: keyof RequestLimits) {
   return invalidRequest(
     `Invalid '${param}': array too long. Expected an array with maximum length ${limit}, but got an array with length ${length} instead. (This server's limit: limits.${option}.)`,
@@ -74,7 +84,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  *   `metadata`) naming the field in `param`, or 400 `invalid_value` for an id with a control character.
  */
 export function checkRequestLimits(body: Record<string, unknown>, limits: RequestLimits = {}): void {
-  const caps = { ...DEFAULT_REQUEST_LIMITS, ...limits };
+  const caps = resolveLimits(limits);
   checkLength(body.tools, "tools", caps.maxTools, "maxTools");
   if (Array.isArray(body.tools)) {
     body.tools.forEach((tool, index) => {
