@@ -39,7 +39,7 @@ async function postJson(url: string, body: string | Uint8Array): Promise<{ statu
   const response = await fetch(`${url}/responses`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body,
+    body: body as BodyInit,
   });
   return { status: response.status, body: await response.json() };
 }
