@@ -83,7 +83,7 @@ async function createStore(
 ): Promise<{ store: ResponseStore; close(): Promise<void> }> {
   if (settings.type === "memory") {
     const { type: _type, ...options } = settings;
-    return { store: createMemoryStore(options), close: async () => {} };
+    return { store: createMemoryStore({ maxBytes: 8 * 1024 * 1024, ...options }), close: async () => {} };
   }
   let redis: typeof import("@responses-bridge/redis");
   try {

@@ -100,4 +100,41 @@ describe("createLogger", () => {
     expect(lines.join("\n")).not.toContain("abcdefghijkl");
     expect(lines[0]).toBe("error: upstream said: bad key [redacted] (Authorization: Bearer [redacted])");
   });
+
+  it("escapes control characters a client controls, so no line can be forged (text request log and messages)", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", json: false, write: (line) => lines.push(line), now });
+    logger.request({
+      method: "POST",
+      path: "/v1/responses\r",
+      status: 400,
+      latencyMs: 1,
+      model: "m\n09:30:05 POST /v1/admin 200 forged 1ms\u001b[2J",
+      error: "Invalid value for 'x': 'a\nb'",
+    });
+    logger.debug("req_1 400 Invalid value: 'line\nforged'");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      "09:30:05 POST /v1/responses\\r 400 m\\n09:30:05 POST /v1/admin 200 forged 1ms\\x1b[2J 1ms: Invalid value for 'x': 'a\\nb'",
+    );
+    expect(lines[1]).toBe("debug: req_1 400 Invalid value: 'line\\nforged'");
+    for (const line of lines) expect([...line].some((char) => char.charCodeAt(0) < 0x20)).toBe(false);
+  });
+
+  it("scrubs a key cut to a prefix of 8+ characters from debug lines, text and JSON", () => {
+    const key = "Zq9XkT4vB7nM2pL8wR3yC6hJ5dF1";
+    for (const json of [false, true]) {
+      const lines: string[] = [];
+      const logger = createLogger({
+        level: "debug",
+        json,
+        write: (line) => lines.push(line),
+        secrets: [new Secret(key)],
+        now,
+      });
+      logger.debug(`req_1 401 Upstream error 401: ${"x".repeat(40)}${key.slice(0, 11)}`, { key });
+      expect(lines.join("\n")).not.toContain(key.slice(0, 8));
+      expect(lines.join("\n")).toContain("[redacted]");
+    }
+  });
 });

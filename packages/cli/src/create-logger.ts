@@ -66,6 +66,26 @@ function clock(date: Date): string {
   return date.toISOString().slice(11, 19);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * A value a client controls (model name, path, error text...) made safe for one text log line: newline,
+ * carriage return, ESC and every other control character become escapes (`\n`, `\r`, `\x1b`), so a
+ * client cannot forge a log line or send terminal escape sequences to the operator's terminal.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => {
+    if (char === "\n") return "\\n";
+    if (char === "\r") return "\\r";
+    if (char === "\t") return "\\t";
+    const code = char.charCodeAt(0);
+    return code > 0xff
+      ? `\\u${code.toString(16).padStart(4, "0")}`
+      : `\\x${code.toString(16).padStart(2, "0")}`;
+  });
+}
+
 function tokens(entry: RequestLogEntry): string {
   if (entry.inputTokens === undefined && entry.outputTokens === undefined) return "";
   return ` tokens ${entry.inputTokens ?? 0} in / ${entry.outputTokens ?? 0} out`;
@@ -75,19 +95,18 @@ function tokens(entry: RequestLogEntry): string {
 export function createLogger(options: LoggerOptions): Logger {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? [];
+  // Also removes the keys every upstream of this process registered with the core (see `registerSecrets`).
   const scrub = (text: string) =>
-    secrets.length === 0
-      ? text
-      : redactSecrets(
-          text,
-          secrets.map((secret) => secret.reveal()),
-        );
+    redactSecrets(
+      text,
+      secrets.map((secret) => secret.reveal()),
+    );
   const enabled = (level: Exclude<LogLevel, "silent">) => RANK[options.level] >= RANK[level];
   const emit = (line: string) => options.write(scrub(line));
 
   function log(level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) {
     if (!enabled(level)) return;
-    write(level, message, fields);
+    writeLine(level, message, fields);
   }
 
   function write(level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) {
@@ -97,6 +116,11 @@ export function createLogger(options: LoggerOptions): Logger {
     }
     const prefix = level === "info" ? "" : level === "warn" ? "warning: " : `${level}: `;
     emit(`${prefix}${message}`);
+  }
+
+  /** Leveled messages can carry client text (an error message quoting a field): one line each. */
+  function writeLine(level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) {
+    write(level, options.json ? message : escapeControl(message), fields);
   }
 
   return {
@@ -115,10 +139,12 @@ export function createLogger(options: LoggerOptions): Logger {
         emit(JSON.stringify({ time: now().toISOString(), level: "info", msg: "request", ...entry }));
         return;
       }
-      const outcome = entry.outcome && entry.outcome !== "completed" ? ` ${entry.outcome}` : "";
-      const error = entry.error ? `: ${entry.error}` : "";
+      const outcome =
+        entry.outcome && entry.outcome !== "completed" ? ` ${escapeControl(entry.outcome)}` : "";
+      const error = entry.error ? `: ${escapeControl(entry.error)}` : "";
+      const model = entry.model === undefined ? "-" : escapeControl(entry.model);
       emit(
-        `${clock(now())} ${entry.method} ${entry.path} ${entry.status}${outcome} ${entry.model ?? "-"} ${Math.round(entry.latencyMs)}ms${tokens(entry)}${error}`,
+        `${clock(now())} ${escapeControl(entry.method)} ${escapeControl(entry.path)} ${entry.status}${outcome} ${model} ${Math.round(entry.latencyMs)}ms${tokens(entry)}${error}`,
       );
     },
   };

@@ -154,4 +154,16 @@ describe("parseCliArgs", () => {
     expect(message).toContain("API keys are read from environment variables only");
     expect(message).not.toContain("sk-secret-value");
   });
+
+  it.each([
+    [["sk-proj-Zq9XkT4vB7nM2pL8wR3yC6hJ5dF1"]],
+    [["serve", "--upstream", "openai", "Zq9XkT4vB7nM2pL8wR3yC6hJ5dF1"]],
+    [["codex", "-u", "openai", "sk-proj-Zq9XkT4vB7nM2pL8wR3yC6hJ5dF1"]],
+    [["help", "Zq9XkT4vB7nM2pL8wR3yC6hJ5dF1"]],
+    [["serve", "--port", "Zq9XkT4vB7nM2pL8wR3yC6hJ5dF1"]],
+  ])("never echoes an argument that could be a pasted key: %j", (argv) => {
+    const message = usageError(argv);
+    expect(message).not.toContain("Zq9XkT4v");
+    expect(message).toContain("not shown");
+  });
 });

@@ -93,6 +93,18 @@ const CODEX_OPTIONS = {
 /** Flags people try that would put a secret on the command line (visible in `ps` and shell history). */
 const SECRET_FLAGS = /^--?(api[-_]?key|key|token|auth[-_]?token|bearer|password)(=|$)/i;
 
+/**
+ * An argument as a usage error may show it: quoted when it looks like a word someone mistyped (short,
+ * lowercase), else only its length, because a pasted API key must never be echoed to a terminal or a log.
+ */
+export function showArgument(value: string, quoted = true): string {
+  return /^-{0,2}[a-z0-9][a-z0-9._-]{0,19}$/.test(value) && !/^(sk|pk|rk|gsk|xai)-/.test(value)
+    ? quoted
+      ? JSON.stringify(value)
+      : value
+    : `(${value.length} characters, not shown: it could be a secret)`;
+}
+
 function usage(message: string, command?: string): CliError {
   const help = command ? `responses-bridge ${command} --help` : "responses-bridge --help";
   return new CliError(`${message} (see ${help})`, EXIT_CODES.usage);
@@ -109,7 +121,7 @@ function integer(
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     const range =
       max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-    throw usage(`--${flag} must be ${range}, got ${JSON.stringify(value)}`, command);
+    throw usage(`--${flag} must be ${range}, got ${showArgument(value)}`, command);
   }
   return Number(value);
 }
@@ -137,7 +149,7 @@ function parseWith<const Options extends NonNullable<ParseArgsConfig["options"]>
       throw usage(`unknown option ${option ?? ""}`.trim(), command);
     if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
       const positional = /'([^']*)'/.exec(message)?.[1];
-      throw usage(`unexpected argument ${JSON.stringify(positional ?? "")}`, command);
+      throw usage(`unexpected argument ${showArgument(positional ?? "")}`, command);
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const name = /--[a-z-]+/i.exec(message)?.[0] ?? /-[a-z]/i.exec(message)?.[0] ?? "an option";
@@ -153,7 +165,7 @@ function parseWith<const Options extends NonNullable<ParseArgsConfig["options"]>
 function logLevel(value: string | undefined, command: string): LogLevel | undefined {
   if (value === undefined) return undefined;
   if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
-  throw usage(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(value)}`, command);
+  throw usage(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got ${showArgument(value)}`, command);
 }
 
 function nonEmpty(value: string | undefined, flag: string, command: string): string | undefined {
@@ -209,7 +221,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
     const topic = rest[0];
     if (topic === undefined) return { command: "help" };
     if (topic === "serve" || topic === "codex") return { command: "help", topic };
-    throw usage(`unknown command ${JSON.stringify(topic)}`);
+    throw usage(`unknown command ${showArgument(topic)}`);
   }
   if (first === "serve") {
     const { values } = parseWith("serve", rest, SERVE_OPTIONS);
@@ -246,6 +258,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
     if (!serve && flags.port === 0) throw usage("--no-serve needs a fixed --port (not 0)", "codex");
     return { command: "codex", flags };
   }
-  if (first.startsWith("-")) throw usage(`unknown option ${first}; start with a command: serve or codex`);
-  throw usage(`unknown command ${JSON.stringify(first)}; the commands are serve and codex`);
+  if (first.startsWith("-"))
+    throw usage(`unknown option ${showArgument(first, false)}; start with a command: serve or codex`);
+  throw usage(`unknown command ${showArgument(first)}; the commands are serve and codex`);
 }

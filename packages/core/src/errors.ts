@@ -3,6 +3,10 @@
  * renders as the OpenAI error body `{ error: { message, type, param, code } }`.
  */
 
+import { redactSecrets } from "./redact-secrets.js";
+
+export { redactSecrets };
+
 const marker = Symbol.for("responses-bridge.error");
 
 /** OpenAI error `type` values the bridge uses. */
@@ -26,13 +30,26 @@ export interface ResponsesBridgeErrorOptions {
   param?: string | null;
   /** Extra response headers (e.g. `retry-after` of an upstream 429). */
   headers?: Record<string, string>;
-  /** The underlying error, kept for logs; never serialised to the client. */
+  /** The underlying error, kept for logs; never serialised to the client (its message is redacted too). */
   cause?: unknown;
+}
+
+/** The cause with registered secrets removed from its message (a copy when there was one). */
+function redactCause(cause: unknown): unknown {
+  if (!(cause instanceof Error)) return cause;
+  const message = redactSecrets(cause.message);
+  if (message === cause.message) return cause;
+  const copy = new Error(message);
+  copy.name = cause.name;
+  return copy;
 }
 
 /**
  * Base class of every error the bridge throws or reports. Use {@link ResponsesBridgeError.isInstance}
  * rather than `instanceof`: it also works across duplicate installs of the package.
+ *
+ * Redacted at construction: the message, code, param, every header value and the cause's message pass
+ * through {@link redactSecrets}, so a key an upstream echoes back reaches no client, hook or log.
  */
 export class ResponsesBridgeError extends Error {
   /** HTTP status the client receives. */
@@ -47,14 +64,19 @@ export class ResponsesBridgeError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(message: string, options: ResponsesBridgeErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      redactSecrets(message),
+      options.cause === undefined ? undefined : { cause: redactCause(options.cause) },
+    );
     Object.defineProperty(this, marker, { value: true });
     this.name = "ResponsesBridgeError";
     this.status = options.status;
     this.type = options.type;
-    this.code = options.code ?? null;
-    this.param = options.param ?? null;
-    this.headers = options.headers ?? {};
+    this.code = options.code == null ? null : redactSecrets(options.code);
+    this.param = options.param == null ? null : redactSecrets(options.param);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = redactSecrets(value);
+    this.headers = headers;
   }
 
   /** True for any error created by this library, whichever copy of it created the error. */
@@ -83,14 +105,19 @@ export function previousResponseNotFound(id: string) {
   });
 }
 
-/** An error reported by the upstream (non-2xx). Keeps the upstream's status and `retry-after`. */
+/** A `retry-after` value: seconds, or an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`). */
+const RETRY_AFTER = /^(\d{1,10}(\.\d{1,3})?|[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)$/;
+
+/** An error reported by the upstream (non-2xx). Keeps the upstream's status and a well-formed `retry-after`. */
 export function upstreamError(
   status: number,
   message: string,
   options: { code?: string | null; retryAfter?: string | null; cause?: unknown } = {},
 ) {
   const headers: Record<string, string> = {};
-  if (options.retryAfter) headers["retry-after"] = options.retryAfter;
+  // Only a delay in seconds or an HTTP date is forwarded: anything else the upstream put there is dropped.
+  const retryAfter = options.retryAfter?.trim();
+  if (retryAfter && RETRY_AFTER.test(retryAfter)) headers["retry-after"] = retryAfter;
   const type: BridgeErrorType =
     status === 429
       ? "rate_limit_error"
@@ -186,18 +213,4 @@ export function toOpenAIErrorBody(error: unknown): OpenAIErrorBody {
       code: bridgeError.code,
     },
   };
-}
-
-/**
- * Removes secrets from text that may reach a client or a log: bearer tokens, `sk-…` style keys,
- * and any of the given literal secrets.
- */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join("[redacted]");
-  }
-  return result
-    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]{6,}/gi, "Bearer [redacted]")
-    .replace(/\b(sk|pk|rk|gsk|xai|sk-or-v1)-[A-Za-z0-9_-]{8,}/g, "[redacted]");
 }

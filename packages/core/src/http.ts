@@ -12,6 +12,17 @@ export {
   readJsonBody,
   unsupportedContentEncoding,
 } from "./read-request-body.js";
+// For store authors (`@responses-bridge/redis` and third-party stores): the stored-record encoding and
+// the helpers every store shares.
+export {
+  decodeStoredResponse,
+  encodeStoredResponse,
+  findItem,
+  itemIdsOf,
+  MAX_CHAIN_LENGTH,
+} from "./store/stored-records.js";
 export { encodeSSEComment, encodeSSEEvent } from "./stream/encode-sse-event.js";
 export { eventsToSSEStream } from "./stream/events-to-sse-stream.js";
 export { type ReadChatStreamOptions, readChatStream } from "./stream/read-chat-stream.js";
+// For authors of an `UpstreamFetch`: the body shapes the built-in upstream reads.
+export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";

@@ -22,6 +22,8 @@ export {
   upstreamError,
 } from "./errors.js";
 export { type Backend, type BackendName, backendProfiles, backends } from "./profiles.js";
+export { registerSecrets } from "./redact-secrets.js";
+export type { RequestLimits } from "./schema/request-limits.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export {
@@ -54,7 +56,6 @@ export type {
   UpstreamCallOptions,
   UpstreamCapabilities,
 } from "./types.js";
-export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {
   type OpenAICompatibleUpstreamOptions,

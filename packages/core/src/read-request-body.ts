@@ -1,5 +1,8 @@
 import { decodeWhole } from "./bytes.js";
 import { invalidRequest, ResponsesBridgeError } from "./errors.js";
+import { assertJsonShape, MAX_JSON_DEPTH } from "./json-shape.js";
+
+export { MAX_JSON_DEPTH };
 
 /** Default request body limit: 20 MiB, enough for long agent histories with inline images. */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -86,10 +89,12 @@ export function unsupportedContentEncoding(encoding: string): ResponsesBridgeErr
 
 /**
  * Parses a whole request body's text as JSON with {@link readJsonBody}'s rules (a leading byte-order
- * mark is ignored; an empty or malformed body is a 400), for adapters that read bodies themselves.
+ * mark is ignored; an empty or malformed body is a 400; a body nesting deeper than 128 levels or
+ * holding more than 250,000 values is a 400 before it is parsed), for adapters that read bodies themselves.
  */
 export function parseJsonBody(text: string): unknown {
   const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  assertJsonShape(json);
   try {
     return JSON.parse(json);
   } catch {
@@ -100,9 +105,6 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** Deepest nesting of arrays and objects accepted in a request body. */
-export const MAX_JSON_DEPTH = 128;
-
 /**
  * Rejects bodies nested deeper than `maxDepth` with a 400 naming the top-level field, before any
  * recursive code (validation, `JSON.stringify` of the upstream request) can overflow the stack.
@@ -110,11 +112,14 @@ export const MAX_JSON_DEPTH = 128;
  */
 export function assertJsonDepth(value: unknown, maxDepth: number = MAX_JSON_DEPTH): void {
   if (typeof value !== "object" || value === null) return;
-  const stack: Array<{ value: unknown; depth: number; field: string | null }> = [
-    { value, depth: 1, field: null },
-  ];
-  while (stack.length > 0) {
-    const { value: current, depth, field } = stack.pop()!;
+  // Three parallel stacks, so the walk allocates nothing per value.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  const fields: (string | null)[] = [null];
+  while (values.length > 0) {
+    const current = values.pop() as object;
+    const depth = depths.pop()!;
+    const field = fields.pop()!;
     if (depth > maxDepth) {
       throw invalidRequest(
         `The request body is nested too deeply: at most ${maxDepth} levels are accepted.`,
@@ -122,13 +127,21 @@ export function assertJsonDepth(value: unknown, maxDepth: number = MAX_JSON_DEPT
       );
     }
     if (Array.isArray(current)) {
-      for (const item of current)
-        if (typeof item === "object" && item !== null) stack.push({ value: item, depth: depth + 1, field });
+      for (const item of current) {
+        if (typeof item === "object" && item !== null) {
+          values.push(item);
+          depths.push(depth + 1);
+          fields.push(field);
+        }
+      }
     } else {
-      for (const key in current as Record<string, unknown>) {
+      for (const key in current) {
         const item = (current as Record<string, unknown>)[key];
-        if (typeof item === "object" && item !== null)
-          stack.push({ value: item, depth: depth + 1, field: field ?? key });
+        if (typeof item === "object" && item !== null) {
+          values.push(item);
+          depths.push(depth + 1);
+          fields.push(field ?? key);
+        }
       }
     }
   }

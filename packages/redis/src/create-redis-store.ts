@@ -4,6 +4,13 @@ import {
   type StoredResponse,
   type StoreScope,
 } from "@responses-bridge/core";
+import {
+  decodeStoredResponse,
+  encodeStoredResponse,
+  findItem,
+  itemIdsOf,
+  MAX_CHAIN_LENGTH,
+} from "@responses-bridge/core/http";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { CHAIN_SCRIPT, ITEMS_SCRIPT, type LuaScript } from "./lua-scripts.js";
 
@@ -12,8 +19,6 @@ type ResponseInputItem = StoredResponse["input"][number];
 
 /** 30 days, OpenAI's retention for stored responses. */
 const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
-/** Most turns `getChain` follows in total, a guard against cycles in corrupted data. */
-const MAX_CHAIN_LENGTH = 100_000;
 /** Most turns one chain script call walks before returning (keeps Redis' single thread responsive). */
 const HOPS_PER_CALL = 1000;
 /** Most reply bytes one chain script call gathers before returning. */
@@ -117,51 +122,23 @@ function corruptRecord(key: string): ResponsesBridgeError {
 }
 
 /**
- * A record is stored as three lines of compact JSON: the predecessor's id (or `null`), this turn's input
- * items, and the Response object. The id is the key itself. JSON never contains a raw newline, so the
- * first line can be read alone (the chain script does, to follow links without decoding the rest).
+ * A record is stored in core's compact form (`encodeStoredResponse`): three lines of JSON, the
+ * predecessor's id first, so the chain script reads links without decoding the rest.
  */
-function encodeRecord(record: StoredResponse): string {
-  return `${JSON.stringify(record.previousResponseId)}\n${JSON.stringify(record.input)}\n${JSON.stringify(record.response)}`;
-}
-
 function decodeRecord(id: string, value: string, key: string): StoredResponse {
-  const first = value.indexOf("\n");
-  const second = first < 0 ? -1 : value.indexOf("\n", first + 1);
-  if (second < 0) throw corruptRecord(key);
-  try {
-    const previousResponseId = JSON.parse(value.slice(0, first)) as string | null;
-    const input = JSON.parse(value.slice(first + 1, second)) as ResponseInputItem[];
-    const response = JSON.parse(value.slice(second + 1)) as StoredResponse["response"];
-    return { id, previousResponseId, input, response };
-  } catch {
-    throw corruptRecord(key);
-  }
-}
-
-/** Ids `getItems` can find in a record: input items that carry an `id`, and every output item. */
-function itemIdsOf(record: StoredResponse): string[] {
-  const ids = new Set<string>();
-  for (const item of [...record.input, ...record.response.output]) {
-    const id = (item as { id?: unknown }).id;
-    if (typeof id === "string" && id !== "") ids.add(id);
-  }
-  return [...ids];
-}
-
-function findItem(record: StoredResponse, id: string): ResponseInputItem | undefined {
-  for (const item of record.response.output) {
-    if ((item as { id?: unknown }).id === id) return item as ResponseInputItem;
-  }
-  return record.input.find((item) => (item as { id?: unknown }).id === id);
+  const record = decodeStoredResponse(id, value);
+  if (record === undefined) throw corruptRecord(key);
+  return record;
 }
 
 /**
  * A {@link ResponseStore} on Redis, shared by every bridge instance that points at the same Redis.
  *
  * - Keys: `{keyPrefix}{tenant}:resp:{id}` for a turn (tenant URI-encoded, empty without a tenant) and
- *   `{keyPrefix}{tenant}:item:{itemId}` for the item index (value: the turn's id). A `get`, `delete`,
- *   `getChain` or `getItems` under another tenant reads other keys, so it finds nothing. On Redis Cluster
+ *   `{keyPrefix}{tenant}:item:{itemId}` for the item index (value: the turn's id). The encoded tenant
+ *   never holds a `:`, so the scope part of a key ends at its first `:` after the prefix whatever the
+ *   id: a `get`, `delete`, `getChain` or `getItems` under another scope (with or without a tenant)
+ *   reads other keys, so it finds nothing and can overwrite nothing. On Redis Cluster
  *   (an `ioredis` `Cluster` client, or `hashTags: true`) the `{keyPrefix}{tenant}` part is a hash tag, so
  *   each tenant's keys share a slot.
  * - Each turn is stored once (one `SET … PX ttl` plus one small key per item, in one `MULTI`), linked to its
@@ -273,7 +250,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore<RedisSt
       if (typeof record?.id !== "string" || record.id === "") {
         throw new TypeError("RedisStore.put: record.id must be a non-empty string");
       }
-      const value = encodeRecord(record);
+      const value = encodeStoredResponse(record);
       const itemKeys = itemIdsOf(record).map((itemId) => itemKey(itemId, scope));
       await bounded(async () => {
         const transaction = client.multi();

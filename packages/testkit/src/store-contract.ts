@@ -210,6 +210,7 @@ async function chainOf(
  * ```
  *
  * Covered: put/get/delete, unknown ids, overwrite, tenant isolation (get, delete, chains, items),
+ * isolation between a tenant and a principal without one (ids spelling another scope's keys included),
  * chains (`getChain` when implemented, else walking `get`; a missing link means no chain), `getItems`
  * (when implemented), TTL expiry (the factory receives a short `ttlMs`; the case waits it out), large
  * records, and a long chain.
@@ -325,6 +326,73 @@ export function storeContractCases(
           "tenant 'a' must not see 'a:resp'",
         );
         assertEqual(await store.get(tricky.id, { tenant: "a:resp" }), tricky, "tenant 'a:resp'");
+      },
+    },
+    {
+      name: "a principal without a tenant and a tenant's cannot see or overwrite each other's responses, chains or items (NUL-id attack included)",
+      async run() {
+        const store = await make();
+        const tenant = "acme";
+        const acme = { tenant };
+        const itemId = newId("msg");
+        const root = makeTurn({ inputId: itemId, text: "the tenant's own words" });
+        const next = makeTurn({ previous: root.id });
+        await store.put(root, acme);
+        await store.put(next, acme);
+        const ids = [itemId, ...outputIds(root)];
+        // Tenantless reads see nothing of the tenant's.
+        assert((await store.get(root.id)) === undefined, "no tenant must not get a tenant's record");
+        assert((await chainOf(store, next.id)) === undefined, "no tenant must not get a tenant's chain");
+        if (store.getItems) {
+          assert((await store.getItems(ids)).size === 0, "no tenant must not get a tenant's items");
+        }
+        assert((await store.delete(root.id)) === false, "no tenant must not delete a tenant's record");
+        // A tenantless principal stores records and items whose ids spell the tenant's keys in every
+        // encoding a store might use (NUL, ':' and length-prefixed separators).
+        const spellings = (id: string) => [
+          `${tenant}\u0000${id}`,
+          `${tenant}:${id}`,
+          `${tenant}:resp:${id}`,
+          `${tenant}:item:${id}`,
+          `${tenant.length}:${tenant}${id}`,
+        ];
+        for (const [index, spelled] of spellings(root.id).entries()) {
+          const forged = makeTurn({ inputId: spellings(itemId)[index], text: "the attacker's words" });
+          forged.id = spelled;
+          forged.response = { ...forged.response, id: spelled };
+          forged.response.output = forged.response.output.map((item, position) => ({
+            ...item,
+            id: spellings(outputIds(root)[position]!)[index],
+          }));
+          await store.put(forged);
+          assertEqual(await store.get(spelled), forged, "the tenantless principal reads its own record back");
+        }
+        assertEqual(await store.get(root.id, acme), root, "the tenant's record is untouched");
+        assertEqual(await chainOf(store, next.id, acme), [root, next], "the tenant's chain is untouched");
+        if (store.getItems) {
+          const found = await store.getItems(ids, acme);
+          assertEqual(
+            ids.map((id) => found.get(id)),
+            [root.input[0], ...root.response.output],
+            "the tenant's items are untouched by tenantless ids that spell its keys",
+          );
+        }
+        // And the other way: a tenant cannot reach a tenantless principal's records or items.
+        const mine = makeTurn({ inputId: newId("msg") });
+        await store.put(mine);
+        const mineIds = [mine.input[0]!.id as string, ...outputIds(mine)];
+        assert((await store.get(mine.id, acme)) === undefined, "a tenant must not get a tenantless record");
+        if (store.getItems) {
+          assert((await store.getItems(mineIds, acme)).size === 0, "a tenant must not get tenantless items");
+        }
+        const overwrite = { ...makeTurn({ text: "tenant overwrite" }), id: mine.id };
+        overwrite.response = { ...overwrite.response, id: mine.id };
+        await store.put(overwrite, acme);
+        assertEqual(
+          await store.get(mine.id),
+          mine,
+          "a tenant's put under the same id leaves the tenantless record",
+        );
       },
     },
     {

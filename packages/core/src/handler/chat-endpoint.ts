@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { invalidRequest } from "../errors.js";
+import { redactRegisteredSecrets, redactSecrets } from "../redact-secrets.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
 import { linkAbort } from "../upstream/linked-abort.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
@@ -52,7 +53,8 @@ export async function passChatCompletion(
           { signal: controller.signal },
         ),
       );
-      return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body: completion };
+      const body = JSON.parse(redactRegisteredSecrets(JSON.stringify(completion)));
+      return { kind: "json", status: 200, headers: { "x-request-id": hooks.requestId }, body };
     } finally {
       release();
     }
@@ -71,14 +73,14 @@ export async function passChatCompletion(
   }
   async function* encode(): AsyncGenerator<string, void, undefined> {
     try {
-      for await (const chunk of chunks) yield `data: ${JSON.stringify(chunk)}\n\n`;
+      for await (const chunk of chunks) yield `data: ${redactRegisteredSecrets(JSON.stringify(chunk))}\n\n`;
       yield "data: [DONE]\n\n";
     } catch (error) {
       // After the first byte an error can only be reported in band, as OpenAI-compatible servers do.
       if (!controller.signal.aborted) {
         report(error, hooks);
-        const { message } = error as Error;
-        yield `data: ${JSON.stringify({ error: { message: message ?? "Upstream error", type: "server_error", param: null, code: "upstream_error" } })}\n\n`;
+        const message = redactSecrets(String((error as Error)?.message ?? "Upstream error"));
+        yield `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_error" } })}\n\n`;
       }
     } finally {
       release();

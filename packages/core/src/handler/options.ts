@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import type { ResponsesBridgeError } from "../errors.js";
+import type { RequestLimits } from "../schema/request-limits.js";
 import type {
   ChatUpstream,
   IdPrefix,
@@ -84,6 +85,14 @@ export interface ResponsesHandlerOptions {
   capabilities?: UpstreamCapabilities;
   /** Largest accepted request body in bytes (after decompression); larger bodies get a 413. Default 20 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Caps on the counts one `POST /v1/responses` body may hold (input items, tools, content parts per
+   * message, `include` entries, `metadata` keys). Each excess is a 400 naming the field in `param` and
+   * the cap in the message. The defaults (10,000 input items, 1,000 tools, 2,000 content parts, 64
+   * `include` entries, 16 `metadata` keys) are far above what real clients send; they bound the work
+   * one request can make the server do.
+   */
+  limits?: RequestLimits;
   /**
    * Streaming keep-alive interval in milliseconds (default 15,000; 0 disables). When the upstream has
    * not answered within it (long prompt processing on local models), `response.created` and

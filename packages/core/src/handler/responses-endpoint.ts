@@ -84,7 +84,7 @@ async function parseRequest(
   body: unknown,
   hooks: HookContext,
 ): Promise<ResponsesRequest> {
-  let request = parseResponsesRequest(body);
+  let request = parseResponsesRequest(body, endpoint.options.limits);
   if (endpoint.options.transformRequest) request = await endpoint.options.transformRequest(request, hooks);
   if (request.background === true) {
     throw invalidRequest(

@@ -4,9 +4,9 @@ import { codexRequests } from "../translate/__fixtures__/codex-requests.js";
 import { parseResponsesRequest } from "./responses-request.js";
 
 /** The error `parseResponsesRequest` throws for `body`, as the client would see it. */
-function rejection(body: unknown) {
+function rejection(body: unknown, limits?: Parameters<typeof parseResponsesRequest>[1]) {
   try {
-    parseResponsesRequest(body);
+    parseResponsesRequest(body, limits);
   } catch (error) {
     if (!ResponsesBridgeError.isInstance(error)) throw error;
     return {
@@ -833,3 +833,36 @@ describe("parseResponsesRequest rejects", () => {
 function manyKeys(count: number): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, "v"]));
 }
+
+describe("parseResponsesRequest limits", () => {
+  const items = (count: number) => new Array(count).fill({ role: "user", content: "x" });
+
+  it("applies the defaults, and a cap left undefined keeps its default", () => {
+    expect(rejection({ model: "m", input: items(10_001) })).toMatchObject({
+      param: "input",
+      code: "array_above_max_length",
+    });
+    expect(() => parseResponsesRequest({ model: "m", input: items(10_000) })).not.toThrow();
+    expect(() =>
+      parseResponsesRequest({ model: "m", input: items(10_001) }, { maxInputItems: undefined }),
+    ).toThrow(/maximum length 10000/);
+    expect(() =>
+      parseResponsesRequest({ model: "m", input: items(10_001) }, { maxInputItems: 20_000 }),
+    ).not.toThrow();
+  });
+
+  it("refuses an empty model and ids with control characters", () => {
+    expect(rejection({ model: "", input: "hi" })).toMatchObject({ param: "model" });
+    expect(rejection({ model: "m", input: [{ id: "a\u0000b", type: "item_reference" }] })).toMatchObject({
+      param: "input.0.id",
+    });
+    expect(rejection({ model: "m", previous_response_id: "resp_\n1" })).toMatchObject({
+      param: "previous_response_id",
+    });
+  });
+
+  it("stops at the first bad element of a huge array (no stack overflow, one issue)", () => {
+    const tools = new Array(200_000).fill(7);
+    expect(rejection({ model: "m", tools }, { maxTools: 1e9 })).toMatchObject({ param: "tools.0" });
+  });
+});

@@ -75,8 +75,11 @@ describe("createMemoryStore", () => {
     expect(() => createMemoryStore({ ttlMs: -1 })).toThrow(TypeError);
   });
 
-  it("measures each record once as its JSON length and evicts least recently used beyond maxBytes", async () => {
-    const size = JSON.stringify(turn("resp_a", null, "a")).length;
+  it("counts each record at least at its JSON length and evicts least recently used beyond maxBytes", async () => {
+    const probe = createMemoryStore();
+    await probe.put(turn("resp_a", null, "a"));
+    const size = probe.bytes;
+    expect(size).toBeGreaterThan(JSON.stringify(turn("resp_a", null, "a")).length);
     const store = createMemoryStore({ maxBytes: size * 2 + 10 });
     await store.put(turn("resp_a", null, "a"));
     await store.put(turn("resp_b", null, "b"));
@@ -108,7 +111,7 @@ describe("createMemoryStore", () => {
     await store.put(record, { tenant: "t" });
     const found = await store.getItems(["msg_in", "msg_resp_a", "msg_unknown"], { tenant: "t" });
     expect([...found.keys()]).toEqual(["msg_in", "msg_resp_a"]);
-    expect(found.get("msg_resp_a")).toBe(record.response.output[0]);
+    expect(found.get("msg_resp_a")).toEqual(record.response.output[0]);
     expect((await store.getItems(["msg_in", "msg_resp_a"])).size).toBe(0);
     expect((await store.getItems(["msg_in"], { tenant: "u" })).size).toBe(0);
   });
@@ -137,7 +140,25 @@ describe("createMemoryStore", () => {
     await store.put(turn("resp_new", null, "new"));
     expect(store.size).toBe(1);
     expect(store.indexedItems).toBe(1);
-    expect(store.bytes).toBe(JSON.stringify(turn("resp_new", null, "new")).length);
+    const alone = createMemoryStore();
+    await alone.put(turn("resp_new", null, "new"));
+    expect(store.bytes).toBe(alone.bytes);
+  });
+
+  it("counts a record holding characters beyond Latin-1 at two bytes per character", async () => {
+    const latin = createMemoryStore();
+    await latin.put(turn("resp_a", null, "e".repeat(1000)));
+    const wide = createMemoryStore();
+    await wide.put(turn("resp_a", null, "\u00e9\u4e2d".repeat(500)));
+    expect(wide.bytes - latin.bytes).toBeGreaterThan(1900);
+  });
+
+  it("returns fresh objects on each read: a caller mutating a result changes nothing stored", async () => {
+    const store = createMemoryStore();
+    await store.put(turn("resp_a", null, "a"));
+    const first = await store.get("resp_a");
+    first!.input.length = 0;
+    expect((await store.get("resp_a"))!.input).toHaveLength(1);
   });
 
   it("an item id taken over by a later record stays indexed when the earlier record leaves", async () => {

@@ -1,17 +1,25 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
+import {
+  decodeStoredResponse,
+  encodeStoredResponse,
+  findItem,
+  itemIdsOf,
+  MAX_CHAIN_LENGTH,
+} from "./stored-records.js";
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most records kept; the least recently used is evicted beyond it. Default 10,000. */
   maxEntries?: number;
   /**
-   * Approximate bound on the data kept, in bytes: the least recently used records are evicted while the
-   * sum of the records' sizes exceeds it. A record's size is the length of its `JSON.stringify` form,
-   * measured once when it is stored (UTF-16 code units, so one per ASCII character). It bounds the data,
-   * not the heap: the parsed objects a record is kept as typically take 2 to 4 times their JSON length.
-   * A single record larger than `maxBytes` is refused with an error (the handler reports it through
-   * `onError` and still answers the client). Default 67,108,864 (64 MiB).
+   * Bound on the heap the store's data takes, in bytes: the least recently used records are evicted while
+   * the sum of the records' sizes exceeds it. Records are kept as one compact JSON string each (parsed
+   * again on every read), and a record's size counts what it keeps alive: its characters (one byte each,
+   * two when it holds a character beyond Latin-1), its key, its item index entries and a fixed overhead
+   * per record and per item, so the heap the store holds stays close to `maxBytes` whatever the shape
+   * of the records. A single record larger than `maxBytes` is refused with an error (the handler
+   * reports it through `onError` and still answers the client). Default 67,108,864 (64 MiB).
    */
   maxBytes?: number;
   /** Time to live of a record in milliseconds. Default 86,400,000 (one day). `0` or `Infinity` keeps records until evicted. */
@@ -35,50 +43,52 @@ export interface MemoryStore extends ResponseStore {
 }
 
 interface Entry {
-  record: StoredResponse;
+  /** The turn's id. */
+  id: string;
+  /** The turn in compact form ({@link encodeStoredResponse}), parsed on each read. */
+  value: string;
   expiresAt: number;
+  /** What the entry is counted as (see {@link retainedBytes}). */
   bytes: number;
   /** Keys of `itemIndex` that this record put there, removed with it. */
   itemKeys: string[];
 }
 
-/** Most turns followed by `getChain`, a guard against cycles in corrupted data. */
-const MAX_CHAIN_LENGTH = 100_000;
+/** Heap taken by one entry besides its strings: the entry object, its map slot, the item key array. */
+const ENTRY_OVERHEAD = 160;
+/** Heap taken by one item index slot besides its key's characters. */
+const ITEM_OVERHEAD = 64;
 
-function keyOf(id: string, scope: StoreScope | undefined): string {
-  return scope?.tenant ? `${scope.tenant}\u0000${id}` : id;
+/**
+ * An unambiguous key for `id` in `scope`: the tenant's length, the tenant, then the id. No id, whatever
+ * characters it holds, can make one scope's key equal another's (a tenantless key starts with `0:`).
+ */
+function scopedKey(id: string, scope: StoreScope | undefined): string {
+  const tenant = scope?.tenant ?? "";
+  return `${tenant.length}:${tenant}${id}`;
 }
 
-/** Ids of the items `getItems` can find in a record: input items that carry an `id`, and every output item. */
-function itemIdsOf(record: StoredResponse): string[] {
-  const ids: string[] = [];
-  for (const item of record.input) {
-    const id = (item as { id?: unknown }).id;
-    if (typeof id === "string" && id !== "") ids.push(id);
-  }
-  for (const item of record.response.output) {
-    const id = (item as { id?: unknown }).id;
-    if (typeof id === "string" && id !== "") ids.push(id);
-  }
-  return ids;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a range, not a control character
+const TWO_BYTE = /[^\u0000-\u00ff]/;
+
+/** Heap bytes of a string's characters: V8 keeps a string with only Latin-1 characters at one byte each. */
+function stringBytes(value: string): number {
+  return TWO_BYTE.test(value) ? value.length * 2 : value.length;
 }
 
-/** The item with `id` in a record (latest occurrence: outputs before inputs), or undefined. */
-function findItem(record: StoredResponse, id: string): ResponseInputItem | undefined {
-  for (const item of record.response.output) {
-    if ((item as { id?: unknown }).id === id) return item as ResponseInputItem;
-  }
-  for (const item of record.input) {
-    if ((item as { id?: unknown }).id === id) return item;
-  }
-  return undefined;
+/** What an entry is counted as: its characters, its key, its item index slots, and fixed overheads. */
+function retainedBytes(value: string, key: string, itemKeys: readonly string[]): number {
+  let bytes = ENTRY_OVERHEAD + stringBytes(value) + key.length * 2;
+  for (const itemKey of itemKeys) bytes += ITEM_OVERHEAD + itemKey.length * 2;
+  return bytes;
 }
 
 /**
  * A bounded in-process {@link ResponseStore}: least recently used records are evicted beyond
  * `maxEntries` or `maxBytes`, and records expire after `ttlMs`. Implements `getChain` and `getItems`
  * (an index from item ids to records, cleaned up whenever a record leaves, so memory stays bounded).
- * Records are kept by reference: treat what it returns as read-only. State is per process: behind
+ * Every lookup is exact to its scope (tenant): keys encode the tenant unambiguously, so no id can reach
+ * another scope's records or items. Each read returns fresh objects parsed from the stored string. State is per process: behind
  * a load balancer use a shared store such as `@responses-bridge/redis`.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
@@ -122,7 +132,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     }
     entries.delete(key);
     entries.set(key, entry);
-    return entry.record;
+    return decodeStoredResponse(entry.id, entry.value);
   }
 
   return {
@@ -136,10 +146,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return itemIndex.size;
     },
     async get(id, scope) {
-      return read(keyOf(id, scope));
+      return read(scopedKey(id, scope));
     },
     async put(record, scope) {
-      const bytes = JSON.stringify(record).length;
+      const key = scopedKey(record.id, scope);
+      const value = encodeStoredResponse(record);
+      const itemKeys = itemIdsOf(record).map((itemId) => scopedKey(itemId, scope));
+      const bytes = retainedBytes(value, key, itemKeys);
       if (bytes > maxBytes) {
         throw new ResponsesBridgeError(
           `Response '${record.id}' was not stored: its ${bytes} bytes exceed the memory store's maxBytes (${maxBytes}).`,
@@ -148,12 +161,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
       const at = now();
       sweep(at);
-      const key = keyOf(record.id, scope);
       const previous = entries.get(key);
       if (previous) remove(key, previous);
-      const itemKeys = itemIdsOf(record).map((itemId) => keyOf(itemId, scope));
       entries.set(key, {
-        record,
+        id: record.id,
+        value,
         expiresAt: expires ? at + ttlMs : Number.POSITIVE_INFINITY,
         bytes,
         itemKeys,
@@ -166,7 +178,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
     },
     async delete(id, scope) {
-      const key = keyOf(id, scope);
+      const key = scopedKey(id, scope);
       const existed = read(key) !== undefined;
       const entry = entries.get(key);
       if (entry) remove(key, entry);
@@ -176,7 +188,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const chain: StoredResponse[] = [];
       let next: string | null = id;
       while (next !== null) {
-        const record = read(keyOf(next, scope));
+        const record = read(scopedKey(next, scope));
         // A missing link (expired, evicted or deleted) would silently drop history: no chain at all.
         if (!record || chain.length >= MAX_CHAIN_LENGTH) return undefined;
         chain.push(record);
@@ -188,7 +200,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const found = new Map<string, ResponseInputItem>();
       for (const id of ids) {
         if (found.has(id)) continue;
-        const recordKey = itemIndex.get(keyOf(id, scope));
+        const recordKey = itemIndex.get(scopedKey(id, scope));
         if (recordKey === undefined) continue;
         const record = read(recordKey);
         const item = record && findItem(record, id);

@@ -5,6 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import { ResponsesBridgeError, redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
+import { registerUpstreamSecrets } from "../redact-secrets.js";
 import type { ChatUpstream, UpstreamCapabilities } from "../types.js";
 
 /**
@@ -69,6 +70,7 @@ export function fromOpenAIClient(
   capabilities: UpstreamCapabilities = {},
 ): ChatUpstream {
   const secrets = [client.apiKey];
+  registerUpstreamSecrets(client.apiKey);
   return {
     capabilities,
     async create(params, call) {

@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { decodeWhole } from "../bytes.js";
 import { redactSecrets, upstreamConnectionError, upstreamError, upstreamTimeout } from "../errors.js";
+import { registerUpstreamSecrets } from "../redact-secrets.js";
 import { chatChunkStream } from "../stream/chat-chunk-stream.js";
 import { readChatStreamBatches } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
@@ -113,6 +114,7 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     throw new TypeError(`openAICompatibleUpstream: invalid baseURL ${JSON.stringify(options.baseURL)}`);
   }
   const secrets = [options.apiKey];
+  registerUpstreamSecrets(options.apiKey, options.headers);
   const redact = (text: string) => redactSecrets(text, secrets);
   const doFetch: UpstreamFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const headers: Record<string, string> = {
