@@ -6,6 +6,7 @@ import {
   toBridgeError,
   toOpenAIErrorBody,
 } from "@responses-bridge/core";
+import { discardBody } from "./discard-body.js";
 import { readNodeBody } from "./read-node-body.js";
 import { writeResult } from "./write-result.js";
 
@@ -67,6 +68,9 @@ export function toNodeHandler(handler: NodeHandlerSource, options: NodeHandlerOp
  * ties an `AbortSignal` to the client connection and calls `handler.handle` with a `readBody` that reads
  * the body ({@link readNodeBody}) once `authenticate` accepted the request. Never throws for a bad body:
  * that becomes an OpenAI-shaped error result with the handler's `x-request-id`, reported to `onError`.
+ * An answer given before the body was read whole (a 413, a 401, an unknown path) waits until the rest of
+ * the body was read and dropped (at most 64 MiB or 10 s; past that it carries `Connection: close`), so
+ * the client, done sending, reads it instead of a connection reset.
  */
 export async function resolveNodeRequest(
   handler: NodeHandlerSource,
@@ -97,6 +101,9 @@ export async function resolveNodeRequest(
       }),
     signal: controller.signal,
   });
+  if (!req.complete && result.kind === "json" && (await discardBody(req)) === "limit") {
+    return { result: { ...result, headers: { ...result.headers, connection: "close" } }, signal: controller.signal };
+  }
   return { result, signal: controller.signal };
 }
 

@@ -1,0 +1,163 @@
+// Fault injection at the network level, on real loopback sockets: hostile request bodies and request
+// lines against every adapter. Each case checks what a client would notice: an OpenAI-shaped answer
+// arrives (never a reset instead of it), and the server keeps serving.
+
+import { connect } from "node:net";
+import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
+import { createScriptedBackend } from "@responses-bridge/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Mount, mountBridge } from "./utils/harness.js";
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of cleanup.splice(0).reverse()) await close();
+});
+
+/** What a raw client saw: the status line's code (0 when no answer arrived), the body, and any socket error. */
+interface RawAnswer {
+  status: number;
+  head: string;
+  body: string;
+  error: string | undefined;
+}
+
+/** Splits an HTTP/1.1 answer (content-length framed, or chunked) received so far; undefined while incomplete. */
+function parseAnswer(data: Buffer): { status: number; head: string; body: string } | undefined {
+  const end = data.indexOf("\r\n\r\n");
+  if (end === -1) return undefined;
+  const head = data.subarray(0, end).toString("latin1");
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+  const rest = data.subarray(end + 4);
+  const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+  if (length) {
+    if (rest.length < Number(length[1])) return undefined;
+    return { status, head, body: rest.subarray(0, Number(length[1])).toString("utf8") };
+  }
+  if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+    let body = "";
+    let at = 0;
+    for (;;) {
+      const line = rest.indexOf("\r\n", at);
+      if (line === -1) return undefined;
+      const size = Number.parseInt(rest.subarray(at, line).toString("latin1"), 16);
+      if (size === 0) return { status, head, body };
+      if (rest.length < line + 2 + size + 2) return undefined;
+      body += rest.subarray(line + 2, line + 2 + size).toString("utf8");
+      at = line + 2 + size + 2;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Sends `head` then `bodyBytes` bytes of body (as written, or chunked), with backpressure, as a plain
+ * client does: it reads while it sends, stops sending when a write fails (Node destroys the socket on
+ * EPIPE), and hangs up once it has the whole answer and sent everything. Gives up after `deadlineMs`.
+ */
+function rawRequest(
+  url: string,
+  head: string,
+  bodyBytes = 0,
+  chunked = false,
+  deadlineMs = 15_000,
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = Buffer.alloc(0);
+    let error: string | undefined;
+    let sent = 0;
+    let done = false;
+    const piece = Buffer.alloc(64 * 1024, "x");
+    const framed = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]);
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const answer = parseAnswer(received);
+      resolve({
+        status: answer?.status ?? 0,
+        head: answer?.head ?? "",
+        body: answer?.body ?? received.toString("utf8"),
+        error,
+      });
+    };
+    const timer = setTimeout(finish, deadlineMs);
+    const pump = () => {
+      while (sent < bodyBytes && !socket.destroyed) {
+        sent += piece.length;
+        if (!socket.write(chunked ? framed : piece)) {
+          socket.once("drain", pump);
+          return;
+        }
+      }
+      if (chunked && bodyBytes > 0 && !socket.destroyed) socket.write("0\r\n\r\n");
+      if (parseAnswer(received)) finish();
+    };
+    socket.on("data", (data: Buffer) => {
+      received = Buffer.concat([received, data]);
+      if (sent >= bodyBytes && parseAnswer(received)) finish();
+    });
+    socket.on("error", (failure: NodeJS.ErrnoException) => {
+      error ??= failure.code ?? failure.message;
+    });
+    socket.on("close", finish);
+    socket.write(head);
+    pump();
+  });
+}
+
+function expectOpenAIError(answer: RawAnswer, status: number) {
+  expect(answer.error, `socket error instead of the ${status}`).toBeUndefined();
+  expect(answer.status).toBe(status);
+  const body = JSON.parse(answer.body) as { error: Record<string, unknown> };
+  expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);
+  expect(typeof body.error.message).toBe("string");
+}
+
+const MOUNTS: Mount[] = (process.env.MOUNTS?.split(",") as Mount[]) ?? ["node", "express", "fastify", "fetch"];
+const FIFTY_MB = 50 * 1024 * 1024;
+const TRIES = 10;
+
+describe.each(MOUNTS)("hostile requests against the %s mount", (mount) => {
+  async function start() {
+    const backend = createScriptedBackend();
+    const upstream = await backend.listen();
+    const handler = createResponsesHandler({
+      upstream: openAICompatibleUpstream({ baseURL: upstream.url }),
+      maxBodyBytes: 1024 * 1024,
+    });
+    const bridge = await mountBridge(mount, handler, { maxBodyBytes: 1024 * 1024 });
+    cleanup.push(upstream.close, bridge.close);
+    return { backend, url: bridge.url };
+  }
+
+  it.each([
+    ["a declared content-length", false],
+    ["chunked", true],
+  ] as const)(
+    "a 50 MB body with %s: every try receives the 413, none a reset",
+    async (_name, chunked) => {
+      const { backend, url } = await start();
+      const path = new URL(url).pathname;
+      const head = chunked
+        ? `POST ${path}/responses HTTP/1.1\r\nhost: bridge\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`
+        : `POST ${path}/responses HTTP/1.1\r\nhost: bridge\r\ncontent-type: application/json\r\ncontent-length: ${FIFTY_MB}\r\n\r\n`;
+      for (let attempt = 0; attempt < TRIES; attempt++) {
+        const answer = await rawRequest(url, head, FIFTY_MB, chunked);
+        expectOpenAIError(answer, 413);
+        expect(JSON.parse(answer.body).error.code).toBe("request_too_large");
+      }
+      expect(backend.requests).toHaveLength(0);
+      // Still serving.
+      const ok = await fetch(`${url}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", input: "hi" }),
+      });
+      expect(ok.status).toBe(200);
+    },
+    60_000,
+  );
+});
