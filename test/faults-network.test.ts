@@ -161,3 +161,100 @@ describe.each(MOUNTS)("hostile requests against the %s mount", (mount) => {
     60_000,
   );
 });
+
+// ---------------------------------------------------------------------------------------------
+// An upstream that keeps its connection open and writing after the reply ended
+// ---------------------------------------------------------------------------------------------
+
+const sseChunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
+  `data: ${JSON.stringify({
+    id: "c",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "m",
+    choices: usage && !finish ? [] : [{ index: 0, delta, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  })}\n\n`;
+
+const USAGE = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
+
+/**
+ * An upstream that sends a whole reply, ending with `tail` (`[DONE]`, or nothing after the usage chunk),
+ * then keeps the connection open writing SSE comments every 20 ms. Counts the calls, and those whose
+ * connection was closed.
+ */
+async function lingeringUpstream(tail: string) {
+  const { createServer } = await import("node:http");
+  let opened = 0;
+  let closed = 0;
+  const server = createServer((req, res) => {
+    opened++;
+    // The reply never ends: its response closes only when the bridge closes the connection.
+    res.once("close", () => closed++);
+    req.resume();
+    req.once("end", () => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(sseChunk({ role: "assistant", content: "" }));
+      res.write(sseChunk({ content: "Hello" }));
+      res.write(sseChunk({}, "stop"));
+      res.write(sseChunk({}, null, USAGE));
+      res.write(tail);
+      const timer = setInterval(() => res.write(": still here\n\n"), 20);
+      res.once("close", () => clearInterval(timer));
+    });
+  });
+  const { listen } = await import("./utils/harness.js");
+  const mounted = await listen(server);
+  cleanup.push(mounted.close);
+  return { url: mounted.url, opened: () => opened, closed: () => closed };
+}
+
+describe("an upstream that keeps writing after the end of the reply", () => {
+  const clients = ["global fetch", "nodeFetch", "openai SDK"] as const;
+  const tails = [
+    ["after [DONE]", "data: [DONE]\n\n"],
+    ["after finish_reason and usage, without [DONE]", ""],
+  ] as const;
+  for (const client of clients) {
+    for (const [when, tail] of tails) {
+      it(`${client}: the upstream connection is closed ${when}, the reply completes`, async () => {
+        const { nodeFetch } = await import("@responses-bridge/node");
+        const { fromOpenAIClient } = await import("@responses-bridge/core");
+        const OpenAI = (await import("openai")).default;
+        const upstream = await lingeringUpstream(tail);
+        const upstreamClient =
+          client === "openai SDK"
+            ? fromOpenAIClient(new OpenAI({ baseURL: upstream.url, apiKey: "k", maxRetries: 0 }))
+            : openAICompatibleUpstream({
+                baseURL: upstream.url,
+                ...(client === "nodeFetch" ? { fetch: nodeFetch() } : {}),
+              });
+        const handler = createResponsesHandler({
+          upstream: upstreamClient,
+          keepAliveMs: 0,
+        });
+        for (let call = 0; call < 2; call++) {
+          const response = await handler.fetch(
+            new Request("http://bridge.test/v1/responses", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ model: "m", input: "hi", stream: true }),
+              signal: AbortSignal.timeout(5_000),
+            }),
+          );
+          const text = await response.text();
+          expect(response.status, text).toBe(200);
+          expect(text).toContain("response.completed");
+          expect(text).toContain("Hello");
+        }
+        // The calls' connections are closed by the bridge, not left to the upstream (which never ends).
+        const deadline = Date.now() + 2_000;
+        while (upstream.closed() < upstream.opened() && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(upstream.opened()).toBe(2);
+        expect(upstream.closed()).toBe(upstream.opened());
+      });
+    }
+  }
+});

@@ -6,6 +6,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { ResponsesBridgeError, redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
 import type { ChatUpstream, UpstreamCapabilities } from "../types.js";
+import { isUsageChunk } from "./read-chat-stream.js";
 
 /**
  * The part of an `openai` client instance this adapter uses (`client.chat.completions.create`).
@@ -85,9 +86,18 @@ export function fromOpenAIClient(
       } catch (error) {
         throw mapClientError(error, secrets);
       }
+      // The SDK reads on after `[DONE]` until the upstream ends the body: the loop stops at the end of the
+      // reply instead (the usage chunk after a finish, or the finish when no usage was asked for), which
+      // aborts the SDK's request and closes the connection.
+      const lastIsFinish = !params.stream_options?.include_usage;
       return (async function* () {
+        let sawFinish = false;
         try {
-          yield* stream;
+          for await (const chunk of stream) {
+            yield chunk;
+            if (!sawFinish) sawFinish = chunk.choices?.some((choice) => choice.finish_reason && !choice.index) === true;
+            if (sawFinish && (lastIsFinish || isUsageChunk(chunk))) return;
+          }
         } catch (error) {
           throw mapClientError(error, secrets);
         }

@@ -31,6 +31,11 @@ function errorFromPayload(
   });
 }
 
+/** A chunk that carries the usage and no choice: the last one of a stream asked for `include_usage`. */
+export function isUsageChunk(chunk: ChatCompletionChunk): boolean {
+  return chunk.usage != null && (chunk.choices === undefined || chunk.choices.length === 0);
+}
+
 /**
  * Reads a Chat Completions SSE body into chunks: each event parsed once (a chunk shaped like the one
  * before it by parsing only the string that changed, see {@link ChunkParser}), no re-serialising.
@@ -118,6 +123,11 @@ export async function* readChatStreamBatches(
         }
         if (batch) batch.push(chunk);
         else batch = [chunk];
+        // The usage chunk after a finish is the last one (OpenAI sends `[DONE]` next): the reply is whole.
+        if (sawFinish && isUsageChunk(chunk)) {
+          sawDone = true;
+          break;
+        }
       }
       pending.length = 0;
       if (batch) {
@@ -132,8 +142,8 @@ export async function* readChatStreamBatches(
     }
   } finally {
     reader.stop();
-    // Nothing to do once the body ended; after [DONE] the body is let go (its connection can be
-    // reused); an early return or an error stops the transfer.
-    if (!ended) await (sawDone ? reader.release() : reader.cancel());
+    // Nothing to do once the body ended. Otherwise the transfer is stopped, after [DONE] too: an
+    // upstream that keeps writing after it must not hold its connection open.
+    if (!ended) await reader.cancel();
   }
 }
