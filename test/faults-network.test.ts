@@ -69,7 +69,11 @@ function rawRequest(
     let sent = 0;
     let done = false;
     const piece = Buffer.alloc(64 * 1024, "x");
-    const framed = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]);
+    const framed = Buffer.concat([
+      Buffer.from(`${piece.length.toString(16)}\r\n`),
+      piece,
+      Buffer.from("\r\n"),
+    ]);
     const finish = () => {
       if (done) return;
       done = true;
@@ -116,7 +120,12 @@ function expectOpenAIError(answer: RawAnswer, status: number) {
   expect(typeof body.error.message).toBe("string");
 }
 
-const MOUNTS: Mount[] = (process.env.MOUNTS?.split(",") as Mount[]) ?? ["node", "express", "fastify", "fetch"];
+const MOUNTS: Mount[] = (process.env.MOUNTS?.split(",") as Mount[]) ?? [
+  "node",
+  "express",
+  "fastify",
+  "fetch",
+];
 const FIFTY_MB = 50 * 1024 * 1024;
 const TRIES = 10;
 

@@ -102,7 +102,10 @@ export async function resolveNodeRequest(
     signal: controller.signal,
   });
   if (!req.complete && result.kind === "json" && (await discardBody(req)) === "limit") {
-    return { result: { ...result, headers: { ...result.headers, connection: "close" } }, signal: controller.signal };
+    return {
+      result: { ...result, headers: { ...result.headers, connection: "close" } },
+      signal: controller.signal,
+    };
   }
   return { result, signal: controller.signal };
 }

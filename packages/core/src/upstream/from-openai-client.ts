@@ -95,7 +95,8 @@ export function fromOpenAIClient(
         try {
           for await (const chunk of stream) {
             yield chunk;
-            if (!sawFinish) sawFinish = chunk.choices?.some((choice) => choice.finish_reason && !choice.index) === true;
+            if (!sawFinish)
+              sawFinish = chunk.choices?.some((choice) => choice.finish_reason && !choice.index) === true;
             if (sawFinish && (lastIsFinish || isUsageChunk(chunk))) return;
           }
         } catch (error) {
