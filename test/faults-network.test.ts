@@ -169,6 +169,147 @@ describe.each(MOUNTS)("hostile requests against the %s mount", (mount) => {
     },
     60_000,
   );
+
+  it.each([
+    "/responses/%E0%A4%A",
+    "/responses/%",
+    "/responses/resp_%ZZ",
+    "/responses/resp_%ZZ/input_items",
+    "/%",
+  ])("GET and DELETE %s: an OpenAI-shaped 4xx", async (suffix) => {
+    const { url } = await start();
+    const path = new URL(url).pathname;
+    for (const method of ["GET", "DELETE"]) {
+      const answer = await rawRequest(url, `${method} ${path}${suffix} HTTP/1.1\r\nhost: bridge\r\n\r\n`);
+      expect(answer.error).toBeUndefined();
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      const body = JSON.parse(answer.body) as { error: Record<string, unknown> };
+      expect(Object.keys(body.error).sort(), answer.body).toEqual(["code", "message", "param", "type"]);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Requests Node cannot parse, and CONNECT: createNodeServer (the recommended setup) answers them all
+// ---------------------------------------------------------------------------------------------
+
+/** Raw request heads that never reach a request listener, by what they abuse. */
+const UNPARSABLE: Record<string, string> = {
+  "an unknown method": "FOO /v1/responses HTTP/1.1\r\nhost: bridge\r\n\r\n",
+  "a control character in the path": "GET /v1/responses/a\x01b HTTP/1.1\r\nhost: bridge\r\n\r\n",
+  "a space in the path": "GET /v1/responses/a b HTTP/1.1\r\nhost: bridge\r\n\r\n",
+  "a 20 kB path": `GET /v1/responses/${"a".repeat(20_000)} HTTP/1.1\r\nhost: bridge\r\n\r\n`,
+  "a 20 kB header": `GET /v1/models HTTP/1.1\r\nhost: bridge\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`,
+  "content-length with chunked":
+    "POST /v1/responses HTTP/1.1\r\nhost: bridge\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",
+  "a malformed chunk":
+    "POST /v1/responses HTTP/1.1\r\nhost: bridge\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n",
+  CONNECT: "CONNECT upstream.example:443 HTTP/1.1\r\nhost: upstream.example:443\r\n\r\n",
+};
+
+describe("createNodeServer: requests that never reach the listener get an OpenAI-shaped answer", () => {
+  it.each(Object.keys(UNPARSABLE))("%s", async (name) => {
+    const { createNodeServer } = await import("@responses-bridge/node");
+    const { listen } = await import("./utils/harness.js");
+    const backend = createScriptedBackend();
+    const upstream = await backend.listen();
+    const handler = createResponsesHandler({ upstream: openAICompatibleUpstream({ baseURL: upstream.url }) });
+    const bridge = await listen(createNodeServer(handler));
+    cleanup.push(upstream.close, bridge.close);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // A client that keeps sending after its bad head still reads the answer.
+      const answer = await rawRequest(bridge.url, UNPARSABLE[name]!, attempt === 2 ? 4 * 1024 * 1024 : 0);
+      expectOpenAIError(answer, answer.status);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.head.toLowerCase()).toContain("connection: close");
+    }
+    const ok = await fetch(`${bridge.url}/models`);
+    expect(ok.status).toBe(200);
+  });
+});
+
+/** Opens `count` connections that send nothing; each records when it was closed by the server. */
+async function idleSockets(url: string, count: number) {
+  const { hostname, port } = new URL(url);
+  const closedAt: number[] = [];
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import("node:net").Socket>((resolve) => {
+          const socket = connect(Number(port), hostname, () => resolve(socket));
+          socket.on("error", () => {});
+          socket.on("data", () => {});
+          socket.once("close", () => closedAt.push(Date.now()));
+        }),
+    ),
+  );
+  cleanup.push(async () => {
+    for (const socket of sockets) socket.destroy();
+  });
+  return { sockets, closed: () => closedAt.length };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe("createNodeServer: idle connections and connection limits", () => {
+  async function serve(options: import("@responses-bridge/node").NodeServerOptions) {
+    const { createNodeServer } = await import("@responses-bridge/node");
+    const { listen } = await import("./utils/harness.js");
+    const backend = createScriptedBackend();
+    const upstream = await backend.listen();
+    const handler = createResponsesHandler({ upstream: openAICompatibleUpstream({ baseURL: upstream.url }) });
+    const server = createNodeServer(handler, options);
+    const bridge = await listen(server);
+    cleanup.push(upstream.close, bridge.close);
+    return { url: bridge.url, server };
+  }
+
+  it("200 connections that never send a byte are closed after headersTimeoutMs; requests still work", async () => {
+    const { url } = await serve({ headersTimeoutMs: 500 });
+    const idle = await idleSockets(url, 200);
+    // While they are open, a real request is served.
+    const during = await fetch(`${url}/models`);
+    expect(during.status).toBe(200);
+    await waitFor(() => idle.closed() === 200, 10_000);
+    expect(idle.closed()).toBe(200);
+    const after = await fetch(`${url}/models`);
+    expect(after.status).toBe(200);
+  });
+
+  it("an idle keep-alive connection is closed after keepAliveTimeoutMs", async () => {
+    const { url } = await serve({ keepAliveTimeoutMs: 200, headersTimeoutMs: 60_000 });
+    const answer = await rawRequest(url, "GET /v1/models HTTP/1.1\r\nhost: bridge\r\n\r\n");
+    expect(answer.status).toBe(200);
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    let closed = false;
+    socket.on("data", () => {});
+    socket.once("close", () => {
+      closed = true;
+    });
+    socket.write("GET /v1/models HTTP/1.1\r\nhost: bridge\r\n\r\n");
+    cleanup.push(async () => void socket.destroy());
+    await waitFor(() => closed, 5_000);
+    expect(closed).toBe(true);
+  });
+
+  it("maxConnections: connections past the limit are closed at once, the others kept", async () => {
+    const { url } = await serve({ maxConnections: 20, headersTimeoutMs: 60_000 });
+    const idle = await idleSockets(url, 30);
+    await waitFor(() => idle.closed() >= 10, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(idle.closed()).toBe(10);
+    for (const socket of idle.sockets) socket.destroy();
+    await waitFor(() => idle.closed() === 30, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fetch(`${url}/models`)).status).toBe(200);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
