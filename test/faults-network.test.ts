@@ -170,6 +170,25 @@ describe.each(MOUNTS)("hostile requests against the %s mount", (mount) => {
     60_000,
   );
 
+  it.each(["TRACE", "PUT", "PATCH", "PROPFIND"])(
+    "%s with a 2 MB body: an OpenAI-shaped 4xx, never a reset",
+    async (method) => {
+      const { url } = await start();
+      const path = new URL(url).pathname;
+      const size = 2 * 1024 * 1024;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const answer = await rawRequest(
+          url,
+          `${method} ${path}/responses HTTP/1.1\r\nhost: bridge\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`,
+          size,
+        );
+        expectOpenAIError(answer, answer.status);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      }
+    },
+  );
+
   it.each([
     "/responses/%E0%A4%A",
     "/responses/%",

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { type NodeHandlerSource, resolveNodeRequest, writeResult } from "@responses-bridge/node";
-import type { FastifyPluginCallback } from "fastify";
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
 import { installFrameworkErrors } from "./framework-errors.js";
 
 /** Options of {@link responsesPlugin}, passed to `app.register(responsesPlugin, options)`. */
@@ -38,7 +38,7 @@ export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (a
   // Encapsulated: only this plugin's routes read bodies this way. The stream is handed on unread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
-  app.all("/*", maxBodyBytes === undefined ? {} : { bodyLimit: maxBodyBytes }, async (request, reply) => {
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const { result, signal } = await resolveNodeRequest(handler, request.raw, reply.raw, {
       maxBodyBytes:
         maxBodyBytes ?? Math.min(request.routeOptions.bodyLimit, handler.maxBodyBytes ?? Infinity),
@@ -58,7 +58,10 @@ export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (a
     await writeResult(reply.raw, result, signal).catch((error: unknown) => {
       request.log.error({ err: error }, "responses-bridge: writing the event stream failed");
     });
-  });
+  };
+  app.all("/*", maxBodyBytes === undefined ? {} : { bodyLimit: maxBodyBytes }, serve);
+  // Methods `all` does not route (PROPFIND, custom ones) reach the bridge too: its 404/405 are OpenAI-shaped.
+  app.setNotFoundHandler(serve);
   done();
 };
 

@@ -168,13 +168,35 @@ async function bridge(
   const hasBody = method !== "GET" && method !== "HEAD";
   const body = hasBody ? bodyStream(incoming) : undefined;
   const host = incoming.headers.host ?? "127.0.0.1";
-  const request = new Request(`http://${host}${incoming.url ?? "/"}`, {
-    method,
-    headers: toHeaders(incoming),
-    body: body?.stream ?? null,
-    signal: controller.signal,
-    ...(hasBody ? { duplex: "half" } : {}),
-  } as RequestInit);
+  let request: Request;
+  try {
+    request = new Request(`http://${host}${incoming.url ?? "/"}`, {
+      method,
+      headers: toHeaders(incoming),
+      body: body?.stream ?? null,
+      signal: controller.signal,
+      ...(hasBody ? { duplex: "half" } : {}),
+    } as RequestInit);
+  } catch {
+    // A request the Fetch API cannot represent (TRACE, CONNECT, a forbidden header value): a 4xx, not a reset.
+    body?.stop();
+    const forbidden = /^(CONNECT|TRACE|TRACK)$/i.test(method);
+    const message = forbidden
+      ? `Method ${method} is not allowed.`
+      : "The request cannot be represented as a Fetch API Request.";
+    const status = forbidden ? 405 : 400;
+    const payload = JSON.stringify({
+      error: { message, type: "invalid_request_error", param: null, code: null },
+    });
+    const close = !incoming.complete && !(await discardRest(incoming));
+    outgoing.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(payload),
+      ...(close ? { connection: "close" } : {}),
+    });
+    outgoing.end(payload);
+    return;
+  }
 
   let response: Response;
   try {
