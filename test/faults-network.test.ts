@@ -209,6 +209,35 @@ describe.each(MOUNTS)("hostile requests against the %s mount", (mount) => {
   });
 });
 
+describe("Fastify's frameworkErrors", () => {
+  it("a server with its own frameworkErrors keeps it; paths outside the prefix keep Fastify's answer", async () => {
+    const Fastify = (await import("fastify")).default;
+    const { responsesPlugin } = await import("@responses-bridge/fastify");
+    const { listen } = await import("./utils/harness.js");
+    const handler = createResponsesHandler({
+      upstream: openAICompatibleUpstream({ baseURL: "http://127.0.0.1:9/v1" }),
+    });
+    const own = Fastify({
+      frameworkErrors: (_error, _request, reply) => void reply.code(400).send("own answer"),
+    });
+    await own.register(responsesPlugin, { handler, prefix: "/v1" });
+    await own.ready();
+    const ownServer = await listen(own.server);
+    const plain = Fastify();
+    await plain.register(responsesPlugin, { handler, prefix: "/v1" });
+    await plain.ready();
+    const plainServer = await listen(plain.server);
+    cleanup.push(ownServer.close, plainServer.close);
+    const head = (path: string) => `GET ${path} HTTP/1.1\r\nhost: bridge\r\n\r\n`;
+    expect((await rawRequest(ownServer.url, head("/v1/responses/%"))).body).toBe("own answer");
+    const outside = await rawRequest(plainServer.url, head("/other/%"));
+    expect(outside.status).toBe(400);
+    expect(JSON.parse(outside.body)).toMatchObject({ code: "FST_ERR_BAD_URL" });
+    const inside = await rawRequest(plainServer.url, head("/v1/responses/%"));
+    expect(JSON.parse(inside.body).error).toMatchObject({ type: "invalid_request_error" });
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Requests Node cannot parse, and CONNECT: createNodeServer (the recommended setup) answers them all
 // ---------------------------------------------------------------------------------------------
