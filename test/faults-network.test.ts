@@ -403,6 +403,67 @@ async function lingeringUpstream(tail: string) {
   return { url: mounted.url, opened: () => opened, closed: () => closed };
 }
 
+/** An upstream that ends its body a moment after `[DONE]`, in a read of its own; counts its connections. */
+async function wellBehavedUpstream() {
+  let connections = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.once("end", () => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(sseChunk({ role: "assistant", content: "" }));
+      res.write(sseChunk({ content: "Hello" }));
+      res.write(sseChunk({}, "stop"));
+      res.write(sseChunk({}, null, USAGE));
+      res.write("data: [DONE]\n\n");
+      setTimeout(() => res.end(), 5);
+    });
+  });
+  server.on("connection", () => connections++);
+  const mounted = await listen(server);
+  cleanup.push(mounted.close);
+  return { url: mounted.url, connections: () => connections };
+}
+
+describe("a well-behaved upstream's connection is reused after [DONE]", () => {
+  it.each(["global fetch", "nodeFetch"] as const)(
+    "%s: three streamed calls open no more connections than the client reading whole bodies",
+    async (client) => {
+      // What the client itself does for three calls read to their end (undici may open a second one).
+      const baseline = await wellBehavedUpstream();
+      const upstreamFetch = client === "nodeFetch" ? nodeFetch() : undefined;
+      for (let call = 0; call < 3; call++) {
+        const response = await (upstreamFetch ?? fetch)(`${baseline.url}/chat/completions`, {
+          method: "POST",
+          headers: {},
+          body: "{}",
+          signal: AbortSignal.timeout(5_000),
+        });
+        await response.text();
+      }
+      const upstream = await wellBehavedUpstream();
+      const handler = createResponsesHandler({
+        upstream: openAICompatibleUpstream({
+          baseURL: upstream.url,
+          ...(upstreamFetch ? { fetch: upstreamFetch } : {}),
+        }),
+        keepAliveMs: 0,
+      });
+      for (let call = 0; call < 3; call++) {
+        const response = await handler.fetch(
+          new Request("http://bridge.test/v1/responses", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "m", input: "hi", stream: true }),
+          }),
+        );
+        expect(await response.text()).toContain("response.completed");
+      }
+      expect(upstream.connections()).toBeLessThanOrEqual(baseline.connections());
+      if (client === "nodeFetch") expect(upstream.connections()).toBe(1);
+    },
+  );
+});
+
 describe("an upstream that keeps writing after the end of the reply", () => {
   const clients = ["global fetch", "nodeFetch", "openai SDK"] as const;
   const tails = [

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
-import { openGuardedReader, textDecoderFor, type UpstreamBody } from "./byte-source.js";
+import { type ByteReader, openGuardedReader, textDecoderFor, type UpstreamBody } from "./byte-source.js";
 import { markFinalBatch } from "./chat-chunk-stream.js";
 import { ChunkParser } from "./chunk-parser.js";
 
@@ -142,8 +142,35 @@ export async function* readChatStreamBatches(
     }
   } finally {
     reader.stop();
-    // Nothing to do once the body ended. Otherwise the transfer is stopped, after [DONE] too: an
+    // Nothing to do once the body ended. After [DONE] its end usually follows at once: it is awaited
+    // briefly, so the connection can be reused. Otherwise the transfer is stopped, after [DONE] too: an
     // upstream that keeps writing after it must not hold its connection open.
-    if (!ended) await reader.cancel();
+    if (!ended && !(sawDone && (await endsSoon(reader)))) await reader.cancel();
+  }
+}
+
+/** How long the end of a body is awaited after `[DONE]` before the body is cancelled. */
+const END_GRACE_MS = 50;
+
+/**
+ * Whether the body of `reader` ends within {@link END_GRACE_MS}; what it still sends in that time (the
+ * `[DONE]` after a usage chunk, comments) is dropped.
+ */
+async function endsSoon(reader: ByteReader): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), END_GRACE_MS);
+  });
+  try {
+    for (;;) {
+      const next = reader.read().then(
+        (result) => (result.done ? "end" : "data"),
+        () => "failed" as const,
+      );
+      const outcome = await Promise.race([late, next]);
+      if (outcome !== "data") return outcome === "end";
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
