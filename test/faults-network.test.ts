@@ -403,7 +403,7 @@ async function lingeringUpstream(tail: string) {
   return { url: mounted.url, opened: () => opened, closed: () => closed };
 }
 
-/** An upstream that ends its body a moment after `[DONE]`, in a read of its own; counts its connections. */
+/** An upstream that ends its body just after `[DONE]`, in a write of its own; counts its connections. */
 async function wellBehavedUpstream() {
   let connections = 0;
   const server = createServer((req, res) => {
@@ -415,7 +415,7 @@ async function wellBehavedUpstream() {
       res.write(sseChunk({}, "stop"));
       res.write(sseChunk({}, null, USAGE));
       res.write("data: [DONE]\n\n");
-      setTimeout(() => res.end(), 5);
+      setImmediate(() => res.end());
     });
   });
   server.on("connection", () => connections++);
@@ -423,6 +423,8 @@ async function wellBehavedUpstream() {
   cleanup.push(mounted.close);
   return { url: mounted.url, connections: () => connections };
 }
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 describe("a well-behaved upstream's connection is reused after [DONE]", () => {
   it.each(["global fetch", "nodeFetch"] as const)(
@@ -439,6 +441,7 @@ describe("a well-behaved upstream's connection is reused after [DONE]", () => {
           signal: AbortSignal.timeout(5_000),
         });
         await response.text();
+        await pause();
       }
       const upstream = await wellBehavedUpstream();
       const handler = createResponsesHandler({
@@ -457,6 +460,8 @@ describe("a well-behaved upstream's connection is reused after [DONE]", () => {
           }),
         );
         expect(await response.text()).toContain("response.completed");
+        // A client reads the reply before its next call; the end of the body is read meanwhile.
+        await pause();
       }
       expect(upstream.connections()).toBeLessThanOrEqual(baseline.connections());
       if (client === "nodeFetch") expect(upstream.connections()).toBe(1);

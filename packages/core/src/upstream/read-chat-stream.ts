@@ -143,14 +143,17 @@ export async function* readChatStreamBatches(
   } finally {
     reader.stop();
     // Nothing to do once the body ended. After [DONE] its end usually follows at once: it is awaited
-    // briefly, so the connection can be reused. Otherwise the transfer is stopped, after [DONE] too: an
-    // upstream that keeps writing after it must not hold its connection open.
-    if (!ended && !(sawDone && (await endsSoon(reader)))) await reader.cancel();
+    // briefly in the background (the reply does not wait), so the connection can be reused; then the
+    // transfer is stopped: an upstream that keeps writing after [DONE] must not hold its connection open.
+    if (!ended) {
+      if (sawDone) void endsSoon(reader).then((end) => (end ? undefined : reader.cancel()));
+      else await reader.cancel();
+    }
   }
 }
 
 /** How long the end of a body is awaited after `[DONE]` before the body is cancelled. */
-const END_GRACE_MS = 50;
+const END_GRACE_MS = 250;
 
 /**
  * Whether the body of `reader` ends within {@link END_GRACE_MS}; what it still sends in that time (the
