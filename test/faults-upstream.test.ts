@@ -220,10 +220,100 @@ describe.each<Mount>(["node", "fetch", "node+nodeFetch"])("faults through the %s
       expect(JSON.parse(answer.text).error).toMatchObject({
         type: "server_error",
         code: "upstream_connection_error",
+        message: "Could not reach the upstream (ECONNREFUSED).",
       });
+      // The client is not told where the upstream is; onError (the log) is.
+      expect(answer.text).not.toContain("127.0.0.1");
+      expect(answer.text).not.toContain(String(port));
+      expect(errorText(bridge.errors.at(-1))).toContain(`127.0.0.1:${port}`);
       expectNoSecret(bridge, answer);
     }
     await expectStillServing(mount, (url) => startBridge(mount, url));
+  });
+
+  it("connection refused with exposeOrigin: the client's 502 names the upstream", async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const bridge = await startBridge(mount, `http://127.0.0.1:${port}/v1`, {}, { exposeOrigin: true });
+    cleanup.push(bridge.close);
+    const answer = await ask(bridge, {});
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.text).error.message).toContain(`http://127.0.0.1:${port}`);
+  });
+
+  describe("upstream redirects", () => {
+    /** An upstream whose /v1/chat/completions answers `status` with a location on `target`, and a target counting hits. */
+    async function redirecting(status: number, sameOrigin: boolean) {
+      const target = createScriptedBackend();
+      target.enqueue({ text: "from elsewhere" }, { text: "from elsewhere" });
+      const elsewhere = await target.listen();
+      let hits = 0;
+      const upstream = await fakeUpstream((req, res) => {
+        if (req.url === "/v1/moved/chat/completions") {
+          hits++;
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(
+            JSON.stringify({
+              id: "c",
+              object: "chat.completion",
+              created: 1,
+              model: "m",
+              choices: [
+                { index: 0, message: { role: "assistant", content: "same origin" }, finish_reason: "stop" },
+              ],
+            }),
+          );
+          return;
+        }
+        const location = sameOrigin ? "/v1/moved/chat/completions" : `${elsewhere.url}/chat/completions`;
+        res.writeHead(status, { location });
+        res.end();
+      });
+      cleanup.push(elsewhere.close, upstream.close);
+      return { upstream, target, hits: () => hits, elsewhere: elsewhere.url };
+    }
+
+    it.each([307, 302])(
+      "%i to another origin: a 502 upstream_redirect, the other origin never called",
+      async (status) => {
+        const { upstream, target, elsewhere } = await redirecting(status, false);
+        for (const options of [{}, { redirect: "same-origin" }]) {
+          const bridge = await startBridge(mount, upstream.url, {}, options);
+          cleanup.push(bridge.close);
+          for (const stream of [false, true]) {
+            const answer = await ask(bridge, { stream });
+            expect(answer.status).toBe(502);
+            const error = JSON.parse(answer.text).error;
+            expect(error).toMatchObject({ type: "server_error", code: "upstream_redirect" });
+            expect(error.message).toMatch(new RegExp(`redirect \\(HTTP ${status}\\)`));
+            expect(answer.text).not.toContain(new URL(elsewhere).host);
+          }
+        }
+        expect(target.requests).toHaveLength(0);
+      },
+    );
+
+    it.each([307, 302])(
+      "%i on the same origin: refused by default, followed with redirect: same-origin",
+      async (status) => {
+        const { upstream, hits } = await redirecting(status, true);
+        const strict = await startBridge(mount, upstream.url);
+        cleanup.push(strict.close);
+        const refused = await ask(strict, {});
+        expect(refused.status).toBe(502);
+        expect(JSON.parse(refused.text).error.code).toBe("upstream_redirect");
+        expect(hits()).toBe(0);
+        const following = await startBridge(mount, upstream.url, {}, { redirect: "same-origin" });
+        cleanup.push(following.close);
+        const answer = await ask(following, {});
+        expect(answer.status).toBe(200);
+        expect(answer.text).toContain("same origin");
+        // The POST was repeated as a POST, whatever the status (a GET would not reach the route).
+        expect(hits()).toBe(1);
+      },
+    );
   });
 
   it("429 keeps retry-after and says rate_limit_error", async () => {

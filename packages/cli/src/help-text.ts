@@ -21,6 +21,10 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
       --json-logs            one JSON object per log line
       --no-probe             start without checking that the upstream answers GET /models
       --shutdown-timeout MS  on SIGINT/SIGTERM, wait this long for in-flight streams (default 10000)
+      --idle-timeout MS      close a connection that sends no request head within MS (default 15000)
+      --keep-alive-timeout MS  close an idle keep-alive connection after MS (default 5000)
+      --request-timeout MS   time a client has to send a whole request (default 300000; 0: none)
+      --max-connections N    most open connections; more are closed as they arrive (default: no limit)
   -h, --help                 this help`;
 
 const EXIT_CODE_LINES = `Exit codes:

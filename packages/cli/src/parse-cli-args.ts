@@ -30,6 +30,14 @@ export interface ServeFlags {
   probe: boolean;
   /** `--shutdown-timeout MS`: how long SIGINT/SIGTERM waits for in-flight requests (default 10000). */
   shutdownTimeoutMs?: number;
+  /** `--idle-timeout MS`: close a connection that sends no request head within it (default 15000). */
+  idleTimeoutMs?: number;
+  /** `--keep-alive-timeout MS`: close an idle keep-alive connection after it (default 5000). */
+  keepAliveTimeoutMs?: number;
+  /** `--request-timeout MS`: the time a client has to send a whole request (default 300000). */
+  requestTimeoutMs?: number;
+  /** `--max-connections N`: most open connections (default: no limit). */
+  maxConnections?: number;
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -74,6 +82,10 @@ const SERVE_OPTIONS = {
   "json-logs": { type: "boolean" },
   "no-probe": { type: "boolean" },
   "shutdown-timeout": { type: "string" },
+  "idle-timeout": { type: "string" },
+  "keep-alive-timeout": { type: "string" },
+  "request-timeout": { type: "string" },
+  "max-connections": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -204,6 +216,19 @@ function serveFlags(
   if (level !== undefined) flags.logLevel = level;
   const shutdown = integer(values["shutdown-timeout"] as string | undefined, "shutdown-timeout", command, 0);
   if (shutdown !== undefined) flags.shutdownTimeoutMs = shutdown;
+  const idle = integer(values["idle-timeout"] as string | undefined, "idle-timeout", command, 1);
+  if (idle !== undefined) flags.idleTimeoutMs = idle;
+  const keepAlive = integer(
+    values["keep-alive-timeout"] as string | undefined,
+    "keep-alive-timeout",
+    command,
+    0,
+  );
+  if (keepAlive !== undefined) flags.keepAliveTimeoutMs = keepAlive;
+  const request = integer(values["request-timeout"] as string | undefined, "request-timeout", command, 0);
+  if (request !== undefined) flags.requestTimeoutMs = request;
+  const connections = integer(values["max-connections"] as string | undefined, "max-connections", command, 1);
+  if (connections !== undefined) flags.maxConnections = connections;
   return flags;
 }
 

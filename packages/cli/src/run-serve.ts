@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { NodeServerLimits } from "@responses-bridge/node";
 import type { CliIO } from "./cli-io.js";
 import { loadBridgeConfig } from "./config-file.js";
 import { type Bridge, createBridge } from "./create-bridge.js";
@@ -18,6 +19,8 @@ export interface PreparedBridge {
   logger: Logger;
   /** `GET /models` results by upstream name (absent with `--no-probe` and for `mock`). */
   probes: Map<string, ProbeResult>;
+  /** Connection timeouts and limits from the flags (`--idle-timeout`...). */
+  serverLimits?: NodeServerLimits;
 }
 
 /** Where log lines go. */
@@ -64,7 +67,12 @@ export async function prepareBridge(
       }
     });
   }
-  return { settings, logger, probes };
+  const serverLimits: NodeServerLimits = {};
+  if (flags.idleTimeoutMs !== undefined) serverLimits.headersTimeoutMs = flags.idleTimeoutMs;
+  if (flags.keepAliveTimeoutMs !== undefined) serverLimits.keepAliveTimeoutMs = flags.keepAliveTimeoutMs;
+  if (flags.requestTimeoutMs !== undefined) serverLimits.requestTimeoutMs = flags.requestTimeoutMs;
+  if (flags.maxConnections !== undefined) serverLimits.maxConnections = flags.maxConnections;
+  return { settings, logger, probes, serverLimits };
 }
 
 /** Prints the ready line: the URL clients use, and what it serves. */
@@ -115,6 +123,7 @@ export async function listenBridge(
       host: settings.host,
       port: settings.port,
       ...(settings.limits.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.limits.maxBodyBytes }),
+      ...(prepared.serverLimits === undefined ? {} : { limits: prepared.serverLimits }),
     });
     return { bridge, server };
   } catch (error) {

@@ -1,7 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { toNodeHandler } from "@responses-bridge/node";
+import {
+  type NodeServerLimits,
+  nodeServerOptions,
+  protectNodeServer,
+  toNodeHandler,
+} from "@responses-bridge/node";
 import type { Bridge, RequestRecord } from "./create-bridge.js";
 import type { Logger } from "./create-logger.js";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
@@ -36,6 +41,11 @@ export interface StartServerOptions {
   port: number;
   /** Largest request body, passed to the Node adapter. */
   maxBodyBytes?: number;
+  /**
+   * Connection timeouts and limit (`createNodeServer`'s defaults: a connection that sends no request
+   * head is closed after 15 s, an idle keep-alive one after 5 s, a request must arrive within 300 s).
+   */
+  limits?: NodeServerLimits;
 }
 
 const SHUTTING_DOWN = JSON.stringify({
@@ -95,7 +105,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing = false;
   let drained: (() => void) | undefined;
 
-  const server = createServer({ noDelay: true }, (req, res) => {
+  const server = createServer(nodeServerOptions(options.limits), (req, res) => {
     if (closing) {
       res.writeHead(503, { "content-type": "application/json", connection: "close", "retry-after": "1" });
       res.end(SHUTTING_DOWN);
@@ -127,6 +137,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     void bridge.requests.run(record, () => nodeHandler(req, res));
   });
 
+  protectNodeServer(server, options.limits);
   await listen(server, options.host, options.port);
   const port = (server.address() as AddressInfo).port;
 

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { type NodeHandlerSource, resolveNodeRequest, writeResult } from "@responses-bridge/node";
-import type { FastifyPluginCallback } from "fastify";
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
+import { installFrameworkErrors } from "./framework-errors.js";
 
 /** Options of {@link responsesPlugin}, passed to `app.register(responsesPlugin, options)`. */
 export interface ResponsesPluginOptions {
@@ -27,13 +28,17 @@ export interface ResponsesPluginOptions {
  * Bodies are read raw (any content type, `gzip`/`deflate`/`br`/`zstd`) within `bodyLimit`; JSON answers
  * go through `reply.send` (hooks and Fastify's logger see them as usual), streams are written to
  * `reply.raw` after `reply.hijack()`, with backpressure, keeping headers set by hooks (CORS...).
+ * Paths under `prefix` that Fastify's router cannot decode (`/v1/responses/%`) get an OpenAI-shaped 400
+ * too, unless the server was created with its own `frameworkErrors` (see `responsesFrameworkErrors`).
  */
 export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (app, options, done) => {
   const { handler, maxBodyBytes } = options;
+  // Request targets the router cannot decode never reach a route: answer them in OpenAI shape too.
+  installFrameworkErrors(app, app.prefix);
   // Encapsulated: only this plugin's routes read bodies this way. The stream is handed on unread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
-  app.all("/*", maxBodyBytes === undefined ? {} : { bodyLimit: maxBodyBytes }, async (request, reply) => {
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const { result, signal } = await resolveNodeRequest(handler, request.raw, reply.raw, {
       maxBodyBytes:
         maxBodyBytes ?? Math.min(request.routeOptions.bodyLimit, handler.maxBodyBytes ?? Infinity),
@@ -53,7 +58,10 @@ export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (a
     await writeResult(reply.raw, result, signal).catch((error: unknown) => {
       request.log.error({ err: error }, "responses-bridge: writing the event stream failed");
     });
-  });
+  };
+  app.all("/*", maxBodyBytes === undefined ? {} : { bodyLimit: maxBodyBytes }, serve);
+  // Methods `all` does not route (PROPFIND, custom ones) reach the bridge too: its 404/405 are OpenAI-shaped.
+  app.setNotFoundHandler(serve);
   done();
 };
 

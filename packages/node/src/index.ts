@@ -1,3 +1,10 @@
+export {
+  createNodeServer,
+  type NodeServerLimits,
+  type NodeServerOptions,
+  nodeServerOptions,
+  protectNodeServer,
+} from "./create-node-server.js";
 export { type NodeFetchOptions, nodeFetch } from "./node-fetch.js";
 export { NODE_CONTENT_ENCODINGS, type ReadNodeBodyOptions, readNodeBody } from "./read-node-body.js";
 export {

@@ -339,7 +339,11 @@ describe("nodeFetch", () => {
     }
 
     /** The same call through nodeFetch and through the global fetch: what each saw and answered. */
-    async function both(route: Parameters<typeof origins>[0], start: "a" | "b" = "a") {
+    async function both(
+      route: Parameters<typeof origins>[0],
+      start: "a" | "b" = "a",
+      extra: { redirect?: "manual" } = {},
+    ) {
       const results = [];
       for (const client of [nodeFetch(), globalThis.fetch as unknown as ReturnType<typeof nodeFetch>]) {
         const { seen, urls } = await origins(route);
@@ -350,8 +354,11 @@ describe("nodeFetch", () => {
             headers: { "content-type": "application/json", authorization: "Bearer sk-secret" },
             body: '{"model":"m"}',
             signal: signal(),
+            ...extra,
           });
           outcome = `${response.status} ${(JSON.parse(await response.text()) as { model: string }).model}`;
+          if (extra.redirect)
+            outcome += ` ${response.headers.get("location")?.replace(urls.a, "a:").replace(urls.b, "b:")}`;
         } catch (error) {
           outcome = `${(error as Error).name}: ${(error as Error).message}`;
         }
@@ -404,13 +411,26 @@ describe("nodeFetch", () => {
       expect(result.outcome).toBe("TypeError: fetch failed");
       expect(result.seen).toHaveLength(21);
       const { urls } = await origins(() => [308, "/loop"]);
-      const upstream = openAICompatibleUpstream({ baseURL: `${urls.a}/v1`, fetch: nodeFetch() });
+      const upstream = openAICompatibleUpstream({
+        baseURL: `${urls.a}/v1`,
+        fetch: nodeFetch(),
+        redirect: "same-origin",
+      });
       await expect(upstream.create({ model: "m", messages: [] }, { signal: signal() })).rejects.toMatchObject(
         {
           status: 502,
-          message: expect.stringMatching(/redirect count exceeded/),
+          code: "upstream_redirect",
+          message: expect.stringMatching(/more than 5 redirects/),
         },
       );
+    });
+
+    it('with redirect: "manual" (what openAICompatibleUpstream sends) a redirect is returned as fetch returns it', async () => {
+      for (const status of [301, 302, 303, 307, 308]) {
+        const result = await both(() => [status, "b:/v1/elsewhere"], "a", { redirect: "manual" });
+        expect(result.outcome).toBe(`${status} a/v1/chat/completions b:/v1/elsewhere`);
+        expect(result.seen).toHaveLength(1);
+      }
     });
 
     it("answers a 3xx without a location, or one it does not follow, as it is", async () => {

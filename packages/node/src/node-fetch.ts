@@ -215,7 +215,9 @@ function abortError(signal: AbortSignal): unknown {
  * ```
  *
  * It does what the upstream needs and no more: `POST` with a string body, the abort signal (which also
- * stops a body being read), status, headers and the body read chunk by chunk. Redirects are followed as
+ * stops a body being read), status, headers and the body read chunk by chunk. With `redirect: "manual"`
+ * in the request (which `openAICompatibleUpstream` always sends: it follows nothing by default, see its
+ * `redirect` option) a redirect answer is returned as it is. Otherwise redirects are followed as
  * `fetch` follows them (up to 20; 307/308 repeat the POST, 301/302/303 go on as a GET without the body;
  * `authorization` is not sent to another origin). It asks for no compression, and decodes a compressed
  * body as `fetch` does all the same (`gzip`, `deflate`, `br`, and `zstd` where Node has it). When Node
@@ -258,6 +260,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
     body: string | undefined,
     signal: AbortSignal,
     redirects: number,
+    follow: boolean,
     resolve: (response: UpstreamResponse) => void,
     reject: (error: unknown) => void,
   ): void {
@@ -288,7 +291,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
     const detach = () => signal.removeEventListener("abort", onAbort);
     req.once("response", (res) => {
       settled = true;
-      const location = REDIRECTS.has(res.statusCode ?? 0) ? res.headers.location : undefined;
+      const location = follow && REDIRECTS.has(res.statusCode ?? 0) ? res.headers.location : undefined;
       if (location === undefined) {
         const decoders = contentDecoders(method, res.statusCode ?? 0, res.headers["content-encoding"]);
         resolve(new NodeFetchResponse(res, new NodeBody(res, req, signal, detach, decoders)));
@@ -323,7 +326,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
       }
       // Credentials are not sent to another origin.
       if (next.origin !== target.origin) nextHeaders = withoutHeaders(nextHeaders, CREDENTIAL_HEADERS);
-      send(next.href, nextMethod, nextHeaders, nextBody, signal, redirects + 1, resolve, reject);
+      send(next.href, nextMethod, nextHeaders, nextBody, signal, redirects + 1, true, resolve, reject);
     });
     req.on("error", (error) => {
       if (settled) return;
@@ -336,7 +339,17 @@ export function nodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
 
   return (url: string, init: UpstreamRequestInit): Promise<UpstreamResponse> =>
     new Promise((resolve, reject) =>
-      send(url, init.method, init.headers, init.body, init.signal, 0, resolve, reject),
+      send(
+        url,
+        init.method,
+        init.headers,
+        init.body,
+        init.signal,
+        0,
+        init.redirect !== "manual",
+        resolve,
+        reject,
+      ),
     );
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { ResponsesHandler } from "@responses-bridge/core";
 import { type BridgeResult, toBridgeError, toOpenAIErrorBody } from "@responses-bridge/core/http";
+import { discardBody } from "./discard-body.js";
 import { readNodeBody } from "./read-node-body.js";
 import { writeResult } from "./write-result.js";
 
@@ -63,6 +64,9 @@ export function toNodeHandler(handler: NodeHandlerSource, options: NodeHandlerOp
  * ties an `AbortSignal` to the client connection and calls `handler.handle` with a `readBody` that reads
  * the body ({@link readNodeBody}) once `authenticate` accepted the request. Never throws for a bad body:
  * that becomes an OpenAI-shaped error result with the handler's `x-request-id`, reported to `onError`.
+ * An answer given before the body was read whole (a 413, a 401, an unknown path) waits until the rest of
+ * the body was read and dropped (at most 64 MiB or 10 s; past that it carries `Connection: close`), so
+ * the client, done sending, reads it instead of a connection reset.
  */
 export async function resolveNodeRequest(
   handler: NodeHandlerSource,
@@ -93,6 +97,12 @@ export async function resolveNodeRequest(
       }),
     signal: controller.signal,
   });
+  if (!req.complete && result.kind === "json" && (await discardBody(req)) === "limit") {
+    return {
+      result: { ...result, headers: { ...result.headers, connection: "close" } },
+      signal: controller.signal,
+    };
+  }
   return { result, signal: controller.signal };
 }
 

@@ -5,11 +5,87 @@ import type { ListenOptions, ScriptedServer } from "./types.js";
 /** A Web-standard request handler. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
-async function readBody(request: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  if (chunks.length === 0) return undefined;
-  return new Uint8Array(Buffer.concat(chunks));
+/**
+ * The request body as a web stream fed from `request` with backpressure, so a handler that stops reading
+ * (a 413) never makes the server buffer the rest. Cancelling it only stops the feed: what the client
+ * still sends is read and dropped by {@link discardRest} before the answer is written.
+ */
+function bodyStream(request: IncomingMessage): { stream: ReadableStream<Uint8Array>; stop(): void } {
+  let open = true;
+  let stop = () => {
+    open = false;
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const settle = (error?: unknown) => {
+          if (!open) return;
+          open = false;
+          request.off("data", onData);
+          if (error === undefined) controller.close();
+          else controller.error(error);
+        };
+        const onData = (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) request.pause();
+        };
+        stop = () => {
+          open = false;
+          request.off("data", onData);
+        };
+        request.on("data", onData);
+        request.once("end", () => settle());
+        request.once("error", (error) => settle(error));
+        request.once("close", () => {
+          if (!request.complete) settle(new Error("The client closed the request early."));
+        });
+        request.pause();
+      },
+      pull() {
+        if (open) request.resume();
+      },
+      cancel() {
+        stop();
+      },
+    },
+    { highWaterMark: 16 },
+  );
+  return { stream, stop: () => stop() };
+}
+
+/** Most bytes, and longest time, spent reading and dropping a body the handler did not read. */
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
+
+/**
+ * Reads and drops what is left of a request body the handler did not read (a 413), within limits, so the
+ * answer reaches a client done sending: closing a socket with unread bytes makes the kernel send a reset
+ * that can overtake the answer. Resolves `false` when the client sent more than the limits allow.
+ */
+function discardRest(request: IncomingMessage): Promise<boolean> {
+  if (request.complete || request.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const finish = (ended: boolean) => {
+      clearTimeout(timer);
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("close", onEnd);
+      resolve(ended);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DISCARD_MAX_BYTES) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const timer = setTimeout(() => finish(false), DISCARD_MAX_MS);
+    request.on("data", onData);
+    request.once("end", onEnd);
+    request.once("close", onEnd);
+    request.on("error", () => {});
+    request.resume();
+  });
 }
 
 function toHeaders(request: IncomingMessage): Headers {
@@ -89,14 +165,38 @@ async function bridge(
     if (!outgoing.writableFinished) clientLeft();
   });
   const method = incoming.method ?? "GET";
-  const body = method === "GET" || method === "HEAD" ? undefined : await readBody(incoming);
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const body = hasBody ? bodyStream(incoming) : undefined;
   const host = incoming.headers.host ?? "127.0.0.1";
-  const request = new Request(`http://${host}${incoming.url ?? "/"}`, {
-    method,
-    headers: toHeaders(incoming),
-    body: body ?? null,
-    signal: controller.signal,
-  });
+  let request: Request;
+  try {
+    request = new Request(`http://${host}${incoming.url ?? "/"}`, {
+      method,
+      headers: toHeaders(incoming),
+      body: body?.stream ?? null,
+      signal: controller.signal,
+      ...(hasBody ? { duplex: "half" } : {}),
+    } as RequestInit);
+  } catch {
+    // A request the Fetch API cannot represent (TRACE, CONNECT, a forbidden header value): a 4xx, not a reset.
+    body?.stop();
+    const forbidden = /^(CONNECT|TRACE|TRACK)$/i.test(method);
+    const message = forbidden
+      ? `Method ${method} is not allowed.`
+      : "The request cannot be represented as a Fetch API Request.";
+    const status = forbidden ? 405 : 400;
+    const payload = JSON.stringify({
+      error: { message, type: "invalid_request_error", param: null, code: null },
+    });
+    const close = !incoming.complete && !(await discardRest(incoming));
+    outgoing.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(payload),
+      ...(close ? { connection: "close" } : {}),
+    });
+    outgoing.end(payload);
+    return;
+  }
 
   let response: Response;
   try {
@@ -116,6 +216,13 @@ async function bridge(
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  // An answer given before the body was read whole waits for the rest of it (within limits).
+  body?.stop();
+  if (!incoming.complete && !(await discardRest(incoming))) headers.connection = "close";
+  if (outgoing.destroyed) {
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
   outgoing.writeHead(response.status, headers);
   if (!response.body) {
     outgoing.end();

@@ -1,7 +1,12 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, upstreamConnectionError, upstreamError } from "../errors.js";
-import { openGuardedReader, textDecoderFor, type UpstreamBody } from "../upstream/byte-source.js";
+import {
+  type ByteReader,
+  openGuardedReader,
+  textDecoderFor,
+  type UpstreamBody,
+} from "../upstream/byte-source.js";
 import { markFinalBatch } from "./chat-chunk-stream.js";
 import { ChunkParser } from "./chunk-parser.js";
 
@@ -29,6 +34,11 @@ function errorFromPayload(
   return upstreamError(status >= 400 && status < 600 ? status : 502, `Upstream error: ${redact(message)}`, {
     code,
   });
+}
+
+/** A chunk that carries the usage and no choice: the last one of a stream asked for `include_usage`. */
+export function isUsageChunk(chunk: ChatCompletionChunk): boolean {
+  return chunk.usage != null && (chunk.choices === undefined || chunk.choices.length === 0);
 }
 
 /**
@@ -118,6 +128,11 @@ export async function* readChatStreamBatches(
         }
         if (batch) batch.push(chunk);
         else batch = [chunk];
+        // The usage chunk after a finish is the last one (OpenAI sends `[DONE]` next): the reply is whole.
+        if (sawFinish && isUsageChunk(chunk)) {
+          sawDone = true;
+          break;
+        }
       }
       pending.length = 0;
       if (batch) {
@@ -132,8 +147,38 @@ export async function* readChatStreamBatches(
     }
   } finally {
     reader.stop();
-    // Nothing to do once the body ended; after [DONE] the body is let go (its connection can be
-    // reused); an early return or an error stops the transfer.
-    if (!ended) await (sawDone ? reader.release() : reader.cancel());
+    // Nothing to do once the body ended. After [DONE] its end usually follows at once: it is awaited
+    // briefly in the background (the reply does not wait), so the connection can be reused; then the
+    // transfer is stopped: an upstream that keeps writing after [DONE] must not hold its connection open.
+    if (!ended) {
+      if (sawDone) void endsSoon(reader).then((end) => (end ? undefined : reader.cancel()));
+      else await reader.cancel();
+    }
+  }
+}
+
+/** How long the end of a body is awaited after `[DONE]` before the body is cancelled. */
+const END_GRACE_MS = 250;
+
+/**
+ * Whether the body of `reader` ends within {@link END_GRACE_MS}; what it still sends in that time (the
+ * `[DONE]` after a usage chunk, comments) is dropped.
+ */
+async function endsSoon(reader: ByteReader): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), END_GRACE_MS);
+  });
+  try {
+    for (;;) {
+      const next = reader.read().then(
+        (result) => (result.done ? "end" : "data"),
+        () => "failed" as const,
+      );
+      const outcome = await Promise.race([late, next]);
+      if (outcome !== "data") return outcome === "end";
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -6,6 +6,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { ResponsesBridgeError, redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
 import { registerUpstreamSecrets } from "../redact-secrets.js";
+import { isUsageChunk } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCapabilities } from "../types.js";
 
 /**
@@ -87,9 +88,19 @@ export function fromOpenAIClient(
       } catch (error) {
         throw mapClientError(error, secrets);
       }
+      // The SDK reads on after `[DONE]` until the upstream ends the body: the loop stops at the end of the
+      // reply instead (the usage chunk after a finish, or the finish when no usage was asked for), which
+      // aborts the SDK's request and closes the connection.
+      const lastIsFinish = !params.stream_options?.include_usage;
       return (async function* () {
+        let sawFinish = false;
         try {
-          yield* stream;
+          for await (const chunk of stream) {
+            yield chunk;
+            if (!sawFinish)
+              sawFinish = chunk.choices?.some((choice) => choice.finish_reason && !choice.index) === true;
+            if (sawFinish && (lastIsFinish || isUsageChunk(chunk))) return;
+          }
         } catch (error) {
           throw mapClientError(error, secrets);
         }

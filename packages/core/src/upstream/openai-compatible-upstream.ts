@@ -7,6 +7,7 @@ import { readChatStreamBatches } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
 import { linkAbort } from "./linked-abort.js";
+import { isRedirectStatus, nextRedirect, type UpstreamRedirectMode } from "./upstream-redirect.js";
 import { startWatchdog } from "./watchdog.js";
 
 /** What {@link openAICompatibleUpstream} passes to its `fetch`. */
@@ -17,6 +18,11 @@ export interface UpstreamRequestInit {
   body: string;
   /** Aborted when the client leaves or a timeout passes; the request and its body must then stop. */
   signal: AbortSignal;
+  /**
+   * Always `"manual"`: a redirect answer is returned as it is (status and `location`), never followed
+   * by the client; {@link OpenAICompatibleUpstreamOptions.redirect} decides what happens next.
+   */
+  redirect?: "manual";
 }
 
 /** The part of a `fetch` `Response` that {@link openAICompatibleUpstream} reads. */
@@ -66,6 +72,19 @@ export interface OpenAICompatibleUpstreamOptions {
    * the call is cut: 502 `upstream_response_too_large`, or `response.failed` once streaming. Default 64 MiB.
    */
   maxResponseBytes?: number;
+  /**
+   * What to do when the upstream answers with a redirect (3xx): `"error"` (default) follows nothing
+   * and answers the client with a 502 `upstream_redirect`; `"same-origin"` repeats the POST at a
+   * `location` on the same origin (up to 5 times). A redirect to another origin is never followed.
+   * Needs a `fetch` that honours `redirect: "manual"` (the global `fetch` and `nodeFetch()` do).
+   */
+  redirect?: UpstreamRedirectMode;
+  /**
+   * Name the upstream's origin (`http://host:port`) in the errors clients receive when it cannot be
+   * reached or does not answer. Default `false`: clients read "Could not reach the upstream"; the
+   * origin and the socket error stay in the error's `cause` (for `onError` and logs).
+   */
+  exposeOrigin?: boolean;
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -126,6 +145,9 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
   const headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 300_000;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const redirectMode = options.redirect ?? "error";
+  const where = options.exposeOrigin ? ` at ${origin}` : "";
+  const hostname = new URL(origin).hostname.replace(/^\[|\]$/g, "");
 
   /** A call the upstream answered with a 2xx; `detach()` unlinks it from the caller's signal once read. */
   interface Posted {
@@ -133,7 +155,12 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     detach(): void;
   }
 
-  async function post(params: ChatCompletionCreateParams, call: UpstreamCallOptions): Promise<Posted> {
+  async function post(
+    params: ChatCompletionCreateParams,
+    call: UpstreamCallOptions,
+    url = endpoint,
+    redirects = 0,
+  ): Promise<Posted> {
     let response: UpstreamResponse;
     const body = JSON.stringify(params);
     // Our own signal: aborted by the caller's, and by the headers timeout; detached once the answer is read.
@@ -144,28 +171,48 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
       controller.abort();
     });
     try {
-      response = await doFetch(endpoint, {
+      response = await doFetch(url, {
         method: "POST",
         headers: params.stream ? { ...headers, accept: "text/event-stream" } : headers,
         body,
         signal: controller.signal,
+        redirect: "manual",
       });
     } catch (error) {
       detach();
       if (call.signal.aborted) throw error;
       if (timedOut) {
-        throw upstreamTimeout(`The upstream at ${origin} did not answer within ${headersTimeoutMs} ms.`);
+        throw upstreamTimeout(`The upstream${where} did not answer within ${headersTimeoutMs} ms.`);
       }
-      const reason =
-        error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "";
+      const cause =
+        error instanceof Error
+          ? (error.cause as { message?: string; code?: unknown } | undefined)
+          : undefined;
+      const reason = error instanceof Error ? (cause?.message ?? error.message) : "";
+      const shown = options.exposeOrigin ? reason : withoutAddress(reason, hostname, cause?.code);
       throw upstreamConnectionError(
-        redact(`Could not reach the upstream at ${origin}${reason ? `: ${reason}` : ""}.`),
-        error,
+        redact(`Could not reach the upstream${where}${shown ? ` (${shown})` : ""}.`),
+        new Error(redact(`Could not reach the upstream at ${origin}${reason ? `: ${reason}` : ""}.`), {
+          cause: error,
+        }),
       );
     } finally {
       watchdog.stop();
     }
     if (response.ok) return { response, detach };
+    if (isRedirectStatus(response.status)) {
+      // The redirect's body is not read; the next call (or the 502) goes on without it.
+      await cancelBody(response);
+      detach();
+      const next = nextRedirect(
+        response.status,
+        response.headers.get("location"),
+        url,
+        redirectMode,
+        redirects,
+      );
+      return post(params, call, next, redirects + 1);
+    }
     let failure: { message: string; code: string | null };
     try {
       failure = await readErrorMessage(response);
@@ -181,7 +228,7 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     ) {
       capabilities.streamUsage = false;
       const { stream_options: _dropped, ...rest } = params;
-      return post(rest, call);
+      return post(rest, call, url, redirects);
     }
     throw upstreamError(response.status, redact(`Upstream error ${response.status}: ${message}`), {
       code,
@@ -224,6 +271,31 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
       return chatChunkStream(batches, detach);
     },
   };
+}
+
+/**
+ * The reason a connection failed, as a client may read it: the socket's message when it names no
+ * address (`self-signed certificate`), else its code alone (`connect ECONNREFUSED 10.0.0.7:8000` is
+ * `ECONNREFUSED`), so the upstream's host and port stay out of client-facing errors.
+ */
+function withoutAddress(reason: string, hostname: string, code: unknown): string {
+  const named =
+    (hostname.length > 0 && reason.toLowerCase().includes(hostname.toLowerCase())) ||
+    /\d{1,3}(\.\d{1,3}){3}|[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,}|:\d{2,5}\b/i.test(reason);
+  if (!named) return reason;
+  return typeof code === "string" && /^[A-Z0-9_]+$/.test(code) ? code : "";
+}
+
+/** Lets go of a body that will not be read. */
+async function cancelBody(response: UpstreamResponse): Promise<void> {
+  const body = response.body as { cancel?: () => Promise<void>; return?: () => unknown } | null;
+  if (!body) return;
+  try {
+    if (typeof body.cancel === "function") await body.cancel();
+    else await (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]().return?.();
+  } catch {
+    // Nothing to release.
+  }
 }
 
 /** Reads a whole body as text with a size limit and an idle timeout, cancelling the body on either. */
