@@ -153,6 +153,11 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const handlerOptions: ResponsesHandlerOptions = {
     store,
     models: [...models],
+    // Upstream failures and 5xx also get their own line, so `--log-level warn` still shows them.
+    logger: {
+      error: (message, fields) => logger.error(message, { ...fields }),
+      warn: (message, fields) => logger.warn(message, { ...fields }),
+    },
     transformRequest(request, context) {
       const record = recordOf(context.requestId);
       record.kind = "responses";

@@ -6,6 +6,7 @@ import {
   toOpenAIErrorBody,
 } from "./errors.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
+import { createErrorLog } from "./handler/error-log.js";
 import { paginateInputItems } from "./handler/input-items.js";
 import { observedRouteOf, observeRequest, type RequestServices } from "./handler/observer.js";
 import type {
@@ -43,6 +44,8 @@ const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
+/** An incoming `x-request-id` is kept when it is a short token (no spaces, no header or log injection). */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A URL path segment, percent-decoded; a malformed escape is the client's error (400), not ours. */
 function decodePathSegment(segment: string, param: string): string {
@@ -95,9 +98,11 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   const environment = { generateId: options.generateId ?? defaultGenerateId, now: options.now ?? Date.now };
   const router = createUpstreamRouter(options);
 
+  const logError = createErrorLog(options.logger);
   function report(error: unknown, context: HookContext): ResponsesBridgeError {
     const bridgeError = toBridgeError(error);
     options.onError?.(bridgeError, context);
+    logError?.(bridgeError, context);
     return bridgeError;
   }
   const shared: RequestServices = { options, router, report };
@@ -217,7 +222,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   }
 
   async function handle(input: BridgeRequest): Promise<BridgeResult> {
-    const hooks: HookContext = { requestId: environment.generateId("req") };
+    const incomingId = input.headers.get("x-request-id");
+    const requestId =
+      incomingId !== null && SANE_REQUEST_ID.test(incomingId) ? incomingId : environment.generateId("req");
+    const hooks: HookContext = { requestId };
     const observation = options.observer && observe(input, hooks.requestId);
     const services = observation ? observation.services : shared;
     try {

@@ -26,6 +26,7 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
+export type { BridgeLogFields, BridgeLogger } from "./handler/error-log.js";
 export type {
   BridgeObserver,
   ObservedOutcome,

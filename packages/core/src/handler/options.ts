@@ -11,6 +11,7 @@ import type {
   TranslationWarning,
   UpstreamCapabilities,
 } from "../types.js";
+import type { BridgeLogger } from "./error-log.js";
 import type { BridgeObserver } from "./observer.js";
 
 /** Who is calling, as returned by the `authenticate` hook. */
@@ -30,7 +31,10 @@ export interface AuthenticationRequest {
 
 /** Context passed to every hook. Hooks never see upstream URLs or API keys. */
 export interface HookContext {
-  /** The `x-request-id` the bridge assigned to this HTTP request. */
+  /**
+   * The request's `x-request-id`: the client's own when it sent a short token
+   * (`/^[A-Za-z0-9._:-]{1,128}$/`), else a fresh `req_…` id. Answered in the `x-request-id` header.
+   */
   requestId: string;
   /** The principal returned by `authenticate`, when there is one. */
   principal?: Principal;
@@ -148,6 +152,13 @@ export interface ResponsesHandlerOptions {
   onError?: (error: ResponsesBridgeError, context: HookContext) => void;
   /** Called for non-fatal translation warnings (a tool type the backend cannot run was dropped...). */
   onWarning?: (warning: TranslationWarning, context: HookContext) => void;
+  /**
+   * Where upstream failures and 5xx answers are reported (errors at `error`, the upstream's own 4xx
+   * such as a rejected key at `warn`; client mistakes are not logged). Default: `console.error` /
+   * `console.warn`, one line with the request id, status, code and message (secrets redacted). `false`
+   * turns it off (for example when `onError` already logs).
+   */
+  logger?: BridgeLogger | false;
   /**
    * Sees every request: its parsed body, each upstream call (and can add headers to it, for trace
    * propagation), every stream event and how it ended. For logs, traces, metrics and inspectors;
