@@ -9,9 +9,9 @@ import {
   openAICompatibleUpstream,
 } from "@responses-bridge/core";
 import { toNodeHandler } from "@responses-bridge/node";
-import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Harness, listen, startHarness, UPSTREAM_KEY } from "./utils/harness.js";
+import { OpenAIClient } from "./utils/openai-client.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -38,7 +38,7 @@ describe("logger", () => {
     });
     const bridge = await listen(createHttpServer(toNodeHandler(handler)));
     try {
-      const client = new OpenAI({ baseURL: bridge.url, apiKey: "client-key", maxRetries: 0 });
+      const client = new OpenAIClient({ baseURL: bridge.url, apiKey: "client-key", maxRetries: 0 });
       await expect(client.responses.create({ model: "m", input: "hi" })).rejects.toMatchObject({
         status: 502,
       });

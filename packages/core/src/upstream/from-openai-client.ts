@@ -24,7 +24,8 @@ export interface OpenAIClientLike {
       ): PromiseLike<AsyncIterable<ChatCompletionChunk>>;
     };
   };
-  apiKey?: string;
+  /** Redacted from error messages; openai 6.49+ and 7 type it `string | null`. */
+  apiKey?: string | null;
 }
 
 const callOptions = (call: UpstreamCallOptions) =>
@@ -71,7 +72,7 @@ export function fromOpenAIClient(
   client: OpenAIClientLike,
   capabilities: UpstreamCapabilities = {},
 ): ChatUpstream {
-  const secrets = [client.apiKey];
+  const secrets = [client.apiKey ?? undefined];
   return {
     capabilities,
     async create(params, call) {
