@@ -8,6 +8,7 @@ import {
 import { passChatCompletion } from "./handler/chat-endpoint.js";
 import { createErrorLog } from "./handler/error-log.js";
 import { paginateInputItems } from "./handler/input-items.js";
+import { createModelsEndpoint } from "./handler/models-endpoint.js";
 import { observedRouteOf, observeRequest, type RequestServices } from "./handler/observer.js";
 import type {
   BridgeRequest,
@@ -97,6 +98,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const environment = { generateId: options.generateId ?? defaultGenerateId, now: options.now ?? Date.now };
   const router = createUpstreamRouter(options);
+  const modelsEndpoint = createModelsEndpoint(options, router, environment.now);
 
   const logError = createErrorLog(options.logger);
   function report(error: unknown, context: HookContext): ResponsesBridgeError {
@@ -195,15 +197,8 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     const models = MODELS_ROUTE.exec(path);
     if (models) {
       if (method !== "GET") throw methodNotAllowed(method, path);
-      const created = Math.floor(environment.now() / 1000);
-      const list = router
-        .models()
-        .map((id) => ({ id, object: "model", created, owned_by: "responses-bridge" }));
-      if (models[1] === undefined) return json(200, { object: "list", data: list }, hooks.requestId);
-      const name = decodePathSegment(models[1], "model");
-      const model = list.find((entry) => entry.id === name);
-      if (!model) throw notFound(`The model '${name}' does not exist.`);
-      return json(200, model, hooks.requestId);
+      const id = models[1] === undefined ? undefined : decodePathSegment(models[1], "model");
+      return json(200, await modelsEndpoint.answer(id, input.signal), hooks.requestId);
     }
     throw notFound(`Unknown request URL: ${method} ${path}.`);
   }

@@ -109,6 +109,7 @@ export type {
   TranslationWarning,
   UpstreamCallOptions,
   UpstreamCapabilities,
+  UpstreamModel,
 } from "./types.js";
 export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";
 export { chatChunkStream } from "./upstream/chat-chunk-stream.js";

@@ -5,15 +5,17 @@ import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "..
 import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
 import { chatChunkStream } from "./chat-chunk-stream.js";
 import { linkAbort } from "./linked-abort.js";
+import { listUpstreamModels } from "./list-upstream-models.js";
 import { readChatStreamBatches } from "./read-chat-stream.js";
 import { startWatchdog } from "./watchdog.js";
 
 /** What {@link openAICompatibleUpstream} passes to its `fetch`. */
 export interface UpstreamRequestInit {
-  method: "POST";
+  /** `POST` for chat calls; `GET` (without a body) for `listModels`. */
+  method: "POST" | "GET";
   headers: Record<string, string>;
-  /** The JSON request body. */
-  body: string;
+  /** The JSON request body (absent for `GET`). */
+  body?: string;
   /** Aborted when the client leaves or a timeout passes; the request and its body must then stop. */
   signal: AbortSignal;
 }
@@ -193,6 +195,7 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
 
   return {
     capabilities,
+    listModels: (call) => listUpstreamModels(doFetch, options.baseURL, headers, secrets, call),
     async create(params, call) {
       const { response, detach } = await post(params, call);
       let text: string;
