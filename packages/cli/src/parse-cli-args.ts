@@ -30,6 +30,10 @@ export interface ServeFlags {
   probe: boolean;
   /** `--shutdown-timeout MS`: how long SIGINT/SIGTERM waits for in-flight requests (default 10000). */
   shutdownTimeoutMs?: number;
+  /** `--metrics`: serve Prometheus text at `/metrics`. */
+  metrics?: boolean;
+  /** `--cors ORIGINS`: comma-separated origins (or `*`) allowed to call the bridge from a browser. */
+  cors?: string[];
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -74,6 +78,8 @@ const SERVE_OPTIONS = {
   "json-logs": { type: "boolean" },
   "no-probe": { type: "boolean" },
   "shutdown-timeout": { type: "string" },
+  metrics: { type: "boolean" },
+  cors: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -176,7 +182,24 @@ function serveFlags(
   const flags: ServeFlags = {
     jsonLogs: values["json-logs"] === true,
     probe: values["no-probe"] !== true,
+    metrics: values.metrics === true,
   };
+  const cors = nonEmpty(values.cors as string | undefined, "cors", command);
+  if (cors !== undefined) {
+    const origins = cors
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    for (const origin of origins) {
+      if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+        throw usage(
+          `--cors takes origins like https://app.example.com (or *), got ${JSON.stringify(origin)}`,
+          command,
+        );
+      }
+    }
+    flags.cors = origins;
+  }
   const upstream = nonEmpty(values.upstream as string | undefined, "upstream", command);
   if (upstream !== undefined) flags.upstream = upstream;
   const model = nonEmpty(values.model as string | undefined, "model", command);

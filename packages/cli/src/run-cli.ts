@@ -1,4 +1,5 @@
 import { type CliIO, processIO } from "./cli-io.js";
+import { withEnvironmentFlags } from "./env-flags.js";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { CODEX_HELP, MAIN_HELP, SERVE_HELP } from "./help-text.js";
 import { parseCliArgs } from "./parse-cli-args.js";
@@ -20,7 +21,7 @@ function scrub(text: string): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   try {
-    const parsed = parseCliArgs(argv);
+    const parsed = parseCliArgs(withEnvironmentFlags(argv, io.env));
     switch (parsed.command) {
       case "help":
         io.stdout(parsed.topic === "serve" ? SERVE_HELP : parsed.topic === "codex" ? CODEX_HELP : MAIN_HELP);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { toNodeHandler } from "@responses-bridge/node";
@@ -36,6 +36,8 @@ export interface StartServerOptions {
   port: number;
   /** Largest request body, passed to the Node adapter. */
   maxBodyBytes?: number;
+  /** The CLI's own routes (health, readiness, metrics, CORS): returns true when it answered. */
+  ops?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 const SHUTTING_DOWN = JSON.stringify({
@@ -101,6 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       res.end(SHUTTING_DOWN);
       return;
     }
+    if (options.ops?.(req, res)) return;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const record: RequestRecord = {};
