@@ -182,8 +182,8 @@ function serveFlags(
   const flags: ServeFlags = {
     jsonLogs: values["json-logs"] === true,
     probe: values["no-probe"] !== true,
-    metrics: values.metrics === true,
   };
+  if (values.metrics === true) flags.metrics = true;
   const cors = nonEmpty(values.cors as string | undefined, "cors", command);
   if (cors !== undefined) {
     const origins = cors
