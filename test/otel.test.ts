@@ -89,9 +89,9 @@ describe("openTelemetryObserver", () => {
       }),
     ]);
     const duration = await metric("gen_ai.server.request.duration");
-    expect((duration?.dataPoints[0]?.value as { count: number }).count).toBe(1);
+    expect((duration!.dataPoints[0]!.value as { count: number }).count).toBe(1);
     const ttft = await metric("gen_ai.server.time_to_first_token");
-    expect((ttft?.dataPoints[0]?.value as { count: number }).count).toBe(1);
+    expect((ttft!.dataPoints[0]!.value as { count: number }).count).toBe(1);
     const tokens = await metric("gen_ai.client.token.usage");
     const byType = Object.fromEntries(
       (tokens?.dataPoints ?? []).map((point) => [
