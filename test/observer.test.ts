@@ -169,4 +169,35 @@ describe("observer hook", () => {
     expect((await harness.client.responses.create({ model: "m1", input: "hi" })).output_text).toBe("b");
     expect(calls).toBe(2);
   });
+
+  it("sees keep-alive comments and translation warnings", async () => {
+    let keepAlives = 0;
+    const warnings: string[] = [];
+    let ended = 0;
+    harness = await startHarness("node", {
+      handler: {
+        keepAliveMs: 40,
+        observer: {
+          request: () => ({
+            keepAlive: () => keepAlives++,
+            warning: (warning) => warnings.push(warning.code),
+            end: () => ended++,
+          }),
+        },
+      },
+    });
+    harness.backend.enqueue({ text: "late", firstByteDelayMs: 400 });
+    const stream = await harness.client.responses.create({
+      model: "m1",
+      input: "hi",
+      stream: true,
+      tools: [{ type: "web_search" }],
+    });
+    for await (const _event of stream) {
+      // drain
+    }
+    await eventually(() => ended === 1);
+    expect(keepAlives).toBeGreaterThan(0);
+    expect(warnings.length).toBeGreaterThan(0);
+  });
 });
