@@ -230,15 +230,21 @@ export function observeRequest(
       final = response;
       options.onResponse?.(response, context);
     },
-    onEvent: (streamEvent, context) => {
-      event?.(streamEvent);
-      options.onEvent?.(streamEvent, context);
-    },
-    onWarning: (translationWarning, context) => {
-      warning?.(translationWarning);
-      options.onWarning?.(translationWarning, context);
-    },
   };
+
+  // Only what the observer watches leaves the handler's fast paths (per-event encoding of a stream).
+  if (event) {
+    observedOptions.onEvent = (streamEvent, context) => {
+      event(streamEvent);
+      options.onEvent?.(streamEvent, context);
+    };
+  }
+  if (warning) {
+    observedOptions.onWarning = (translationWarning, context) => {
+      warning(translationWarning);
+      options.onWarning?.(translationWarning, context);
+    };
+  }
 
   return {
     services: { options: observedOptions, router, report },
