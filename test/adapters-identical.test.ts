@@ -1,7 +1,7 @@
 // The same scripted conversation through every adapter gives byte-for-byte the same answers: SSE
 // event payloads, JSON Responses, Chat Completions pass-through, /models and error bodies (ids and
 // clocks made deterministic).
-import type { IdPrefix } from "@responses-bridge/core";
+import type { IdPrefix } from "@responses-bridge/core/http";
 import { describe, expect, it } from "vitest";
 import { MOUNTS, type Mount, startHarness } from "./utils/harness.js";
 

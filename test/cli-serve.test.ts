@@ -5,9 +5,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
-import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort, readyURL, runCliToEnd, spawnCli, stopAllChildren } from "./e2e/support/cli-process.js";
+import { OpenAIClient } from "./utils/openai-client.js";
 
 const backend = createScriptedBackend({
   script: (body) => {
@@ -37,7 +37,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
   it("prints one ready line, serves the SDK, logs one line per request, exits 0 on SIGTERM", async () => {
     const bridge = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"]);
     const url = await readyURL(bridge);
-    const client = new OpenAI({ baseURL: url, apiKey: "unused" });
+    const client = new OpenAIClient({ baseURL: url, apiKey: "unused" });
 
     const response = await client.responses.create({ model: "scripted-model", input: "hi" });
     expect(response.output_text).toBe("Hello from the scripted upstream.");
@@ -84,7 +84,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
       model: "pinned",
       upstreams: [{ name: "cli", preset: null, baseURL: upstream.url }],
     });
-    const client = new OpenAI({ baseURL: ready.url, apiKey: "unused" });
+    const client = new OpenAIClient({ baseURL: ready.url, apiKey: "unused" });
     await client.responses.create({ model: "whatever", input: "hi" });
     await bridge.waitForOutput(/"msg":"request"/);
     await bridge.stop();
@@ -109,7 +109,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
   it("finishes an in-flight stream after SIGTERM, refuses new work, then exits 0", async () => {
     const bridge = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"]);
     const url = await readyURL(bridge);
-    const client = new OpenAI({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    const client = new OpenAIClient({ baseURL: url, apiKey: "unused", maxRetries: 0 });
     const stream = await client.responses.create({
       model: "scripted-model",
       input: "slow please",
@@ -146,7 +146,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
       "200",
     ]);
     const url = await readyURL(bridge);
-    const client = new OpenAI({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    const client = new OpenAIClient({ baseURL: url, apiKey: "unused", maxRetries: 0 });
     const stream = await client.responses.create({ model: "scripted-model", input: "slow", stream: true });
     const reading = (async () => {
       for await (const _event of stream) {
@@ -174,7 +174,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
     const port = await freePort();
     const bridge = spawnCli(["serve", "--upstream", `http://127.0.0.1:${port}`, "--port", "0", "--no-probe"]);
     const url = await readyURL(bridge);
-    const client = new OpenAI({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    const client = new OpenAIClient({ baseURL: url, apiKey: "unused", maxRetries: 0 });
     await expect(client.responses.create({ model: "m", input: "hi" })).rejects.toMatchObject({ status: 502 });
     await bridge.waitForOutput(/POST \/v1\/responses 502 m \d+ms: Could not reach the upstream/);
     expect((await bridge.stop()).code).toBe(0);
@@ -225,7 +225,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
     );
     const bridge = spawnCli(["serve", "--config", path]);
     const url = await readyURL(bridge);
-    const client = new OpenAI({ baseURL: url, apiKey: "unused" });
+    const client = new OpenAIClient({ baseURL: url, apiKey: "unused" });
     expect((await client.responses.create({ model: "mock-model", input: "hello" })).output_text).toContain(
       "mock model",
     );

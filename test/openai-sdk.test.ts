@@ -1,7 +1,7 @@
 // End to end: the real `openai` SDK -> the bridge on a real socket -> the scripted Chat Completions
 // upstream over HTTP. Every test runs against each mount (node:http adapter, fetch handler).
 
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import {
   startHarness,
   UPSTREAM_KEY,
 } from "./utils/harness.js";
+import { OpenAIClient } from "./utils/openai-client.js";
 
 const weatherTool: OpenAI.Responses.FunctionTool = {
   type: "function",
@@ -209,7 +210,9 @@ describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
       { role: "tool", tool_call_id: "call_1", content: "sunny" },
     ]);
     // store: false responses are not kept.
-    await expect(harness.client.responses.retrieve(first.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(harness.client.responses.retrieve(first.id)).rejects.toBeInstanceOf(
+      OpenAIClient.NotFoundError,
+    );
   });
 
   it("streams parallel tool calls as complete function_call items", async () => {
@@ -253,7 +256,7 @@ describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
       const error = await harness.client.responses
         .create({ model: "m1", input: "x", stream })
         .catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(error).toBeInstanceOf(OpenAIClient.RateLimitError);
       const apiError = error as InstanceType<typeof OpenAI.RateLimitError>;
       expect(apiError.status).toBe(429);
       expect(apiError.headers?.get("retry-after")).toBe("7");
@@ -267,7 +270,7 @@ describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
     const error = await harness.client.responses
       .create({ model: "m1", input: "x", stream })
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(error).toBeInstanceOf(OpenAIClient.InternalServerError);
     expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: "server_error" });
   });
 
@@ -319,7 +322,7 @@ describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
     const error = await harness.client.responses
       .create({ model: "m1", input: 42 as never })
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toBeInstanceOf(OpenAIClient.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
       type: "invalid_request_error",
       param: "input",
@@ -349,7 +352,7 @@ describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
     const error = await harness.client.responses
       .create({ model: "m1", input: "x", previous_response_id: "resp_doesnotexist" })
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toBeInstanceOf(OpenAIClient.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
       param: "previous_response_id",
       code: "previous_response_not_found",
@@ -365,7 +368,9 @@ describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
     expect(retrieved.id).toBe(created.id);
     const deleted = await fetch(`${harness.url}/responses/${created.id}`, { method: "DELETE" });
     expect(await deleted.json()).toEqual({ id: created.id, object: "response", deleted: true });
-    await expect(harness.client.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(harness.client.responses.retrieve(created.id)).rejects.toBeInstanceOf(
+      OpenAIClient.NotFoundError,
+    );
     const bad = await fetch(`${harness.url}/responses/not-an-id`);
     expect(bad.status).toBe(400);
   });

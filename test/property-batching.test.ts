@@ -4,12 +4,8 @@
 // path (an upstream that yields plain chunks one by one, encoded with JSON.stringify through an `onEvent`
 // hook), for arbitrary chunk streams and arbitrary read boundaries.
 
-import {
-  type ChatUpstream,
-  createResponsesHandler,
-  openAICompatibleUpstream,
-  type UpstreamFetch,
-} from "@responses-bridge/core";
+import { type ChatUpstream, createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
+import type { UpstreamFetch } from "@responses-bridge/core/http";
 import fc from "fast-check";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";

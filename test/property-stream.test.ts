@@ -13,9 +13,8 @@ import {
   createResponseObject,
   parseResponsesRequest,
   type ResponseObject,
-  type TranslationEnvironment,
 } from "@responses-bridge/core";
-import { encodeSSEEvent, readChatStream } from "@responses-bridge/core/http";
+import { encodeSSEEvent, readChatStream, type TranslationEnvironment } from "@responses-bridge/core/http";
 import * as testkit from "@responses-bridge/testkit";
 import fc from "fast-check";
 import type OpenAI from "openai";

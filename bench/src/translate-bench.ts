@@ -5,8 +5,8 @@ import {
   createResponsesHandler,
   openAICompatibleUpstream,
   parseResponsesRequest,
-  type UpstreamResponse,
 } from "@responses-bridge/core";
+import type { UpstreamResponse } from "@responses-bridge/core/http";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 // The core's internals this micro-benchmark measures are not public: read from the sources.
@@ -182,7 +182,7 @@ export async function benchHandler(options: { requests: number }): Promise<Handl
     upstream: openAICompatibleUpstream({
       baseURL: "http://in-memory.test/v1",
       fetch: async (_url, init) =>
-        answer(init.body.includes('"stream":true') ? (paced ? frames : [sse]) : [completion]),
+        answer(init.body?.includes('"stream":true') ? (paced ? frames : [sse]) : [completion]),
     }),
   });
   const bodies = {

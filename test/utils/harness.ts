@@ -23,9 +23,10 @@ import {
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { OpenAIClient } from "./openai-client.js";
 import { assertValidEventStream, validateResponseObject } from "./openresponses-schema.js";
 
 /** Express 4, installed as the `express4` alias (its API is the one typed by `@types/express` 5). */
@@ -204,7 +205,7 @@ export async function startHarness(
   });
   const bridge = await mountBridge(mount, handler, options.adapter);
   const oracleFailures: string[] = [];
-  const client = new OpenAI({
+  const client = new OpenAIClient({
     baseURL: bridge.url,
     apiKey: "client-key",
     maxRetries: 0,

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { timingSafeEqual } from "node:crypto";
 import {
+  type BridgeObserver,
   type ChatUpstream,
   createMemoryStore,
   createResponsesHandler,
@@ -63,6 +64,8 @@ export interface CreateBridgeOptions {
    * `completed` (Codex treats `response.incomplete` as fatal).
    */
   codex?: boolean;
+  /** Sees every request (the `/metrics` counters). */
+  observer?: BridgeObserver;
 }
 
 /** Builds the chat upstream for one upstream setting. */
@@ -153,6 +156,11 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   const handlerOptions: ResponsesHandlerOptions = {
     store,
     models: [...models],
+    // Upstream failures and 5xx also get their own line, so `--log-level warn` still shows them.
+    logger: {
+      error: (message, fields) => logger.error(message, { ...fields }),
+      warn: (message, fields) => logger.warn(message, { ...fields }),
+    },
     transformRequest(request, context) {
       const record = recordOf(context.requestId);
       record.kind = "responses";
@@ -189,6 +197,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   if (defaultUpstream) handlerOptions.upstream = defaultUpstream;
   if (Object.keys(routes).length > 0) handlerOptions.routes = routes as ModelRoutes;
   if (settings.model) handlerOptions.model = settings.model;
+  if (options.observer) handlerOptions.observer = options.observer;
   if (settings.limits.maxBodyBytes !== undefined) handlerOptions.maxBodyBytes = settings.limits.maxBodyBytes;
   if (settings.limits.keepAliveMs !== undefined) handlerOptions.keepAliveMs = settings.limits.keepAliveMs;
   if (settings.clientKey) {

@@ -1,3 +1,4 @@
+import { CODEX_ENV_FLAGS, ENV_FLAGS } from "./env-flags.js";
 import { MOCK_CUES } from "./mock-cues.js";
 import { PRESET_NAMES, PRESETS } from "./presets.js";
 
@@ -13,7 +14,8 @@ const presetLines = PRESET_NAMES.map((name) => {
 const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend: a URL (http://host:port/v1) or a preset
   -m, --model NAME           serve every request with this model (default: the name each client sends)
   -p, --port N               port to listen on (default 8080; 0 picks a free one)
-      --host ADDRESS         interface to listen on (default 127.0.0.1)
+      --host ADDRESS         interface to listen on (default 127.0.0.1; 0.0.0.0 or :: for all
+                             interfaces, e.g. in a container: then set a client key in --config)
       --api-key-env VAR      read the upstream API key from $VAR (keys never go on the command line)
   -c, --config FILE          JSON config: several upstreams, routes with fallback, system prompt,
                              store (memory or Redis), limits, client key
@@ -25,7 +27,18 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
       --keep-alive-timeout MS  close an idle keep-alive connection after MS (default 5000)
       --request-timeout MS   time a client has to send a whole request (default 300000; 0: none)
       --max-connections N    most open connections; more are closed as they arrive (default: no limit)
-  -h, --help                 this help`;
+      --metrics              serve Prometheus metrics at GET /metrics
+      --cors ORIGINS         allow browsers from these origins (comma-separated, or *): preflights
+                             answered, access-control-allow-origin on answers
+  -h, --help                 this help
+
+Always served: GET /healthz (liveness) and GET /readyz (200 when every upstream answers GET /models).`;
+
+const ENVIRONMENT_LINES = `Environment (every flag; a flag on the command line wins over its variable):
+${ENV_FLAGS.map(({ flag, env }) => `  ${env.join(", ").padEnd(40)}--${flag}`).join("\n")}
+  codex only:
+${CODEX_ENV_FLAGS.map(({ flag, env }) => `  ${env.join(", ").padEnd(40)}--${flag}`).join("\n")}
+  Boolean flags take 1, true or yes.`;
 
 const EXIT_CODE_LINES = `Exit codes:
   0  success, or a clean shutdown after SIGINT/SIGTERM (in-flight streams finished)
@@ -51,7 +64,8 @@ ${presetLines}
 Try it with nothing installed:
   responses-bridge codex --upstream mock --exec
 
-Run "responses-bridge serve --help" or "responses-bridge codex --help" for the options.
+Run "responses-bridge serve --help" or "responses-bridge codex --help" for the options and their
+environment variables (PORT, HOST, RESPONSES_BRIDGE_UPSTREAM, RESPONSES_BRIDGE_API_KEY_ENV...).
 
 ${EXIT_CODE_LINES}
 `;
@@ -75,6 +89,9 @@ Examples:
   responses-bridge serve --upstream ollama --model qwen3-coder:30b
   OPENROUTER_API_KEY=... responses-bridge serve --upstream openrouter --model qwen/qwen3-coder
   responses-bridge serve --upstream http://gpu-box:8000/v1 --api-key-env VLLM_KEY --port 9000
+  PORT=8080 HOST=0.0.0.0 RESPONSES_BRIDGE_UPSTREAM=http://vllm:8000/v1 responses-bridge serve --metrics
+
+${ENVIRONMENT_LINES}
 
 ${EXIT_CODE_LINES}
 `;

@@ -38,6 +38,10 @@ export interface ServeFlags {
   requestTimeoutMs?: number;
   /** `--max-connections N`: most open connections (default: no limit). */
   maxConnections?: number;
+  /** `--metrics`: serve Prometheus text at `/metrics`. */
+  metrics?: boolean;
+  /** `--cors ORIGINS`: comma-separated origins (or `*`) allowed to call the bridge from a browser. */
+  cors?: string[];
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -86,6 +90,8 @@ const SERVE_OPTIONS = {
   "keep-alive-timeout": { type: "string" },
   "request-timeout": { type: "string" },
   "max-connections": { type: "string" },
+  metrics: { type: "boolean" },
+  cors: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -201,6 +207,23 @@ function serveFlags(
     jsonLogs: values["json-logs"] === true,
     probe: values["no-probe"] !== true,
   };
+  if (values.metrics === true) flags.metrics = true;
+  const cors = nonEmpty(values.cors as string | undefined, "cors", command);
+  if (cors !== undefined) {
+    const origins = cors
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    for (const origin of origins) {
+      if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+        throw usage(
+          `--cors takes origins like https://app.example.com (or *), got ${JSON.stringify(origin)}`,
+          command,
+        );
+      }
+    }
+    flags.cors = origins;
+  }
   const upstream = nonEmpty(values.upstream as string | undefined, "upstream", command);
   if (upstream !== undefined) flags.upstream = upstream;
   const model = nonEmpty(values.model as string | undefined, "model", command);

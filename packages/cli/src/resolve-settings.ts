@@ -76,6 +76,10 @@ export interface BridgeSettings {
   probe: boolean;
   /** Every secret in use, so log lines can be scrubbed of them. */
   secrets: Secret[];
+  /** Serve Prometheus text at `/metrics`. */
+  metrics: boolean;
+  /** Origins allowed by CORS (`*` for any); empty: no CORS headers. */
+  cors: string[];
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0", "::", "[::]"]);
@@ -294,6 +298,8 @@ export function resolveSettings(
     jsonLogs: flags.jsonLogs,
     probe: flags.probe,
     secrets,
+    metrics: flags.metrics === true,
+    cors: flags.cors ?? [],
   };
 }
 

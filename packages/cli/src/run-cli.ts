@@ -1,4 +1,5 @@
 import { type CliIO, processIO } from "./cli-io.js";
+import { withEnvironmentFlags } from "./env-flags.js";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { parseCliArgs } from "./parse-cli-args.js";
 import { VERSION } from "./version.js";
@@ -19,7 +20,7 @@ function scrub(text: string): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   try {
-    const parsed = parseCliArgs(argv);
+    const parsed = parseCliArgs(withEnvironmentFlags(argv, io.env));
     switch (parsed.command) {
       case "help": {
         // Loaded on demand: the help lists the presets, which are the core's backends.

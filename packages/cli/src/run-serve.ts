@@ -5,6 +5,8 @@ import { loadBridgeConfig } from "./config-file.js";
 import { type Bridge, createBridge } from "./create-bridge.js";
 import { createLogger, type Logger } from "./create-logger.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { createBridgeMetrics } from "./metrics.js";
+import { createOpsRoutes } from "./ops-routes.js";
 import type { ServeFlags } from "./parse-cli-args.js";
 import { type ProbeResult, probeUpstream } from "./probe-upstream.js";
 import { type BridgeSettings, resolveSettings, type UpstreamSettings } from "./resolve-settings.js";
@@ -105,6 +107,17 @@ export function logReady(
   );
 }
 
+/** `/readyz`: every HTTP upstream answers `GET /models` (any HTTP status) within two seconds. */
+async function checkReady(settings: BridgeSettings): Promise<{ ok: boolean; detail: string }> {
+  const http = settings.upstreams.filter((upstream) => upstream.kind === "http");
+  try {
+    await Promise.all(http.map((upstream) => probeUpstream(upstream, { timeoutMs: 2000 })));
+    return { ok: true, detail: `${http.length} upstream(s) answer` };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message.replace(/ \(--no-probe starts anyway\)$/, "") };
+  }
+}
+
 /**
  * Builds the bridge and listens on the configured address.
  *
@@ -115,11 +128,22 @@ export async function listenBridge(
   options: { codex?: boolean } = {},
 ): Promise<{ bridge: Bridge; server: RunningServer }> {
   const { settings, logger } = prepared;
-  const bridge = await createBridge({ settings, logger, codex: options.codex === true });
+  const metrics = settings.metrics ? createBridgeMetrics() : undefined;
+  const bridge = await createBridge({
+    settings,
+    logger,
+    codex: options.codex === true,
+    ...(metrics ? { observer: metrics.observer } : {}),
+  });
   try {
     const server = await startServer({
       bridge,
       logger,
+      ops: createOpsRoutes({
+        cors: settings.cors,
+        ready: () => checkReady(settings),
+        ...(metrics ? { metrics } : {}),
+      }),
       host: settings.host,
       port: settings.port,
       ...(settings.limits.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.limits.maxBodyBytes }),

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import {
@@ -46,6 +46,8 @@ export interface StartServerOptions {
    * head is closed after 15 s, an idle keep-alive one after 5 s, a request must arrive within 300 s).
    */
   limits?: NodeServerLimits;
+  /** The CLI's own routes (health, readiness, metrics, CORS): returns true when it answered. */
+  ops?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 const SHUTTING_DOWN = JSON.stringify({
@@ -111,6 +113,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       res.end(SHUTTING_DOWN);
       return;
     }
+    if (options.ops?.(req, res)) return;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const record: RequestRecord = {};

@@ -6,7 +6,10 @@ import {
   toOpenAIErrorBody,
 } from "./errors.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
+import { createErrorLog } from "./handler/error-log.js";
 import { paginateInputItems } from "./handler/input-items.js";
+import { createModelsEndpoint } from "./handler/models-endpoint.js";
+import { observedRouteOf, observeRequest, type RequestServices } from "./handler/observer.js";
 import type {
   BridgeRequest,
   BridgeResult,
@@ -41,6 +44,8 @@ const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
+/** An incoming `x-request-id` is kept when it is a short token (no spaces, no header or log injection). */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A URL path segment, percent-decoded; a malformed escape is the client's error (400), not ours. */
 function decodePathSegment(segment: string, param: string): string {
@@ -92,12 +97,16 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const environment = { generateId: options.generateId ?? defaultGenerateId, now: options.now ?? Date.now };
   const router = createUpstreamRouter(options);
+  const modelsEndpoint = createModelsEndpoint(options, router, environment.now);
 
+  const logError = createErrorLog(options.logger);
   function report(error: unknown, context: HookContext): ResponsesBridgeError {
     const bridgeError = toBridgeError(error);
     options.onError?.(bridgeError, context);
+    logError?.(bridgeError, context);
     return bridgeError;
   }
+  const shared: RequestServices = { options, router, report };
   const endpoint: ResponsesEndpointContext = {
     options,
     store,
@@ -138,6 +147,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     body: unknown,
     hooks: HookContext,
     scope: StoreScope | undefined,
+    services: RequestServices,
   ): Promise<BridgeResult> {
     const { method, path } = input;
     if (body !== undefined) assertJsonDepth(body);
@@ -146,7 +156,8 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       const id = responses[1] === undefined ? undefined : decodePathSegment(responses[1], "response_id");
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
-        return createResponse(endpoint, body, input.signal, scope, hooks);
+        const context = services === shared ? endpoint : { ...endpoint, ...services };
+        return createResponse(context, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {
         throw invalidRequest(
@@ -173,26 +184,44 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     }
     if (CHAT_ROUTE.test(path)) {
       if (method !== "POST") throw methodNotAllowed(method, path);
-      return passChatCompletion(options, router, body, input.signal, hooks, report);
+      return passChatCompletion(
+        services.options,
+        services.router,
+        body,
+        input.signal,
+        hooks,
+        services.report,
+      );
     }
     const models = MODELS_ROUTE.exec(path);
     if (models) {
       if (method !== "GET") throw methodNotAllowed(method, path);
-      const created = Math.floor(environment.now() / 1000);
-      const list = router
-        .models()
-        .map((id) => ({ id, object: "model", created, owned_by: "responses-bridge" }));
-      if (models[1] === undefined) return json(200, { object: "list", data: list }, hooks.requestId);
-      const name = decodePathSegment(models[1], "model");
-      const model = list.find((entry) => entry.id === name);
-      if (!model) throw notFound(`The model '${name}' does not exist.`);
-      return json(200, model, hooks.requestId);
+      const id = models[1] === undefined ? undefined : decodePathSegment(models[1], "model");
+      return json(200, await modelsEndpoint.answer(id, input.signal), hooks.requestId);
     }
     throw notFound(`Unknown request URL: ${method} ${path}.`);
   }
 
+  function observe(input: BridgeRequest, requestId: string) {
+    const { method, path, headers } = input;
+    const info = {
+      requestId,
+      method,
+      path,
+      route: observedRouteOf(path),
+      headers,
+      startedAt: environment.now(),
+    };
+    return observeRequest(options.observer!, info, shared);
+  }
+
   async function handle(input: BridgeRequest): Promise<BridgeResult> {
-    const hooks: HookContext = { requestId: environment.generateId("req") };
+    const incomingId = input.headers.get("x-request-id");
+    const requestId =
+      incomingId !== null && SANE_REQUEST_ID.test(incomingId) ? incomingId : environment.generateId("req");
+    const hooks: HookContext = { requestId };
+    const observation = options.observer && observe(input, hooks.requestId);
+    const services = observation ? observation.services : shared;
     try {
       const principal = await authenticate(input);
       if (principal) hooks.principal = principal;
@@ -202,9 +231,11 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         input.body === undefined && input.readBody && input.method === "POST"
           ? await input.readBody()
           : input.body;
-      return await route(input, body, hooks, scope);
+      const result = await route(input, body, hooks, scope, services);
+      return observation ? observation.finish(result, input.signal) : result;
     } catch (error) {
-      const bridgeError = report(error, hooks);
+      const bridgeError = services.report(error, hooks);
+      observation?.fail(bridgeError, input.signal);
       return json(bridgeError.status, toOpenAIErrorBody(bridgeError), hooks.requestId, bridgeError.headers);
     }
   }

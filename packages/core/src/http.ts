@@ -24,5 +24,14 @@ export {
 export { encodeSSEComment, encodeSSEEvent } from "./stream/encode-sse-event.js";
 export { eventsToSSEStream } from "./stream/events-to-sse-stream.js";
 export { type ReadChatStreamOptions, readChatStream } from "./stream/read-chat-stream.js";
+export type { ResponseIdentity } from "./translate/response-object.js";
+export type { IdPrefix, ToolBinding, ToolBindings, TranslationEnvironment } from "./types.js";
 // For authors of an `UpstreamFetch`: the body shapes the built-in upstream reads.
 export type { StreamTextDecoder, UpstreamBody } from "./upstream/byte-source.js";
+// For authors of an `UpstreamFetch` (as `nodeFetch()` in `@responses-bridge/node`) and of code around the pure
+// translation functions: the shapes their signatures use.
+export type {
+  UpstreamFetch,
+  UpstreamRequestInit,
+  UpstreamResponse,
+} from "./upstream/openai-compatible-upstream.js";

@@ -21,6 +21,8 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
+export type { BridgeLogFields, BridgeLogger } from "./handler/error-log.js";
+export type { BridgeObserver, ObservedRequest, RequestObserver } from "./handler/observer.js";
 export { type Backend, type BackendName, backendProfiles, backends } from "./profiles.js";
 export { registerSecrets } from "./redact-secrets.js";
 export type { RequestLimits } from "./schema/request-limits.js";
@@ -39,28 +41,22 @@ export {
   type ConvertRequestResult,
   convertRequestToChat,
 } from "./translate/request-to-chat.js";
-export { createResponseObject, type ResponseIdentity } from "./translate/response-object.js";
+export { createResponseObject } from "./translate/response-object.js";
 export type {
   ChatUpstream,
-  IdPrefix,
   ResponseObject,
   ResponseStore,
   ResponsesRequest,
   ResponseUsage,
   StoredResponse,
   StoreScope,
-  ToolBinding,
-  ToolBindings,
-  TranslationEnvironment,
   TranslationWarning,
   UpstreamCallOptions,
   UpstreamCapabilities,
+  UpstreamModel,
 } from "./types.js";
 export { fromOpenAIClient, type OpenAIClientLike } from "./upstream/from-openai-client.js";
 export {
   type OpenAICompatibleUpstreamOptions,
   openAICompatibleUpstream,
-  type UpstreamFetch,
-  type UpstreamRequestInit,
-  type UpstreamResponse,
 } from "./upstream/openai-compatible-upstream.js";

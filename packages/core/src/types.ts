@@ -72,6 +72,8 @@ export type ResponsesRequest = ResponseCreateParams & {
 export interface UpstreamCallOptions {
   /** Aborted when the client disconnects or the bridge gives up; implementations must stop work. */
   signal: AbortSignal;
+  /** Extra HTTP headers for this call (trace propagation from an observer); built-in upstreams send them. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -158,6 +160,21 @@ export interface ChatUpstream {
   ): Promise<AsyncIterable<ChatCompletionChunk>>;
   /** What this backend supports; see {@link UpstreamCapabilities}. */
   readonly capabilities?: UpstreamCapabilities;
+  /**
+   * Optional: the backend's own models (its `GET /models`). With a single upstream and no model map,
+   * the bridge's `GET /v1/models` passes this list through (cached for a minute).
+   */
+  listModels?(options: UpstreamCallOptions): Promise<UpstreamModel[]>;
+}
+
+/** One model an upstream lists. */
+export interface UpstreamModel {
+  /** The model id clients send as `model`. */
+  id: string;
+  /** Unix seconds, when the backend says. */
+  created?: number;
+  /** The owner the backend names. */
+  owned_by?: string;
 }
 
 /** Scope of a store operation: the tenant an id belongs to (set by the `authenticate` hook in later versions). */

@@ -7,8 +7,12 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable, Transform } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
-import type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "@responses-bridge/core";
-import type { StreamTextDecoder } from "@responses-bridge/core/http";
+import type {
+  StreamTextDecoder,
+  UpstreamFetch,
+  UpstreamRequestInit,
+  UpstreamResponse,
+} from "@responses-bridge/core/http";
 import { contentDecoders } from "./content-decoders.js";
 import { utf8Text } from "./utf8.js";
 

@@ -12,32 +12,11 @@ import type {
   TranslationWarning,
   UpstreamCapabilities,
 } from "../types.js";
+import type { AuthenticationRequest, HookContext, Principal } from "./context.js";
+import type { BridgeLogger } from "./error-log.js";
+import type { BridgeObserver } from "./observer-types.js";
 
-/** Who is calling, as returned by the `authenticate` hook. */
-export interface Principal {
-  /** Scopes stored responses: an id created by one tenant is "not found" for every other. */
-  tenant?: string;
-  /** Anything else the host wants hooks to see (user id, plan...). */
-  [key: string]: unknown;
-}
-
-/** What the `authenticate` hook sees of a request. */
-export interface AuthenticationRequest {
-  method: string;
-  path: string;
-  headers: Headers;
-}
-
-/** Context passed to every hook. Hooks never see upstream URLs or API keys. */
-export interface HookContext {
-  /** The `x-request-id` the bridge assigned to this HTTP request. */
-  requestId: string;
-  /** The principal returned by `authenticate`, when there is one. */
-  principal?: Principal;
-}
-
-/** @deprecated Use {@link HookContext}. */
-export type HandlerEventContext = HookContext;
+export type { AuthenticationRequest, HookContext, Principal } from "./context.js";
 
 /** One place a model can be served from. */
 export interface UpstreamRoute {
@@ -156,6 +135,19 @@ export interface ResponsesHandlerOptions {
   onError?: (error: ResponsesBridgeError, context: HookContext) => void;
   /** Called for non-fatal translation warnings (a tool type the backend cannot run was dropped...). */
   onWarning?: (warning: TranslationWarning, context: HookContext) => void;
+  /**
+   * Where upstream failures and 5xx answers are reported (errors at `error`, the upstream's own 4xx
+   * such as a rejected key at `warn`; client mistakes are not logged). Default: `console.error` /
+   * `console.warn`, one line with the request id, status, code and message (secrets redacted). `false`
+   * turns it off (for example when `onError` already logs).
+   */
+  logger?: BridgeLogger | false;
+  /**
+   * Sees every request: its parsed body, each upstream call (and can add headers to it, for trace
+   * propagation), every stream event and how it ended. For logs, traces, metrics and inspectors;
+   * when unset the handler does no observation work.
+   */
+  observer?: BridgeObserver;
   /** Id generator, for deterministic tests. Default: 192 random bits per id. */
   generateId?: (prefix: IdPrefix) => string;
   /** Clock in milliseconds, for deterministic tests. Default `Date.now`. */

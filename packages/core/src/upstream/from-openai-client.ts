@@ -7,7 +7,7 @@ import type {
 import { ResponsesBridgeError, redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
 import { registerUpstreamSecrets } from "../redact-secrets.js";
 import { isUsageChunk } from "../stream/read-chat-stream.js";
-import type { ChatUpstream, UpstreamCapabilities } from "../types.js";
+import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 
 /**
  * The part of an `openai` client instance this adapter uses (`client.chat.completions.create`).
@@ -18,16 +18,20 @@ export interface OpenAIClientLike {
     completions: {
       create(
         params: ChatCompletionCreateParamsNonStreaming,
-        options?: { signal?: AbortSignal },
+        options?: { signal?: AbortSignal; headers?: Record<string, string> },
       ): PromiseLike<ChatCompletion>;
       create(
         params: ChatCompletionCreateParamsStreaming,
-        options?: { signal?: AbortSignal },
+        options?: { signal?: AbortSignal; headers?: Record<string, string> },
       ): PromiseLike<AsyncIterable<ChatCompletionChunk>>;
     };
   };
-  apiKey?: string;
+  /** Redacted from error messages; openai 6.49+ and 7 type it `string | null`. */
+  apiKey?: string | null;
 }
+
+const callOptions = (call: UpstreamCallOptions) =>
+  call.headers ? { signal: call.signal, headers: call.headers } : { signal: call.signal };
 
 function mapClientError(error: unknown, secrets: (string | undefined)[]): unknown {
   if (ResponsesBridgeError.isInstance(error)) return error;
@@ -70,13 +74,13 @@ export function fromOpenAIClient(
   client: OpenAIClientLike,
   capabilities: UpstreamCapabilities = {},
 ): ChatUpstream {
-  const secrets = [client.apiKey];
-  registerUpstreamSecrets(client.apiKey);
+  const secrets = [client.apiKey ?? undefined];
+  registerUpstreamSecrets(client.apiKey ?? undefined);
   return {
     capabilities,
     async create(params, call) {
       try {
-        return await client.chat.completions.create({ ...params, stream: false }, { signal: call.signal });
+        return await client.chat.completions.create({ ...params, stream: false }, callOptions(call));
       } catch (error) {
         throw mapClientError(error, secrets);
       }
@@ -84,7 +88,7 @@ export function fromOpenAIClient(
     async stream(params, call) {
       let stream: AsyncIterable<ChatCompletionChunk>;
       try {
-        stream = await client.chat.completions.create({ ...params, stream: true }, { signal: call.signal });
+        stream = await client.chat.completions.create({ ...params, stream: true }, callOptions(call));
       } catch (error) {
         throw mapClientError(error, secrets);
       }

@@ -7,40 +7,13 @@ import { readChatStreamBatches } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
 import { linkAbort } from "./linked-abort.js";
+import { listUpstreamModels } from "./list-upstream-models.js";
+import type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "./upstream-fetch.js";
+
+export type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "./upstream-fetch.js";
+
 import { isRedirectStatus, nextRedirect, type UpstreamRedirectMode } from "./upstream-redirect.js";
 import { startWatchdog } from "./watchdog.js";
-
-/** What {@link openAICompatibleUpstream} passes to its `fetch`. */
-export interface UpstreamRequestInit {
-  method: "POST";
-  headers: Record<string, string>;
-  /** The JSON request body. */
-  body: string;
-  /** Aborted when the client leaves or a timeout passes; the request and its body must then stop. */
-  signal: AbortSignal;
-  /**
-   * Always `"manual"`: a redirect answer is returned as it is (status and `location`), never followed
-   * by the client; {@link OpenAICompatibleUpstreamOptions.redirect} decides what happens next.
-   */
-  redirect?: "manual";
-}
-
-/** The part of a `fetch` `Response` that {@link openAICompatibleUpstream} reads. */
-export interface UpstreamResponse {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: { get(name: string): string | null };
-  /** A web stream, or any async iterable of bytes whose `return()` ends a pending read. */
-  readonly body: UpstreamBody | null;
-  text(): Promise<string>;
-}
-
-/**
- * The HTTP client of {@link openAICompatibleUpstream}: the global `fetch` fits, and so does the lighter
- * `nodeFetch()` of `@responses-bridge/node`.
- */
-export type UpstreamFetch = (url: string, init: UpstreamRequestInit) => Promise<UpstreamResponse>;
 
 /** Options for {@link openAICompatibleUpstream}. */
 export interface OpenAICompatibleUpstreamOptions {
@@ -173,7 +146,11 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     try {
       response = await doFetch(url, {
         method: "POST",
-        headers: params.stream ? { ...headers, accept: "text/event-stream" } : headers,
+        headers: params.stream
+          ? { ...headers, ...call.headers, accept: "text/event-stream" }
+          : call.headers
+            ? { ...headers, ...call.headers }
+            : headers,
         body,
         signal: controller.signal,
         redirect: "manual",
@@ -238,6 +215,7 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
 
   return {
     capabilities,
+    listModels: (call) => listUpstreamModels(doFetch, options.baseURL, headers, secrets, call),
     async create(params, call) {
       const { response, detach } = await post(params, call);
       let text: string;

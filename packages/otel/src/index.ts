@@ -1,0 +1,1 @@
+export { type OpenTelemetryObserverOptions, openTelemetryObserver } from "./open-telemetry-observer.js";
