@@ -7,6 +7,7 @@ import {
 } from "./errors.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
 import { paginateInputItems } from "./handler/input-items.js";
+import { observedRouteOf, observeRequest, type RequestServices } from "./handler/observer.js";
 import type {
   BridgeRequest,
   BridgeResult,
@@ -99,6 +100,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     options.onError?.(bridgeError, context);
     return bridgeError;
   }
+  const shared: RequestServices = { options, router, report };
   const endpoint: ResponsesEndpointContext = {
     options,
     store,
@@ -139,6 +141,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     body: unknown,
     hooks: HookContext,
     scope: StoreScope | undefined,
+    services: RequestServices,
   ): Promise<BridgeResult> {
     const { method, path } = input;
     if (body !== undefined) assertJsonDepth(body);
@@ -147,7 +150,8 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       const id = responses[1] === undefined ? undefined : decodePathSegment(responses[1], "response_id");
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
-        return createResponse(endpoint, body, input.signal, scope, hooks);
+        const context = services === shared ? endpoint : { ...endpoint, ...services };
+        return createResponse(context, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {
         throw invalidRequest(
@@ -174,7 +178,14 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     }
     if (CHAT_ROUTE.test(path)) {
       if (method !== "POST") throw methodNotAllowed(method, path);
-      return passChatCompletion(options, router, body, input.signal, hooks, report);
+      return passChatCompletion(
+        services.options,
+        services.router,
+        body,
+        input.signal,
+        hooks,
+        services.report,
+      );
     }
     const models = MODELS_ROUTE.exec(path);
     if (models) {
@@ -192,8 +203,23 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     throw notFound(`Unknown request URL: ${method} ${path}.`);
   }
 
+  function observe(input: BridgeRequest, requestId: string) {
+    const { method, path, headers } = input;
+    const info = {
+      requestId,
+      method,
+      path,
+      route: observedRouteOf(path),
+      headers,
+      startedAt: environment.now(),
+    };
+    return observeRequest(options.observer!, info, shared);
+  }
+
   async function handle(input: BridgeRequest): Promise<BridgeResult> {
     const hooks: HookContext = { requestId: environment.generateId("req") };
+    const observation = options.observer && observe(input, hooks.requestId);
+    const services = observation ? observation.services : shared;
     try {
       const principal = await authenticate(input);
       if (principal) hooks.principal = principal;
@@ -203,9 +229,11 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         input.body === undefined && input.readBody && input.method === "POST"
           ? await input.readBody()
           : input.body;
-      return await route(input, body, hooks, scope);
+      const result = await route(input, body, hooks, scope, services);
+      return observation ? observation.finish(result, input.signal) : result;
     } catch (error) {
-      const bridgeError = report(error, hooks);
+      const bridgeError = services.report(error, hooks);
+      observation?.fail(bridgeError, input.signal);
       return json(bridgeError.status, toOpenAIErrorBody(bridgeError), hooks.requestId, bridgeError.headers);
     }
   }

@@ -26,6 +26,14 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
+export type {
+  BridgeObserver,
+  ObservedOutcome,
+  ObservedRequest,
+  ObservedRoute,
+  ObservedUpstreamRequest,
+  RequestObserver,
+} from "./handler/observer.js";
 export { isRetriableUpstreamFailure } from "./handler/upstream-router.js";
 export { generateId } from "./ids.js";
 export { type BackendName, backendProfiles, defaultBaseURLs } from "./profiles.js";

@@ -72,6 +72,8 @@ export type ResponsesRequest = ResponseCreateParams & {
 export interface UpstreamCallOptions {
   /** Aborted when the client disconnects or the bridge gives up; implementations must stop work. */
   signal: AbortSignal;
+  /** Extra HTTP headers for this call (trace propagation from an observer); built-in upstreams send them. */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -11,6 +11,7 @@ import type {
   TranslationWarning,
   UpstreamCapabilities,
 } from "../types.js";
+import type { BridgeObserver } from "./observer.js";
 
 /** Who is calling, as returned by the `authenticate` hook. */
 export interface Principal {
@@ -147,6 +148,12 @@ export interface ResponsesHandlerOptions {
   onError?: (error: ResponsesBridgeError, context: HookContext) => void;
   /** Called for non-fatal translation warnings (a tool type the backend cannot run was dropped...). */
   onWarning?: (warning: TranslationWarning, context: HookContext) => void;
+  /**
+   * Sees every request: its parsed body, each upstream call (and can add headers to it, for trace
+   * propagation), every stream event and how it ended. For logs, traces, metrics and inspectors;
+   * when unset the handler does no observation work.
+   */
+  observer?: BridgeObserver;
   /** Id generator, for deterministic tests. Default: 192 random bits per id. */
   generateId?: (prefix: IdPrefix) => string;
   /** Clock in milliseconds, for deterministic tests. Default `Date.now`. */

@@ -5,7 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import { ResponsesBridgeError, redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
-import type { ChatUpstream, UpstreamCapabilities } from "../types.js";
+import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
 
 /**
  * The part of an `openai` client instance this adapter uses (`client.chat.completions.create`).
@@ -16,16 +16,19 @@ export interface OpenAIClientLike {
     completions: {
       create(
         params: ChatCompletionCreateParamsNonStreaming,
-        options?: { signal?: AbortSignal },
+        options?: { signal?: AbortSignal; headers?: Record<string, string> },
       ): PromiseLike<ChatCompletion>;
       create(
         params: ChatCompletionCreateParamsStreaming,
-        options?: { signal?: AbortSignal },
+        options?: { signal?: AbortSignal; headers?: Record<string, string> },
       ): PromiseLike<AsyncIterable<ChatCompletionChunk>>;
     };
   };
   apiKey?: string;
 }
+
+const callOptions = (call: UpstreamCallOptions) =>
+  call.headers ? { signal: call.signal, headers: call.headers } : { signal: call.signal };
 
 function mapClientError(error: unknown, secrets: (string | undefined)[]): unknown {
   if (ResponsesBridgeError.isInstance(error)) return error;
@@ -73,7 +76,7 @@ export function fromOpenAIClient(
     capabilities,
     async create(params, call) {
       try {
-        return await client.chat.completions.create({ ...params, stream: false }, { signal: call.signal });
+        return await client.chat.completions.create({ ...params, stream: false }, callOptions(call));
       } catch (error) {
         throw mapClientError(error, secrets);
       }
@@ -81,7 +84,7 @@ export function fromOpenAIClient(
     async stream(params, call) {
       let stream: AsyncIterable<ChatCompletionChunk>;
       try {
-        stream = await client.chat.completions.create({ ...params, stream: true }, { signal: call.signal });
+        stream = await client.chat.completions.create({ ...params, stream: true }, callOptions(call));
       } catch (error) {
         throw mapClientError(error, secrets);
       }

@@ -144,7 +144,11 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     try {
       response = await doFetch(endpoint, {
         method: "POST",
-        headers: params.stream ? { ...headers, accept: "text/event-stream" } : headers,
+        headers: params.stream
+          ? { ...headers, ...call.headers, accept: "text/event-stream" }
+          : call.headers
+            ? { ...headers, ...call.headers }
+            : headers,
         body,
         signal: controller.signal,
       });

@@ -1,0 +1,315 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+} from "openai/resources/chat/completions";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { type ResponsesBridgeError, toBridgeError } from "../errors.js";
+import { encodeSSEComment } from "../sse/encode-sse-event.js";
+import type {
+  ChatChunkStream,
+  ChatUpstream,
+  ResponseObject,
+  ResponsesRequest,
+  TranslationWarning,
+  UpstreamCallOptions,
+} from "../types.js";
+import { chunkBatches } from "../upstream/chat-chunk-stream.js";
+import type { BridgeResult, HookContext, Principal, ResponsesHandlerOptions } from "./options.js";
+import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
+
+/** Which kind of route a request reached, as {@link ObservedRequest.route} reports it. */
+export type ObservedRoute = "responses" | "chat" | "models" | "other";
+
+/** What an observer sees of a request when it starts. */
+export interface ObservedRequest {
+  /** The request's `x-request-id` (the client's when it sent a sane one, else a fresh id). */
+  requestId: string;
+  /** HTTP method, upper case. */
+  method: string;
+  /** URL path, e.g. `/v1/responses`. */
+  path: string;
+  /** The kind of route: `responses` (every `…/responses…` path), `chat`, `models` or `other`. */
+  route: ObservedRoute;
+  /** The request headers as received (credentials included: redact what you show or keep). */
+  headers: Headers;
+  /** When the request started, in epoch milliseconds (the handler's `now` option). */
+  startedAt: number;
+}
+
+/** What an observer learns about one upstream call before it is sent. */
+export interface ObservedUpstreamRequest {
+  /** The model name sent to the upstream. */
+  model: string;
+  /** The Chat Completions request as sent (after `transformChatRequest`). */
+  params: ChatCompletionCreateParams;
+  /** 1 for the first upstream call of the request, then 2, 3… for each fallback route tried. */
+  attempt: number;
+}
+
+/** How a request ended, as {@link RequestObserver.end} receives it. */
+export interface ObservedOutcome {
+  /** The HTTP status answered (200 for a stream, even one ending in `response.failed`). */
+  status: number;
+  /** The final Response of a `POST …/responses` turn (completed, incomplete or failed). */
+  response?: ResponseObject;
+  /** The error answered, or the one a stream ended with. */
+  error?: ResponsesBridgeError;
+  /** True when the client went away before the answer was fully written. */
+  aborted?: boolean;
+  /** When the request ended, in epoch milliseconds. */
+  endedAt: number;
+}
+
+/**
+ * Callbacks for one request, returned by {@link BridgeObserver.request}. Every callback is optional
+ * except `end`, which is called exactly once. Callbacks must be cheap (some run per token); an error
+ * thrown by one is swallowed.
+ */
+export interface RequestObserver {
+  /** The parsed, validated Responses request (`POST …/responses`) and the principal, before translation. */
+  parsed?(body: ResponsesRequest, principal?: Principal): void;
+  /**
+   * Just before each upstream call (each fallback route too). Returned headers are added to that
+   * upstream HTTP request (W3C `traceparent` propagation); the built-in upstreams send them.
+   */
+  upstreamRequest?(info: ObservedUpstreamRequest): Record<string, string> | undefined;
+  /** The upstream accepted the call (headers received), or failed to. */
+  upstreamResponse?(info: { ok: boolean; error?: ResponsesBridgeError }): void;
+  /** Every upstream chunk of a streamed call, in order, as parsed. */
+  upstreamChunk?(chunk: ChatCompletionChunk): void;
+  /** The whole completion of a non-streamed upstream call. */
+  upstreamCompletion?(completion: ChatCompletion): void;
+  /** Every Responses stream event, in order, as sent to the client. */
+  event?(event: ResponseStreamEvent): void;
+  /** A keep-alive comment was sent on the stream. */
+  keepAlive?(): void;
+  /** A non-fatal translation warning. */
+  warning?(warning: TranslationWarning): void;
+  /** Once, when the request is over: answered, failed, or abandoned by the client (`aborted`). */
+  end(outcome: ObservedOutcome): void;
+}
+
+/**
+ * Sees every request the handler serves (logs, traces, metrics, inspectors). Set it as the `observer`
+ * option; with none set, the handler does no observation work at all.
+ */
+export interface BridgeObserver {
+  /**
+   * Called once per HTTP request, after its request id is chosen. Return callbacks for this request,
+   * or undefined to ignore it. An error thrown here is swallowed (the request is then not observed).
+   */
+  request(info: ObservedRequest): RequestObserver | undefined;
+}
+
+/** The handler's collaborators, as one request sees them (observed ones when an observer watches it). */
+export interface RequestServices {
+  options: ResponsesHandlerOptions;
+  router: UpstreamRouter;
+  report: (error: unknown, context: HookContext) => ResponsesBridgeError;
+}
+
+/** An observed request: its services (hooks wired to the observer) and the wrapper for its result. */
+export interface Observation {
+  services: RequestServices;
+  /** Wraps the result so `end` runs once it is written (or abandoned). */
+  finish(result: BridgeResult, signal: AbortSignal): BridgeResult;
+  /** Ends the observation with an error answered as JSON. */
+  fail(error: ResponsesBridgeError, signal: AbortSignal): void;
+}
+
+const KEEP_ALIVE = encodeSSEComment("keep-alive");
+
+function routeOf(path: string): ObservedRoute {
+  if (/\/responses(?:\/[^/]+(?:\/input_items)?)?\/?$/.test(path)) return "responses";
+  if (/\/chat\/completions\/?$/.test(path)) return "chat";
+  if (/\/models(?:\/[^/]+)?\/?$/.test(path)) return "models";
+  return "other";
+}
+
+function guard<A extends unknown[], R>(fn: ((...args: A) => R) | undefined, self: object) {
+  if (!fn) return undefined;
+  return (...args: A): R | undefined => {
+    try {
+      return fn.apply(self, args);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * Starts observing one request: asks the observer for its callbacks and, when it returns some, wires
+ * them into this request's hooks, upstream calls and result. Undefined when the request is not observed.
+ */
+export function observeRequest(
+  observer: BridgeObserver,
+  info: ObservedRequest,
+  base: RequestServices,
+): Observation | undefined {
+  let watcher: RequestObserver | undefined;
+  try {
+    watcher = observer.request(info);
+  } catch {
+    return undefined;
+  }
+  if (!watcher || typeof watcher.end !== "function") return undefined;
+  const w = watcher;
+  const parsed = guard(w.parsed, w);
+  const upstreamRequest = guard(w.upstreamRequest, w);
+  const upstreamResponse = guard(w.upstreamResponse, w);
+  const upstreamChunk = guard(w.upstreamChunk, w);
+  const upstreamCompletion = guard(w.upstreamCompletion, w);
+  const event = guard(w.event, w);
+  const keepAlive = guard(w.keepAlive, w);
+  const warning = guard(w.warning, w);
+  const endOnce = guard(w.end, w)!;
+  const now = base.options.now ?? Date.now;
+
+  let ended = false;
+  let final: ResponseObject | undefined;
+  let lastError: ResponsesBridgeError | undefined;
+  function end(outcome: Omit<ObservedOutcome, "endedAt">): void {
+    if (ended) return;
+    ended = true;
+    endOnce({ ...outcome, endedAt: now() });
+  }
+
+  const { options } = base;
+  let attempt = 0;
+  function observeUpstream(upstream: ChatUpstream, model: string): ChatUpstream {
+    function callOptions(params: ChatCompletionCreateParams, call: UpstreamCallOptions): UpstreamCallOptions {
+      attempt += 1;
+      const headers = upstreamRequest?.({ model, params, attempt });
+      return headers ? { ...call, headers: { ...call.headers, ...headers } } : call;
+    }
+    function failed(error: unknown): never {
+      upstreamResponse?.({ ok: false, error: toBridgeError(error) });
+      throw error;
+    }
+    const observed: ChatUpstream = {
+      async create(params, call) {
+        const completion = await upstream.create(params, callOptions(params, call)).catch(failed);
+        upstreamResponse?.({ ok: true });
+        upstreamCompletion?.(completion);
+        return completion;
+      },
+      async stream(params, call) {
+        const chunks = await upstream.stream(params, callOptions(params, call)).catch(failed);
+        upstreamResponse?.({ ok: true });
+        return upstreamChunk ? observeChunks(chunks, upstreamChunk) : chunks;
+      },
+    };
+    if (upstream.capabilities) (observed as { capabilities?: unknown }).capabilities = upstream.capabilities;
+    return observed;
+  }
+
+  const router: UpstreamRouter = {
+    ...base.router,
+    resolve(requested) {
+      return base.router.resolve(requested).map(
+        (target): ResolvedTarget => ({
+          ...target,
+          upstream: observeUpstream(target.upstream, target.model),
+        }),
+      );
+    },
+  };
+  const report = (error: unknown, context: HookContext) => {
+    const bridgeError = base.report(error, context);
+    lastError = bridgeError;
+    return bridgeError;
+  };
+  const observedOptions: ResponsesHandlerOptions = {
+    ...options,
+    transformRequest: async (request, context) => {
+      parsed?.(request, context.principal);
+      return options.transformRequest ? options.transformRequest(request, context) : request;
+    },
+    onResponse: (response, context) => {
+      final = response;
+      options.onResponse?.(response, context);
+    },
+    onEvent: (streamEvent, context) => {
+      event?.(streamEvent);
+      options.onEvent?.(streamEvent, context);
+    },
+    onWarning: (translationWarning, context) => {
+      warning?.(translationWarning);
+      options.onWarning?.(translationWarning, context);
+    },
+  };
+
+  return {
+    services: { options: observedOptions, router, report },
+    fail(error, signal) {
+      end({ status: error.status, error, ...(signal.aborted ? { aborted: true } : {}) });
+    },
+    finish(result, signal) {
+      if (result.kind === "json") {
+        end({ status: result.status, ...(final ? { response: final } : {}) });
+        return result;
+      }
+      const outcome = () => ({
+        status: result.status,
+        ...(final ? { response: final } : {}),
+        ...(lastError ? { error: lastError } : {}),
+        ...(signal.aborted ? { aborted: true } : {}),
+      });
+      const source = result.body;
+      const body: AsyncIterable<string> = {
+        [Symbol.asyncIterator]() {
+          const iterator = source[Symbol.asyncIterator]();
+          return {
+            async next() {
+              let step: IteratorResult<string>;
+              try {
+                step = await iterator.next();
+              } catch (error) {
+                end({
+                  ...outcome(),
+                  error: toBridgeError(error),
+                  ...(signal.aborted ? { aborted: true } : {}),
+                });
+                throw error;
+              }
+              if (step.done) end(outcome());
+              else if (step.value === KEEP_ALIVE) keepAlive?.();
+              return step;
+            },
+            async return(value?: unknown) {
+              end({ ...outcome(), aborted: true });
+              return (await iterator.return?.(value)) ?? { value: undefined, done: true };
+            },
+          };
+        },
+      };
+      return { ...result, body };
+    },
+  };
+}
+
+/** The chunks of `chunks` passed through `onChunk` in order, keeping their grouping by network read. */
+function observeChunks(
+  chunks: AsyncIterable<ChatCompletionChunk> | ChatChunkStream,
+  onChunk: (chunk: ChatCompletionChunk) => void,
+): ChatChunkStream {
+  const batches = chunkBatches(chunks);
+  const observed: AsyncIterable<ChatCompletionChunk[]> = {
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches) {
+        for (let index = 0; index < batch.length; index++) onChunk(batch[index]!);
+        yield batch;
+      }
+    },
+  };
+  return {
+    batches: () => observed,
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of observed) yield* batch;
+    },
+  };
+}
+
+/** The route kind of `path`, for {@link ObservedRequest.route}. */
+export { routeOf as observedRouteOf };
