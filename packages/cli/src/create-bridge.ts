@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { timingSafeEqual } from "node:crypto";
 import {
+  type BridgeObserver,
   type ChatUpstream,
   createMemoryStore,
   createResponsesHandler,
@@ -63,6 +64,8 @@ export interface CreateBridgeOptions {
    * `completed` (Codex treats `response.incomplete` as fatal).
    */
   codex?: boolean;
+  /** Sees every request (the `--inspect` capture). */
+  observer?: BridgeObserver;
 }
 
 /** Builds the chat upstream for one upstream setting. */
@@ -198,6 +201,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return match?.[1] && sameSecret(match[1], expected.reveal()) ? {} : null;
     };
   }
+  if (options.observer) handlerOptions.observer = options.observer;
   if (options.codex) {
     handlerOptions.streamErrors = "events";
     handlerOptions.lengthFinish = "completed";

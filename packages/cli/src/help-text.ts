@@ -21,6 +21,10 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
       --json-logs            one JSON object per log line
       --no-probe             start without checking that the upstream answers GET /models
       --shutdown-timeout MS  on SIGINT/SIGTERM, wait this long for in-flight streams (default 10000)
+      --inspect              serve a live request inspector at /__inspector/ on the same port (each turn's
+                             request, chat request, chunks and events; kept in memory only); loopback
+                             clients only; with a client key, open it once with ?key=KEY (sets a cookie)
+      --inspect-remote       let clients on other machines open the inspector too
   -h, --help                 this help`;
 
 const EXIT_CODE_LINES = `Exit codes:

@@ -30,6 +30,10 @@ export interface ServeFlags {
   probe: boolean;
   /** `--shutdown-timeout MS`: how long SIGINT/SIGTERM waits for in-flight requests (default 10000). */
   shutdownTimeoutMs?: number;
+  /** `--inspect`: serve the live request inspector at `/__inspector/` on the same port. */
+  inspect?: boolean;
+  /** `--inspect-remote`: let non-loopback clients open the inspector (default: loopback only). */
+  inspectRemote?: boolean;
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -74,6 +78,8 @@ const SERVE_OPTIONS = {
   "json-logs": { type: "boolean" },
   "no-probe": { type: "boolean" },
   "shutdown-timeout": { type: "string" },
+  inspect: { type: "boolean" },
+  "inspect-remote": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -192,6 +198,11 @@ function serveFlags(
   if (level !== undefined) flags.logLevel = level;
   const shutdown = integer(values["shutdown-timeout"] as string | undefined, "shutdown-timeout", command, 0);
   if (shutdown !== undefined) flags.shutdownTimeoutMs = shutdown;
+  if (values["inspect-remote"] === true && values.inspect !== true) {
+    throw usage("--inspect-remote needs --inspect", command);
+  }
+  if (values.inspect === true) flags.inspect = true;
+  if (values["inspect-remote"] === true) flags.inspectRemote = true;
   return flags;
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { toNodeHandler } from "@responses-bridge/node";
@@ -36,6 +36,11 @@ export interface StartServerOptions {
   port: number;
   /** Largest request body, passed to the Node adapter. */
   maxBodyBytes?: number;
+  /** Served before the bridge, outside the request log and the in-flight count (the `--inspect` page). */
+  mount?: {
+    handle(req: IncomingMessage, res: ServerResponse): boolean;
+    close(): void;
+  };
 }
 
 const SHUTTING_DOWN = JSON.stringify({
@@ -101,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       res.end(SHUTTING_DOWN);
       return;
     }
+    if (options.mount?.handle(req, res)) return;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const record: RequestRecord = {};
@@ -136,11 +142,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     inflight: () => inflight,
     destroy() {
       closing = true;
+      options.mount?.close();
       server.close();
       server.closeAllConnections();
     },
     shutdown(timeoutMs) {
       closing = true;
+      options.mount?.close();
       server.close();
       server.closeIdleConnections();
       if (inflight === 0) return Promise.resolve("drained");
