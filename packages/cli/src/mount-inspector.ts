@@ -86,7 +86,8 @@ export async function mountInspector(options: MountInspectorOptions): Promise<In
       if (!inspector.handles(path)) return false;
       if (
         !options.remote &&
-        (!LOOPBACK_ADDRESS.test(req.socket.remoteAddress ?? "") || !LOOPBACK_HOST.test(req.headers.host ?? ""))
+        (!LOOPBACK_ADDRESS.test(req.socket.remoteAddress ?? "") ||
+          !LOOPBACK_HOST.test(req.headers.host ?? ""))
       ) {
         res.writeHead(403, { "content-type": "application/json" });
         res.end(FORBIDDEN);

@@ -3,8 +3,8 @@ import type { CliIO } from "./cli-io.js";
 import { loadBridgeConfig } from "./config-file.js";
 import { type Bridge, createBridge } from "./create-bridge.js";
 import { createLogger, type Logger } from "./create-logger.js";
-import { type InspectorMount, mountInspector } from "./mount-inspector.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { type InspectorMount, mountInspector } from "./mount-inspector.js";
 import type { ServeFlags } from "./parse-cli-args.js";
 import { type ProbeResult, probeUpstream } from "./probe-upstream.js";
 import { type BridgeSettings, resolveSettings, type UpstreamSettings } from "./resolve-settings.js";
@@ -142,7 +142,12 @@ export async function listenBridge(
  * Prints where the inspector is (`--inspect`): its URL on this port, how a client key is passed, and
  * who may open it. Never prints the key itself.
  */
-export function logInspector(prepared: PreparedBridge, server: RunningServer, mount: InspectorMount, remote: boolean): void {
+export function logInspector(
+  prepared: PreparedBridge,
+  server: RunningServer,
+  mount: InspectorMount,
+  remote: boolean,
+): void {
   const { settings, logger } = prepared;
   const url = `${server.url.replace(/\/v1$/, "")}${mount.basePath}/`;
   const key = settings.clientKey;
@@ -153,7 +158,8 @@ export function logInspector(prepared: PreparedBridge, server: RunningServer, mo
   const access = key ? `; open it once as ${url}?key=<the value of $${key.env}> (it sets a cookie)` : "";
   const who = remote ? "reachable from other machines (--inspect-remote)" : "loopback clients only";
   logger.notice(`inspector: ${url} (${who}${access})`);
-  if (remote && !key) logger.warn("--inspect-remote without a client key: anyone who can reach this port can read every turn");
+  if (remote && !key)
+    logger.warn("--inspect-remote without a client key: anyone who can reach this port can read every turn");
 }
 
 /**

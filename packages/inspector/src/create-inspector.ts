@@ -137,12 +137,19 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     const url = new URL(request.url);
     const path = url.pathname;
     if (!(path === basePath || path.startsWith(`${basePath}/`))) {
-      return json(404, errorBody(`Unknown request URL: ${request.method} ${path}.`, "invalid_request_error", "not_found"));
+      return json(
+        404,
+        errorBody(`Unknown request URL: ${request.method} ${path}.`, "invalid_request_error", "not_found"),
+      );
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       return json(
         405,
-        errorBody(`Method ${request.method} is not allowed here.`, "invalid_request_error", "method_not_allowed"),
+        errorBody(
+          `Method ${request.method} is not allowed here.`,
+          "invalid_request_error",
+          "method_not_allowed",
+        ),
         { allow: "GET, HEAD" },
       );
     }
@@ -151,7 +158,11 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
       // Set the session and take the key out of the address bar.
       return new Response(null, {
         status: 303,
-        headers: { location: `${basePath}/`, "set-cookie": gate.sessionCookie(`${basePath}/`), ...SECURITY_HEADERS },
+        headers: {
+          location: `${basePath}/`,
+          "set-cookie": gate.sessionCookie(`${basePath}/`),
+          ...SECURITY_HEADERS,
+        },
       });
     }
     const rest = path.slice(basePath.length);
@@ -159,10 +170,13 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
       const message =
         "The inspector needs the bridge's client key: open this page once with ?key=YOUR_KEY (it sets a cookie), or send Authorization: Bearer YOUR_KEY.";
       if (rest === "" || rest === "/") {
-        return new Response(`<!doctype html><meta charset="utf-8"><title>Inspector: key needed</title><p>${message}</p>`, {
-          status: 401,
-          headers: { "content-type": "text/html; charset=utf-8", ...SECURITY_HEADERS },
-        });
+        return new Response(
+          `<!doctype html><meta charset="utf-8"><title>Inspector: key needed</title><p>${message}</p>`,
+          {
+            status: 401,
+            headers: { "content-type": "text/html; charset=utf-8", ...SECURITY_HEADERS },
+          },
+        );
       }
       return json(401, errorBody(message, "authentication_error", "invalid_api_key"));
     }
@@ -194,13 +208,26 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     if (turn) {
       const text = exportText(turn[1]!);
       if (text === undefined) {
-        return json(404, errorBody(`No turn ${turn[1]} (it may have left the buffer).`, "invalid_request_error", "not_found"));
+        return json(
+          404,
+          errorBody(
+            `No turn ${turn[1]} (it may have left the buffer).`,
+            "invalid_request_error",
+            "not_found",
+          ),
+        );
       }
-      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", ...SECURITY_HEADERS };
+      const headers: Record<string, string> = {
+        "content-type": "application/json; charset=utf-8",
+        ...SECURITY_HEADERS,
+      };
       if (turn[2]) headers["content-disposition"] = `attachment; filename="${turn[1]}.json"`;
       return new Response(text, { headers });
     }
-    return json(404, errorBody(`Unknown request URL: ${request.method} ${path}.`, "invalid_request_error", "not_found"));
+    return json(
+      404,
+      errorBody(`Unknown request URL: ${request.method} ${path}.`, "invalid_request_error", "not_found"),
+    );
   }
 
   return {

@@ -29,7 +29,8 @@ function chatTools(params: Json): Map<string, string> {
   const tools = new Map<string, string>();
   for (const tool of asArray(params.tools)) {
     if (!isObject(tool)) continue;
-    if (tool.type === "function" && isObject(tool.function)) tools.set(String(tool.function.name), "function");
+    if (tool.type === "function" && isObject(tool.function))
+      tools.set(String(tool.function.name), "function");
     else if (tool.type === "custom" && isObject(tool.custom)) tools.set(String(tool.custom.name), "custom");
   }
   return tools;
@@ -56,7 +57,9 @@ function describeTools(request: Json, params: Json, notes: TranslationNote[]): v
       for (const inner of asArray(tool.tools)) {
         if (!isObject(inner) || typeof inner.name !== "string") continue;
         const flat = flattenToolName(name, inner.name);
-        const found = [...sent.keys()].find((chatName) => chatName === flat || chatName.startsWith(`${flat}_`));
+        const found = [...sent.keys()].find(
+          (chatName) => chatName === flat || chatName.startsWith(`${flat}_`),
+        );
         lines.push(`${name}.${inner.name} -> ${found ?? flat} (namespace flattened)`);
       }
     } else if (type === "local_shell") {

@@ -3,7 +3,7 @@
  * server-sent events, and the selected turn's detail fetched as JSON. Every captured value is inserted
  * with `textContent`, never as HTML. Written without template literals so it can live in one.
  */
-export const INSPECTOR_SCRIPT = String.raw`
+export const INSPECTOR_SCRIPT = `
 (function () {
   "use strict";
   var BASE = document.body.getAttribute("data-base");

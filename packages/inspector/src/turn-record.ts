@@ -47,8 +47,7 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
   readonly headers: Record<string, string>;
   request: string | undefined;
   requestTruncated = false;
-  readonly upstreamRequests: { t: number; attempt: number; model: string; params: string | undefined }[] =
-    [];
+  readonly upstreamRequests: { t: number; attempt: number; model: string; params: string | undefined }[] = [];
   readonly timeline: StoredEntry[] = [];
   readonly warnings: TranslationWarning[] = [];
   response: string | undefined;
@@ -121,7 +120,10 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
   #entry(kind: TimelineEntry["kind"], payload?: unknown): number {
     const t = round(now() - this.#started);
     if (this.evicted) return t;
-    if (this.timeline.length >= this.#settings.maxTimelineEntries || !this.#buffer.charge(this, ENTRY_BYTES)) {
+    if (
+      this.timeline.length >= this.#settings.maxTimelineEntries ||
+      !this.#buffer.charge(this, ENTRY_BYTES)
+    ) {
       this.droppedEntries += 1;
       this.summary.truncated = true;
       return t;
@@ -211,7 +213,12 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
     if (outcome.response) this.#finalResponse(outcome.response);
     const error = outcome.error;
     if (error) {
-      this.error = { status: error.status, type: error.type, code: error.code ?? null, message: error.message };
+      this.error = {
+        status: error.status,
+        type: error.type,
+        code: error.code ?? null,
+        message: error.message,
+      };
       summary.error = error.message;
     } else if (outcome.status >= 400) {
       summary.error = `HTTP ${outcome.status}`;
@@ -230,8 +237,10 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
     summary.responseId = response.id;
     if (response.usage) this.#usage(response.usage.input_tokens, response.usage.output_tokens);
     for (const item of response.output ?? []) {
-      if (item.type === "function_call") summary.toolCalls.push({ name: item.name, arguments: item.arguments });
-      else if (item.type === "custom_tool_call") summary.toolCalls.push({ name: item.name, arguments: item.input });
+      if (item.type === "function_call")
+        summary.toolCalls.push({ name: item.name, arguments: item.arguments });
+      else if (item.type === "custom_tool_call")
+        summary.toolCalls.push({ name: item.name, arguments: item.input });
     }
     if (response.error && summary.error === null) summary.error = response.error.message;
     this.response = this.#keep(response, true);

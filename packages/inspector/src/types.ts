@@ -53,7 +53,14 @@ export interface TimelineEntry {
   /** Milliseconds since the request started (fractional). */
   t: number;
   /** What happened. */
-  kind: "upstream-request" | "upstream-response" | "chunk" | "completion" | "event" | "keep-alive" | "warning";
+  kind:
+    | "upstream-request"
+    | "upstream-response"
+    | "chunk"
+    | "completion"
+    | "event"
+    | "keep-alive"
+    | "warning";
   /** The payload (a chunk, an event, a completion...), absent when it was not kept. */
   data?: unknown;
 }
