@@ -24,7 +24,12 @@ export interface CaptureSettings {
 /** Fixed cost charged per timeline entry besides its payload (the entry object itself). */
 const ENTRY_BYTES = 48;
 
+/** Longest tool-call arguments a summary carries (the export has them whole). */
+const MAX_SUMMARY_ARGUMENTS = 2000;
+
 const now = (): number => performance.now();
+const clip = (text: string): string =>
+  text.length > MAX_SUMMARY_ARGUMENTS ? `${text.slice(0, MAX_SUMMARY_ARGUMENTS)}…` : text;
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** A timeline entry with its payload kept as JSON text. */

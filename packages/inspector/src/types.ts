@@ -34,7 +34,7 @@ export interface TurnSummary {
   timeToFirstByteMs: number | null;
   /** Milliseconds from start to end (null while live). */
   durationMs: number | null;
-  /** Function and custom tool calls the model made: name and arguments. */
+  /** Function and custom tool calls the model made: name and arguments (cut at 2,000 characters). */
   toolCalls: { name: string; arguments: string }[];
   /** The `previous_response_id` the request extends. */
   previousResponseId: string | null;
