@@ -243,9 +243,9 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
     if (response.usage) this.#usage(response.usage.input_tokens, response.usage.output_tokens);
     for (const item of response.output ?? []) {
       if (item.type === "function_call")
-        summary.toolCalls.push({ name: item.name, arguments: item.arguments });
+        summary.toolCalls.push({ name: item.name, arguments: clip(item.arguments) });
       else if (item.type === "custom_tool_call")
-        summary.toolCalls.push({ name: item.name, arguments: item.input });
+        summary.toolCalls.push({ name: item.name, arguments: clip(item.input) });
     }
     if (response.error && summary.error === null) summary.error = response.error.message;
     this.response = this.#keep(response, true);
