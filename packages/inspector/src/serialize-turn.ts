@@ -56,7 +56,8 @@ export function serializeTurn(record: TurnRecord, kept: readonly TurnRecord[]): 
   for (let index = 0; index < record.timeline.length; index++) {
     const entry = record.timeline[index]!;
     if (index > 0) timeline += ",";
-    timeline += `{"t":${entry.t},"kind":"${entry.kind}"${entry.json === undefined ? "" : `,"data":${entry.json}`}}`;
+    const json = entry.json ?? (entry.value === undefined ? undefined : JSON.stringify(entry.value));
+    timeline += `{"t":${entry.t},"kind":"${entry.kind}"${json === undefined ? "" : `,"data":${json}`}}`;
   }
   const truncated = {
     entries: record.droppedEntries,

@@ -36,7 +36,25 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
 interface StoredEntry {
   t: number;
   kind: TimelineEntry["kind"];
+  /** The payload serialised when it arrived. */
   json: string | undefined;
+  /** Or the payload itself, serialised when the turn is read. */
+  value: unknown;
+}
+
+/** Estimated JSON size of a chunk: its fixed envelope plus what varies (the deltas). */
+function chunkBytes(chunk: ChatCompletionChunk): number {
+  let size = 160 + (chunk.id?.length ?? 0) + (chunk.model?.length ?? 0);
+  for (const choice of chunk.choices ?? []) {
+    const delta = choice.delta as Record<string, unknown> | undefined;
+    if (!delta) continue;
+    for (const key in delta) {
+      const value = delta[key];
+      if (typeof value === "string") size += value.length + key.length + 8;
+      else if (Array.isArray(value)) size += JSON.stringify(value).length;
+    }
+  }
+  return size;
 }
 
 /**
@@ -122,18 +140,43 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
     return json;
   }
 
-  #entry(kind: TimelineEntry["kind"], payload?: unknown): number {
+  /**
+   * Adds a timeline entry. `held` (an estimate of its JSON size) keeps `payload` by reference, serialised
+   * only when the turn is read: for chunks and delta events, fresh objects nobody changes after they are
+   * observed, so the per-token path does no `JSON.stringify`. Other payloads are serialised now.
+   */
+  #entry(kind: TimelineEntry["kind"], payload?: unknown, held?: number): number {
     const t = round(now() - this.#started);
     if (this.evicted) return t;
-    if (
-      this.timeline.length >= this.#settings.maxTimelineEntries ||
-      !this.#buffer.charge(this, ENTRY_BYTES)
-    ) {
+    if (this.timeline.length >= this.#settings.maxTimelineEntries) {
       this.droppedEntries += 1;
       this.summary.truncated = true;
       return t;
     }
-    this.timeline.push({ t, kind, json: payload === undefined ? undefined : this.#keep(payload, false) });
+    if (payload !== undefined && held !== undefined) {
+      const size = ENTRY_BYTES + held;
+      if (this.bytes + size <= this.#settings.maxTurnBytes && this.#buffer.charge(this, size)) {
+        this.timeline.push({ t, kind, json: undefined, value: payload });
+        return t;
+      }
+    }
+    if (this.bytes + ENTRY_BYTES > this.#settings.maxTurnBytes || !this.#buffer.charge(this, ENTRY_BYTES)) {
+      this.droppedEntries += 1;
+      this.summary.truncated = true;
+      return t;
+    }
+    if (payload !== undefined && held !== undefined) {
+      this.droppedPayloads += 1;
+      this.summary.truncated = true;
+      this.timeline.push({ t, kind, json: undefined, value: undefined });
+      return t;
+    }
+    this.timeline.push({
+      t,
+      kind,
+      json: payload === undefined ? undefined : this.#keep(payload, false),
+      value: undefined,
+    });
     return t;
   }
 
@@ -176,7 +219,7 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
   }
 
   upstreamChunk(chunk: ChatCompletionChunk): void {
-    const t = this.#entry("chunk", chunk);
+    const t = this.#entry("chunk", chunk, chunkBytes(chunk));
     if (this.summary.route === "chat") {
       if (this.summary.timeToFirstTokenMs === null && chunk.choices?.[0]?.delta) {
         this.summary.timeToFirstTokenMs = t;
@@ -192,7 +235,15 @@ export class TurnRecord implements BufferedTurn, RequestObserver {
   }
 
   event(event: ResponseStreamEvent): void {
-    const t = this.#entry("event", event);
+    const delta = (event as { delta?: unknown }).delta;
+    const t =
+      typeof delta === "string"
+        ? this.#entry(
+            "event",
+            event,
+            120 + delta.length + ((event as { item_id?: string }).item_id?.length ?? 0),
+          )
+        : this.#entry("event", event);
     if (this.summary.timeToFirstTokenMs === null && event.type.endsWith(".delta")) {
       this.summary.timeToFirstTokenMs = t;
       this.#changed(this);
