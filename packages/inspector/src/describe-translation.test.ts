@@ -85,6 +85,41 @@ describe("describeTranslation", () => {
     expect(notes).toContain("reasoning.effort -> reasoning_effort");
   });
 
+  it("groups a namespace's flattened functions and says where developer messages went", () => {
+    const notes = texts(
+      {
+        model: "m",
+        input: [
+          { role: "developer", content: "rules" },
+          { role: "user", content: "hi" },
+        ],
+        tools: [
+          {
+            type: "namespace",
+            name: "agents",
+            tools: [
+              { type: "function", name: "spawn" },
+              { type: "function", name: "wait" },
+            ],
+          },
+        ],
+      },
+      {
+        model: "m",
+        messages: [
+          { role: "system", content: "rules" },
+          { role: "user", content: "hi" },
+        ],
+        tools: [
+          { type: "function", function: { name: "agents__spawn" } },
+          { type: "function", function: { name: "agents__wait" } },
+        ],
+      },
+    );
+    expect(notes).toContain("agents.{spawn, wait} -> agents__<name>: 2 functions (namespace flattened)");
+    expect(notes).toContain("1 developer message -> system");
+  });
+
   it("returns nothing for values that are not requests", () => {
     expect(describeTranslation(null, {})).toEqual([]);
   });

@@ -54,13 +54,25 @@ function describeTools(request: Json, params: Json, notes: TranslationNote[]): v
         lines.push(`custom tool ${name} -> function ${name} (free-form input wrapped as {"input": ...})`);
       else lines.push(`custom tool ${name}: not sent`);
     } else if (type === "namespace" && name !== undefined) {
-      for (const inner of asArray(tool.tools)) {
-        if (!isObject(inner) || typeof inner.name !== "string") continue;
-        const flat = flattenToolName(name, inner.name);
+      const inner = asArray(tool.tools).flatMap((entry) =>
+        isObject(entry) && typeof entry.name === "string" ? [entry.name] : [],
+      );
+      const renamed = inner.map((innerName) => {
+        const flat = flattenToolName(name, innerName);
         const found = [...sent.keys()].find(
           (chatName) => chatName === flat || chatName.startsWith(`${flat}_`),
         );
-        lines.push(`${name}.${inner.name} -> ${found ?? flat} (namespace flattened)`);
+        return { innerName, chatName: found ?? flat, plain: found === flat };
+      });
+      if (renamed.length > 1 && renamed.every((entry) => entry.plain)) {
+        const prefix = flattenToolName(name, "");
+        lines.push(
+          `${name}.{${inner.join(", ")}} -> ${prefix}<name>: ${plural(inner.length, "function")} (namespace flattened)`,
+        );
+      } else {
+        for (const entry of renamed) {
+          lines.push(`${name}.${entry.innerName} -> ${entry.chatName} (namespace flattened)`);
+        }
       }
     } else if (type === "local_shell") {
       lines.push(`local_shell -> function ${sent.has("local_shell") ? "local_shell" : "(not sent)"}`);
@@ -131,6 +143,10 @@ export function describeTranslation(request: unknown, params: unknown): Translat
       kind: "items",
       text: `function_call items -> ${plural(calls, "assistant tool_call")}; function_call_output items -> ${plural(outputs, "tool message")}`,
     });
+  }
+  const developer = items.filter((item) => isObject(item) && item.role === "developer").length;
+  if (developer > 0 && !roles.includes("developer")) {
+    notes.push({ kind: "items", text: `${plural(developer, "developer message")} -> system` });
   }
   if (typeof request.instructions === "string" && request.instructions !== "") {
     const first = messages[0];
