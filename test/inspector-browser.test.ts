@@ -1,22 +1,16 @@
 // `responses-bridge serve --upstream mock --inspect` watched in a real headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core) while the real openai SDK runs tool-call turns.
 
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ChildRun, REPO_ROOT, readyURL, spawnCli, stopAllChildren } from "./e2e/support/cli-process.js";
+import { chromiumAvailable, launchChromium } from "./utils/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-// Under CI a missing Chromium is a failure (.ci/run installs it), never a silent skip.
-if (!available && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
-}
+const available = chromiumAvailable();
 
 const TOOLS: OpenAI.Responses.Tool[] = [
   {
@@ -28,32 +22,13 @@ const TOOLS: OpenAI.Responses.Tool[] = [
   },
 ];
 
-let browser: BrowserContext | undefined;
-let profile: string;
+let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
 beforeAll(async () => {
-  if (!available) return;
-  profile = await mkdtemp(join(tmpdir(), "rb-inspector-chromium-"));
-  // A fresh profile per run (Playwright takes it as the persistent context's directory).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1366, height: 768 },
-    acceptDownloads: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  if (available) chromium = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await chromium?.close();
 });
 afterEach(stopAllChildren);
 
@@ -85,7 +60,7 @@ describe.skipIf(!available)("inspector in a real browser", { timeout: 90_000 }, 
     const pageURL = await inspectorURL(bridge);
     expect(pageURL).toBe(`${url.replace(/\/v1$/, "")}/__inspector/`);
 
-    const page = await browser!.newPage();
+    const page = await chromium!.context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
     page.on("console", (message) => {
@@ -192,10 +167,6 @@ describe.skipIf(!available)("inspector in a real browser", { timeout: 90_000 }, 
     await page.screenshot({ path: join(REPO_ROOT, ".tmp", "inspector.png") });
     await page.getByRole("tab", { name: "Timeline" }).click();
     await page.screenshot({ path: join(REPO_ROOT, ".tmp", "inspector-timeline.png") });
-    if (process.env.RB_UPDATE_SCREENSHOT) {
-      await copyFile(join(REPO_ROOT, ".tmp", "inspector.png"), join(REPO_ROOT, "docs", "inspector.png"));
-    }
-
     expect(problems).toEqual([]);
     await page.close();
     expect((await bridge.stop("SIGTERM")).code).toBe(0);

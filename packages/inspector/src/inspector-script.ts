@@ -74,8 +74,7 @@ export const INSPECTOR_SCRIPT = `
       var facts = el("div", { class: "facts" }, [
         el("span", null, ["tokens ", el("b", { text: tokens(t) })]),
         el("span", null, ["TTFT ", el("b", { text: ms(t.timeToFirstTokenMs) })]),
-        el("span", null, ["took ", el("b", { text: t.live ? "…" : ms(t.durationMs) })]),
-        el("span", null, ["tools ", el("b", { text: String(t.toolCalls.length) })])
+        el("span", null, ["took ", el("b", { text: t.live ? "…" : ms(t.durationMs) })])
       ]);
       var label = clock(t.startedAt) + " " + (t.model || "?") + ", " + (t.live ? "streaming" : (t.outcome || t.status)) +
         ", " + t.toolCalls.length + " tool calls";
@@ -88,7 +87,10 @@ export const INSPECTOR_SCRIPT = `
         el("span", { class: "model", text: (t.model || "?") + (t.route === "chat" ? " (chat)" : "") }),
         statusBadge(t),
         facts,
-        t.toolCalls.length ? el("div", { class: "tools", text: t.toolCalls.map(function (c) { return c.name; }).join(", ") }) : null
+        el("div", { class: "tools" + (t.toolCalls.length ? "" : " none") }, [
+          (t.toolCalls.length === 1 ? "1 tool call" : t.toolCalls.length + " tool calls") + (t.toolCalls.length ? ": " : ""),
+          t.toolCalls.length ? el("b", { text: t.toolCalls.map(function (c) { return c.name; }).join(", ") }) : null
+        ])
       ]);
       listEl.appendChild(option);
     });

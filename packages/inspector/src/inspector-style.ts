@@ -35,7 +35,8 @@ h1, h2, h3 { margin: 0; }
 .turn .model { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .turn .facts { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12.5px; color: var(--muted); }
 .turn .facts b { color: var(--text); font-weight: 600; }
-.turn .tools { grid-column: 1 / -1; font-family: var(--mono); font-size: 12px; color: #5b2a86; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.turn .tools { grid-column: 1 / -1; font-size: 12.5px; color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.turn .tools b { font-family: var(--mono); font-size: 12px; color: #5b2a86; font-weight: 600; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; background: #eceff3; color: var(--text); white-space: nowrap; }
 .badge.ok { background: var(--ok-bg); color: var(--ok); }
 .badge.warn { background: var(--warn-bg); color: var(--warn); }
