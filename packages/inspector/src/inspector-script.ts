@@ -203,9 +203,15 @@ export const INSPECTOR_SCRIPT = `
   function entry(kind, label, text) {
     return el("li", { class: "k-" + kind }, [el("span", { class: "label", text: label }), el("span", { class: "text", text: clip(text, 320) })]);
   }
-  function requestEntries(request) {
+  function requestEntries(turn) {
+    var request = turn.request;
     var list = clear(document.getElementById("request-items"));
-    if (!request) { list.appendChild(entry("system", "not captured", "the request was larger than the per-turn bound")); return; }
+    if (!request) {
+      if (turn.summary.route === "chat") list.appendChild(entry("system", "chat pass-through", "POST /chat/completions: no Responses request; the chat request on the right went upstream as received"));
+      else if (turn.truncated.request) list.appendChild(entry("system", "not captured", "the request was larger than the inspector's per-turn bound"));
+      else list.appendChild(entry("system", "no request", "the request was rejected before it was parsed (see Response)"));
+      return;
+    }
     if (request.instructions) list.appendChild(entry("instructions", "instructions", textOf(request.instructions)));
     if (request.previous_response_id) list.appendChild(entry("system", "previous_response_id", request.previous_response_id));
     var items = typeof request.input === "string" ? [{ type: "message", role: "user", content: request.input }] : (request.input || []);
@@ -382,6 +388,7 @@ export const INSPECTOR_SCRIPT = `
     metric(metrics, "Duration", s.live ? "…" : ms(s.durationMs));
     metric(metrics, "Tool calls", String(s.toolCalls.length));
     var calls = clear(document.getElementById("tool-calls"));
+    if (s.error) calls.appendChild(el("p", { class: "problem error", text: (s.status ? s.status + ": " : "") + s.error }));
     s.toolCalls.forEach(function (call) {
       calls.appendChild(el("div", { class: "tool-call" }, [el("b", { text: call.name }), el("span", { text: "(" + clip(call.arguments, 400) + ")" })]));
     });
@@ -389,7 +396,7 @@ export const INSPECTOR_SCRIPT = `
     turn.translation.forEach(function (note) { notes.appendChild(el("li", { class: "kind-" + note.kind, text: note.text })); });
     turn.warnings.forEach(function (w) { notes.appendChild(el("li", { class: "kind-warning", text: "warning: " + w.message })); });
     if (!notes.firstChild) notes.appendChild(el("li", { text: s.route === "chat" ? "chat pass-through: the request went upstream as sent" : "no translation captured yet" }));
-    requestEntries(turn.request);
+    requestEntries(turn);
     document.getElementById("request-raw").textContent = turn.request ? JSON.stringify(turn.request, null, 2) : "(not captured)";
     chatEntries(turn);
     showTimeline(turn);

@@ -56,6 +56,7 @@ h1, h2, h3 { margin: 0; }
 .metrics.small div { min-width: 92px; padding: 4px 10px; }
 .metrics.small dd { font-size: 14px; }
 .tool-calls { display: flex; flex-direction: column; gap: 4px; margin-bottom: 10px; }
+.tool-calls .problem { margin: 0; }
 .tool-call { background: #f5effb; border: 1px solid #dccbef; border-radius: 8px; padding: 6px 10px; font-family: var(--mono); font-size: 12.5px; overflow-wrap: anywhere; }
 .tool-call b { color: #5b2a86; }
 .tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--line); margin-top: 4px; }
