@@ -146,9 +146,9 @@ export const INSPECTOR_SCRIPT = `
     renderList();
     if (summary.id === selectedId) scheduleReload();
   }
-  function scheduleReload() {
+  function scheduleReload(delay) {
     if (reloadTimer) return;
-    reloadTimer = setTimeout(function () { reloadTimer = null; loadDetail(); }, 250);
+    reloadTimer = setTimeout(function () { reloadTimer = null; loadDetail(); }, delay || 250);
   }
 
   // ---- live feed ----
@@ -373,6 +373,8 @@ export const INSPECTOR_SCRIPT = `
   }
   function showDetail(turn) {
     detail = turn;
+    // A turn still streaming is re-read every second, so its timeline grows while you watch.
+    if (turn && turn.summary.live) scheduleReload(1000);
     document.getElementById("placeholder").hidden = !!turn;
     document.getElementById("turn-detail").hidden = !turn;
     if (!turn) return;
