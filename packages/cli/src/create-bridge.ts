@@ -64,7 +64,7 @@ export interface CreateBridgeOptions {
    * `completed` (Codex treats `response.incomplete` as fatal).
    */
   codex?: boolean;
-  /** Sees every request (the `/metrics` counters). */
+  /** Sees every request (the `/metrics` counters and the `--inspect` capture, combined). */
   observer?: BridgeObserver;
 }
 
@@ -207,6 +207,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
       return match?.[1] && sameSecret(match[1], expected.reveal()) ? {} : null;
     };
   }
+  if (options.observer) handlerOptions.observer = options.observer;
   if (options.codex) {
     handlerOptions.streamErrors = "events";
     handlerOptions.lengthFinish = "completed";

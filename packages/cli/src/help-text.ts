@@ -30,6 +30,10 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
       --metrics              serve Prometheus metrics at GET /metrics
       --cors ORIGINS         allow browsers from these origins (comma-separated, or *): preflights
                              answered, access-control-allow-origin on answers
+      --inspect              serve a live request inspector at /__inspector/ on the same port (each turn's
+                             request, chat request, chunks and events; kept in memory only); loopback
+                             clients only; with a client key, open it once with ?key=KEY (sets a cookie)
+      --inspect-remote       let clients on other machines open the inspector too
   -h, --help                 this help
 
 Always served: GET /healthz (liveness) and GET /readyz (200 when every upstream answers GET /models).`;

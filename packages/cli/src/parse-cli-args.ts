@@ -42,6 +42,10 @@ export interface ServeFlags {
   metrics?: boolean;
   /** `--cors ORIGINS`: comma-separated origins (or `*`) allowed to call the bridge from a browser. */
   cors?: string[];
+  /** `--inspect`: serve the live request inspector at `/__inspector/` on the same port. */
+  inspect?: boolean;
+  /** `--inspect-remote`: let non-loopback clients open the inspector (default: loopback only). */
+  inspectRemote?: boolean;
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -92,6 +96,8 @@ const SERVE_OPTIONS = {
   "max-connections": { type: "string" },
   metrics: { type: "boolean" },
   cors: { type: "string" },
+  inspect: { type: "boolean" },
+  "inspect-remote": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -252,6 +258,11 @@ function serveFlags(
   if (request !== undefined) flags.requestTimeoutMs = request;
   const connections = integer(values["max-connections"] as string | undefined, "max-connections", command, 1);
   if (connections !== undefined) flags.maxConnections = connections;
+  if (values["inspect-remote"] === true && values.inspect !== true) {
+    throw usage("--inspect-remote needs --inspect", command);
+  }
+  if (values.inspect === true) flags.inspect = true;
+  if (values["inspect-remote"] === true) flags.inspectRemote = true;
   return flags;
 }
 

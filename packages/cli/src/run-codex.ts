@@ -14,12 +14,14 @@ import {
 import { type DetectedContextWindow, detectContextWindow } from "./detect-context-window.js";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { MOCK_MODEL } from "./mock-cues.js";
+import type { InspectorMount } from "./mount-inspector.js";
 import type { CodexFlags } from "./parse-cli-args.js";
 import { DEFAULT_CONTEXT_WINDOW } from "./presets.js";
 import { originOf, type UpstreamSettings } from "./resolve-settings.js";
 import {
   describeUpstream,
   listenBridge,
+  logInspector,
   logReady,
   type PreparedBridge,
   prepareBridge,
@@ -144,10 +146,13 @@ export async function runCodex(flags: CodexFlags, io: CliIO): Promise<number> {
   const baseInstructions = await readInstructions(flags.instructionsFile, io.cwd);
 
   let server: RunningServer | undefined;
+  let inspector: InspectorMount | undefined;
   let closeBridge = async () => {};
+  const inspect = flags.inspect ? { remote: flags.inspectRemote === true } : undefined;
   if (flags.serve) {
-    const started = await listenBridge(prepared, { codex: true });
+    const started = await listenBridge(prepared, { codex: true, ...(inspect ? { inspect } : {}) });
     server = started.server;
+    inspector = started.inspector;
     closeBridge = started.bridge.close;
   }
   try {
@@ -194,6 +199,7 @@ export async function runCodex(flags: CodexFlags, io: CliIO): Promise<number> {
     }
     if (!server) return EXIT_CODES.ok;
     logReady(prepared, server, { codexHome });
+    if (inspector) logInspector(prepared, server, inspector, inspect?.remote === true);
     if (!flags.exec) return await serveUntilSignal(prepared, server, io);
 
     const env: NodeJS.ProcessEnv = { ...io.env, CODEX_HOME: codexHome };

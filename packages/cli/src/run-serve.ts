@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { combineObservers } from "@responses-bridge/core";
 import type { NodeServerLimits } from "@responses-bridge/node";
 import type { CliIO } from "./cli-io.js";
 import { loadBridgeConfig } from "./config-file.js";
@@ -6,6 +7,7 @@ import { type Bridge, createBridge } from "./create-bridge.js";
 import { createLogger, type Logger } from "./create-logger.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { createBridgeMetrics } from "./metrics.js";
+import { type InspectorMount, mountInspector } from "./mount-inspector.js";
 import { createOpsRoutes } from "./ops-routes.js";
 import type { ServeFlags } from "./parse-cli-args.js";
 import { type ProbeResult, probeUpstream } from "./probe-upstream.js";
@@ -125,15 +127,24 @@ async function checkReady(settings: BridgeSettings): Promise<{ ok: boolean; deta
  */
 export async function listenBridge(
   prepared: PreparedBridge,
-  options: { codex?: boolean } = {},
-): Promise<{ bridge: Bridge; server: RunningServer }> {
+  options: { codex?: boolean; inspect?: { remote: boolean } } = {},
+): Promise<{ bridge: Bridge; server: RunningServer; inspector?: InspectorMount }> {
   const { settings, logger } = prepared;
   const metrics = settings.metrics ? createBridgeMetrics() : undefined;
+  // Loaded and created only with --inspect: without it no inspector code runs.
+  const inspector = options.inspect
+    ? await mountInspector({
+        remote: options.inspect.remote,
+        secrets: settings.secrets.map((secret) => secret.reveal()),
+        ...(settings.clientKey ? { accessKey: settings.clientKey.value.reveal() } : {}),
+      })
+    : undefined;
+  const observer = combineObservers(metrics?.observer, inspector?.observer);
   const bridge = await createBridge({
     settings,
     logger,
     codex: options.codex === true,
-    ...(metrics ? { observer: metrics.observer } : {}),
+    ...(observer ? { observer } : {}),
   });
   try {
     const server = await startServer({
@@ -148,12 +159,37 @@ export async function listenBridge(
       port: settings.port,
       ...(settings.limits.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.limits.maxBodyBytes }),
       ...(prepared.serverLimits === undefined ? {} : { limits: prepared.serverLimits }),
+      ...(inspector ? { mount: inspector } : {}),
     });
-    return { bridge, server };
+    return inspector ? { bridge, server, inspector } : { bridge, server };
   } catch (error) {
     await bridge.close();
     throw error;
   }
+}
+
+/**
+ * Prints where the inspector is (`--inspect`): its URL on this port, how a client key is passed, and
+ * who may open it. Never prints the key itself.
+ */
+export function logInspector(
+  prepared: PreparedBridge,
+  server: RunningServer,
+  mount: InspectorMount,
+  remote: boolean,
+): void {
+  const { settings, logger } = prepared;
+  const url = `${server.url.replace(/\/v1$/, "")}${mount.basePath}/`;
+  const key = settings.clientKey;
+  if (settings.jsonLogs) {
+    logger.notice("inspector", { url, remote, keyEnv: key?.env ?? null });
+    return;
+  }
+  const access = key ? `; open it once as ${url}?key=<the value of $${key.env}> (it sets a cookie)` : "";
+  const who = remote ? "reachable from other machines (--inspect-remote)" : "loopback clients only";
+  logger.notice(`inspector: ${url} (${who}${access})`);
+  if (remote && !key)
+    logger.warn("--inspect-remote without a client key: anyone who can reach this port can read every turn");
 }
 
 /**
@@ -201,9 +237,11 @@ export function serveUntilSignal(
 /** `responses-bridge serve`: prepare, listen, print the ready line, serve until a signal. */
 export async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
   const prepared = await prepareBridge(flags, io, "stdout");
-  const { bridge, server } = await listenBridge(prepared);
+  const inspect = flags.inspect ? { remote: flags.inspectRemote === true } : undefined;
+  const { bridge, server, inspector } = await listenBridge(prepared, inspect ? { inspect } : {});
   try {
     logReady(prepared, server);
+    if (inspector) logInspector(prepared, server, inspector, inspect?.remote === true);
     return await serveUntilSignal(prepared, server, io);
   } finally {
     await bridge.close();

@@ -48,6 +48,11 @@ export interface StartServerOptions {
   limits?: NodeServerLimits;
   /** The CLI's own routes (health, readiness, metrics, CORS): returns true when it answered. */
   ops?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Served before the bridge, outside the request log and the in-flight count (the `--inspect` page). */
+  mount?: {
+    handle(req: IncomingMessage, res: ServerResponse): boolean;
+    close(): void;
+  };
 }
 
 const SHUTTING_DOWN = JSON.stringify({
@@ -114,6 +119,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return;
     }
     if (options.ops?.(req, res)) return;
+    if (options.mount?.handle(req, res)) return;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const record: RequestRecord = {};
@@ -150,11 +156,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     inflight: () => inflight,
     destroy() {
       closing = true;
+      options.mount?.close();
       server.close();
       server.closeAllConnections();
     },
     shutdown(timeoutMs) {
       closing = true;
+      options.mount?.close();
       server.close();
       server.closeIdleConnections();
       if (inflight === 0) return Promise.resolve("drained");

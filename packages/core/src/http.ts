@@ -24,6 +24,7 @@ export {
 export { encodeSSEComment, encodeSSEEvent } from "./stream/encode-sse-event.js";
 export { eventsToSSEStream } from "./stream/events-to-sse-stream.js";
 export { type ReadChatStreamOptions, readChatStream } from "./stream/read-chat-stream.js";
+export { flattenToolName } from "./translate/request/tool-names.js";
 export type { ResponseIdentity } from "./translate/response-object.js";
 export type { IdPrefix, ToolBinding, ToolBindings, TranslationEnvironment } from "./types.js";
 // For authors of an `UpstreamFetch`: the body shapes the built-in upstream reads.

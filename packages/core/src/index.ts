@@ -21,6 +21,7 @@ export {
   upstreamConnectionError,
   upstreamError,
 } from "./errors.js";
+export { combineObservers } from "./handler/combine-observers.js";
 export type { BridgeLogFields, BridgeLogger } from "./handler/error-log.js";
 export type { BridgeObserver, ObservedRequest, RequestObserver } from "./handler/observer.js";
 export { type Backend, type BackendName, backendProfiles, backends } from "./profiles.js";

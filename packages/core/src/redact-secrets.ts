@@ -91,13 +91,12 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   let result = text;
   const ranges: Array<[number, number]> = [];
   const all = secrets.length === 0 ? registered : new Set([...registered, ...secrets]);
+  // Whole keys first, so none of their letters are left beside the mark; then pieces of them.
   for (const secret of all) {
-    if (!secret || secret.length < 4) continue;
-    if (secret.length < MIN_SECRET_FRAGMENT) {
-      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-    } else {
-      fragmentRanges(result, secret, ranges);
-    }
+    if (secret && secret.length >= 4 && result.includes(secret)) result = result.split(secret).join(REDACTED);
+  }
+  for (const secret of all) {
+    if (secret && secret.length >= MIN_SECRET_FRAGMENT) fragmentRanges(result, secret, ranges);
   }
   result = replaceRanges(result, ranges);
   return result
