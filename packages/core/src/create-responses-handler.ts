@@ -19,6 +19,7 @@ import { createResponse, type ResponsesEndpointContext } from "./handler/respons
 import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
+import { parseDialect } from "./sse/dialect.js";
 import { textToByteStream } from "./sse/events-to-sse-stream.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import type { StoreScope } from "./types.js";
@@ -89,6 +90,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       "createResponsesHandler: `upstream` is required, e.g. openAICompatibleUpstream({ baseURL: 'http://127.0.0.1:11434/v1' })",
     );
   }
+  parseDialect(options.dialect);
   const store = options.store ?? createMemoryStore();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const environment = { generateId: options.generateId ?? defaultGenerateId, now: options.now ?? Date.now };

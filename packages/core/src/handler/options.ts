@@ -120,6 +120,14 @@ export interface ResponsesHandlerOptions {
    */
   streamErrors?: "http" | "events";
   /**
+   * Which names the stream's events use: `"openai"` (default), what the openai SDK, Codex, the AI SDK
+   * and the Agents SDK read, or `"open-responses"`, the Open Responses specification's (for example
+   * `response.reasoning.delta` / `.done` instead of `response.reasoning_text.delta` / `.done`). Response
+   * objects are the same in both. The default costs nothing; the other dialect renames events as they
+   * are written.
+   */
+  dialect?: "openai" | "open-responses";
+  /**
    * Identifies the caller. Return a principal (its `tenant` scopes the store), or null/undefined to
    * answer 401. Throwing a `ResponsesBridgeError` answers with that error.
    */

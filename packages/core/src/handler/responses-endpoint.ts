@@ -2,8 +2,10 @@ import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/res
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
+import { toOpenResponsesEvent } from "../sse/dialect.js";
 import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
+import { collectCallIds } from "../translate/call-ids.js";
 import { ChatStreamTranslator, translateChatStreamWith } from "../translate/chat-stream-to-events.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
@@ -131,6 +133,7 @@ export async function createResponse(
   }
   const reasoningSummary = request.reasoning?.summary != null;
   const include = request.include ?? [];
+  const reservedCallIds = collectCallIds(history, input);
   const translations = new Map<ResolvedTarget, Translation>();
   function translate(target: ResolvedTarget): Translation {
     const cached = translations.get(target);
@@ -157,6 +160,7 @@ export async function createResponse(
         lengthFinish: options.lengthFinish ?? "incomplete",
         thinkTags: target.capabilities.thinkTags ?? true,
         logprobs: include.includes("message.output_text.logprobs") || (request.top_logprobs ?? 0) > 0,
+        reservedCallIds,
       },
     };
     translations.set(target, translation);
@@ -211,22 +215,26 @@ export async function createResponse(
   }
 
   const onEvent = options.onEvent;
+  const toDialect = options.dialect === "open-responses" ? toOpenResponsesEvent : undefined;
   // Each read's events become one piece of SSE text (so does the in-band failure below); when an `onEvent`
-  // hook is set it sees every event first, and what it may have changed is serialised as it is.
-  const encode = onEvent
-    ? (events: ResponseStreamEvent[]) => {
-        let text = "";
-        for (const event of events) {
-          onEvent(event, hooks);
-          text += encodeSSEEvent(event);
+  // hook is set it sees every event first (in the dialect's names), and what it may have changed is
+  // serialised as it is.
+  const encode =
+    onEvent || toDialect
+      ? (events: ResponseStreamEvent[]) => {
+          let text = "";
+          for (let event of events) {
+            if (toDialect) event = toDialect(event);
+            onEvent?.(event, hooks);
+            text += encodeSSEEvent(event);
+          }
+          return text;
         }
-        return text;
-      }
-    : (events: ResponseStreamEvent[]) => {
-        let text = "";
-        for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
-        return text;
-      };
+      : (events: ResponseStreamEvent[]) => {
+          let text = "";
+          for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
+          return text;
+        };
 
   // One controller per stream: aborted by the client's signal, and when the event stream ends early.
   const { controller, release } = linkAbort(signal);

@@ -18,7 +18,10 @@ export interface ToolCallContext {
   environment: TranslationEnvironment;
   tools: ToolBindings | undefined;
   responseId: string;
-  /** Call ids already used in this response (a backend that repeats an id gets a generated one). */
+  /**
+   * Call ids already used in this conversation: earlier turns and this response (a backend that repeats
+   * an id gets a generated one).
+   */
   usedCallIds: Set<string>;
 }
 
@@ -32,8 +35,8 @@ export interface ToolCallContext {
  * - `local_shell_call` (`lsh_…`): announced with an empty `exec` action; the action is parsed from the
  *   complete arguments when the call ends, so there are no argument delta events for it.
  *
- * A missing call id, or one the backend already used for another call of this response (clients reject
- * duplicates), is replaced by a stable `call_…` id derived from the response id and the index.
+ * A missing call id, or one already used in the conversation (an earlier turn, see `collectCallIds`, or
+ * another call of this response: clients reject duplicates), is replaced by a stable `call_…` id derived from the response id and the index.
  */
 export class ToolCallState {
   /** The item id, set by {@link ToolCallState.open}. */
