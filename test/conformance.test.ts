@@ -6,13 +6,14 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
 import {
+  CONFORMANCE_CASE_DIALECTS,
   CONFORMANCE_CASES,
   createScriptedBackend,
   formatConformanceReport,
   runConformance,
 } from "@responses-bridge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, MOUNTS, mountBridge, startHarness } from "./utils/harness.js";
+import { checkingFetch, type Harness, MOUNTS, mountBridge, startHarness } from "./utils/harness.js";
 
 describe.each(MOUNTS)("conformance suite through the %s mount", (mount) => {
   let harness: Harness | undefined;
@@ -27,6 +28,34 @@ describe.each(MOUNTS)("conformance suite through the %s mount", (mount) => {
     expect(report.passed).toBeGreaterThanOrEqual(17);
   });
 });
+
+describe.each(["openai", "open-responses"] as const)(
+  "conformance suite in the %s dialect, every event and Response checked against the spec",
+  (dialect) => {
+    let harness: Harness | undefined;
+    afterEach(async () => {
+      await harness?.close();
+    });
+
+    it("passes every case of the dialect and every schema check", async () => {
+      harness = await startHarness("node", { handler: { dialect } });
+      const failures: string[] = [];
+      const report = await runConformance({
+        baseURL: harness.url,
+        backend: harness.backend,
+        dialect,
+        fetch: checkingFetch(failures, dialect),
+      });
+      expect(report.failed, formatConformanceReport(report)).toBe(0);
+      expect(report.cases.map((entry) => entry.name)).toEqual(
+        CONFORMANCE_CASE_DIALECTS.filter((entry) => entry.dialects.includes(dialect)).map(
+          (entry) => entry.name,
+        ),
+      );
+      expect(failures).toEqual([]);
+    });
+  },
+);
 
 describe("conformance suite through the Next.js route module", () => {
   it("passes every case with in-process Request objects", async () => {

@@ -1,5 +1,5 @@
 // Every Response and event the reply translators emit, checked against the Open Responses schema
-// (test/spec/openresponses-openapi.json) wherever that schema covers them.
+// (packages/testkit/spec/openresponses-openapi.json) wherever that schema covers them.
 //
 // Not covered by the spec (2026-04-24), so checked here only by the SDK fold and the unit tests:
 // - events `response.reasoning_text.delta/.done` (the spec names them `response.reasoning.delta/.done`;
