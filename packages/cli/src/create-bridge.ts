@@ -191,6 +191,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   if (settings.model) handlerOptions.model = settings.model;
   if (settings.limits.maxBodyBytes !== undefined) handlerOptions.maxBodyBytes = settings.limits.maxBodyBytes;
   if (settings.limits.keepAliveMs !== undefined) handlerOptions.keepAliveMs = settings.limits.keepAliveMs;
+  if (settings.dialect !== "openai") handlerOptions.dialect = settings.dialect;
   if (settings.clientKey) {
     const expected = settings.clientKey.value;
     handlerOptions.authenticate = ({ headers }) => {

@@ -21,6 +21,8 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
       --json-logs            one JSON object per log line
       --no-probe             start without checking that the upstream answers GET /models
       --shutdown-timeout MS  on SIGINT/SIGTERM, wait this long for in-flight streams (default 10000)
+      --dialect NAME         event names: openai (default; what the openai SDK and Codex read) or
+                             open-responses (the Open Responses spec's); env RESPONSES_BRIDGE_DIALECT
   -h, --help                 this help`;
 
 const EXIT_CODE_LINES = `Exit codes:

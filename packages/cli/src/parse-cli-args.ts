@@ -30,6 +30,8 @@ export interface ServeFlags {
   probe: boolean;
   /** `--shutdown-timeout MS`: how long SIGINT/SIGTERM waits for in-flight requests (default 10000). */
   shutdownTimeoutMs?: number;
+  /** `--dialect openai|open-responses`: the names of the stream's events (default openai). */
+  dialect?: "openai" | "open-responses";
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -74,6 +76,7 @@ const SERVE_OPTIONS = {
   "json-logs": { type: "boolean" },
   "no-probe": { type: "boolean" },
   "shutdown-timeout": { type: "string" },
+  dialect: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -192,6 +195,12 @@ function serveFlags(
   if (level !== undefined) flags.logLevel = level;
   const shutdown = integer(values["shutdown-timeout"] as string | undefined, "shutdown-timeout", command, 0);
   if (shutdown !== undefined) flags.shutdownTimeoutMs = shutdown;
+  const dialect = values.dialect as string | undefined;
+  if (dialect !== undefined) {
+    if (dialect !== "openai" && dialect !== "open-responses")
+      throw usage(`--dialect must be openai or open-responses, got ${JSON.stringify(dialect)}`, command);
+    flags.dialect = dialect;
+  }
   return flags;
 }
 
