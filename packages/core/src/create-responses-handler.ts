@@ -1,3 +1,5 @@
+import { compactResponse } from "./compaction/compact.js";
+import { createSealer } from "./compaction/seal.js";
 import {
   invalidRequest,
   notFound,
@@ -108,6 +110,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     environment,
     keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
     report,
+    sealer: createSealer(options.compactionSecret),
   };
 
   function json(
@@ -150,6 +153,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
         return createResponse(endpoint, body, input.signal, scope, hooks);
+      }
+      if (id === "compact" && responses[2] === undefined) {
+        if (method !== "POST") throw methodNotAllowed(method, path);
+        return compactResponse(endpoint, endpoint.sealer, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {
         throw invalidRequest(

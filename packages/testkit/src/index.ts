@@ -6,6 +6,7 @@ export {
   type SchemaDialect,
   type SchemaReport,
   SPEC_EXTENSIONS,
+  validateOpenResponsesCompaction,
   validateOpenResponsesObject,
   validateOpenResponsesStream,
 } from "./open-responses-schema.js";

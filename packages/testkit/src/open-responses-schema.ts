@@ -139,6 +139,20 @@ export function validateOpenResponsesObject(value: unknown): SchemaReport {
   };
 }
 
+/** Checks a `POST /responses/compact` body against the specification's `CompactResource`. */
+export function validateOpenResponsesCompaction(value: unknown): SchemaReport {
+  const { ajv } = getOracle();
+  const validate = ajv.getSchema(`${SCHEMA_ID}#/components/schemas/CompactResource`);
+  if (!validate) throw new Error("CompactResource schema not found in the Open Responses spec");
+  const valid = validate(value);
+  return {
+    valid: Boolean(valid),
+    problems: valid ? [] : [`Compaction object: ${errorsOf(ajv, validate, "compaction")}`],
+    validated: 1,
+    extensions: [],
+  };
+}
+
 /**
  * Checks every event of a stream against the schema of its `type` (and the `response` of lifecycle
  * events against `ResponseResource`), in the given dialect: in `"openai"` the events named in

@@ -1,5 +1,7 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { restoreCompactions } from "../compaction/compact.js";
+import type { Sealer } from "../compaction/seal.js";
 import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { toOpenResponsesEvent } from "../sse/dialect.js";
@@ -37,6 +39,8 @@ export interface ResponsesEndpointContext {
   environment: TranslationEnvironment;
   keepAliveMs: number;
   report: (error: unknown, context: HookContext) => void;
+  /** Opens the `compaction` items of the input and history. */
+  sealer: Sealer;
 }
 
 function rejectUnsupported(request: ResponsesRequest): void {
@@ -119,9 +123,12 @@ export async function createResponse(
   // stored with them resolved, so a chain never depends on the item index.
   const input = await resolveItemReferences(store, normalizeInput(request.input), scope);
   request = { ...request, input };
-  const history: ResponseInputItem[] = request.previous_response_id
+  const storedHistory: ResponseInputItem[] = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
     : [];
+  // Compaction items stand for the conversation they summarise (the turn is stored with them sealed).
+  const history = await restoreCompactions(endpoint.sealer, storedHistory, scope, "previous_response_id");
+  const chatInput = await restoreCompactions(endpoint.sealer, input, scope, "input");
   const response = createResponseObject(request, {
     id: environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),
@@ -138,7 +145,8 @@ export async function createResponse(
   function translate(target: ResolvedTarget): Translation {
     const cached = translations.get(target);
     if (cached) return cached;
-    const { params, warnings, tools } = convertRequestToChat(request, {
+    const chatRequest = chatInput === input ? request : { ...request, input: chatInput };
+    const { params, warnings, tools } = convertRequestToChat(chatRequest, {
       history,
       capabilities: target.capabilities,
       model: target.model,
