@@ -322,6 +322,10 @@ function applyItemEvent(
       if (typeof event.delta !== "string") problem("delta is not a string");
       const field = textField(current.type);
       current[field] = `${String(current[field] ?? "")}${String(event.delta ?? "")}`;
+      // Log probabilities ride on the text deltas and add up in the part.
+      if (Array.isArray(event.logprobs) && event.logprobs.length > 0) {
+        current.logprobs = [...(Array.isArray(current.logprobs) ? current.logprobs : []), ...event.logprobs];
+      }
       return;
     }
     case "response.output_text.done":
