@@ -1,3 +1,4 @@
+export { DEFAULT_COMPACTION_PROMPT } from "./compaction/compact.js";
 export {
   type AuthenticationRequest,
   type BridgeRequest,
@@ -39,6 +40,7 @@ export {
   unsupportedContentEncoding,
 } from "./read-request-body.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
+export type { ResponsesDialect } from "./sse/dialect.js";
 export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
