@@ -6,13 +6,14 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
 import {
+  CONFORMANCE_CASE_DIALECTS,
   CONFORMANCE_CASES,
   createScriptedBackend,
   formatConformanceReport,
   runConformance,
 } from "@responses-bridge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, MOUNTS, mountBridge, startHarness } from "./utils/harness.js";
+import { checkingFetch, type Harness, MOUNTS, mountBridge, startHarness } from "./utils/harness.js";
 
 describe.each(MOUNTS)("conformance suite through the %s mount", (mount) => {
   let harness: Harness | undefined;
@@ -24,9 +25,37 @@ describe.each(MOUNTS)("conformance suite through the %s mount", (mount) => {
     harness = await startHarness(mount);
     const report = await runConformance({ baseURL: harness.url, backend: harness.backend });
     expect(report.failed, formatConformanceReport(report)).toBe(0);
-    expect(report.passed).toBeGreaterThanOrEqual(11);
+    expect(report.passed).toBeGreaterThanOrEqual(17);
   });
 });
+
+describe.each(["openai", "open-responses"] as const)(
+  "conformance suite in the %s dialect, every event and Response checked against the spec",
+  (dialect) => {
+    let harness: Harness | undefined;
+    afterEach(async () => {
+      await harness?.close();
+    });
+
+    it("passes every case of the dialect and every schema check", async () => {
+      harness = await startHarness("node", { handler: { dialect } });
+      const failures: string[] = [];
+      const report = await runConformance({
+        baseURL: harness.url,
+        backend: harness.backend,
+        dialect,
+        fetch: checkingFetch(failures, dialect),
+      });
+      expect(report.failed, formatConformanceReport(report)).toBe(0);
+      expect(report.cases.map((entry) => entry.name)).toEqual(
+        CONFORMANCE_CASE_DIALECTS.filter((entry) => entry.dialects.includes(dialect)).map(
+          (entry) => entry.name,
+        ),
+      );
+      expect(failures).toEqual([]);
+    });
+  },
+);
 
 describe("conformance suite through the Next.js route module", () => {
   it("passes every case with in-process Request objects", async () => {
@@ -76,11 +105,15 @@ describe("the conformance suite catches a broken server", () => {
         "tools: parallel calls (stream)",
         "incomplete: length finish",
         "disconnect: cancels the upstream",
+        "usage: streamed usage equals JSON usage",
+        "tools: function_call_arguments.done before output_item.done",
+        "tools: custom tool round trip keeps the exact input",
+        "reasoning: items with summary and text events (openai)",
       ]);
       const text = formatConformanceReport(report);
       expect(text).toMatch(/FAIL {2}text: stream \(\d+ ms\)\n {8}the event stream is not valid:/);
       expect(text).toContain("was never added (response.output_item.added)");
-      expect(text).toMatch(/7 passed, 4 failed$/);
+      expect(text).toMatch(/9 passed, 8 failed$/);
     } finally {
       await harness.close();
     }
@@ -120,7 +153,7 @@ describe("responses-bridge-conformance (CLI)", () => {
     try {
       const passing = await runCli(["--base-url", bridge.url, "--upstream-port", String(port)]);
       expect(passing.stdout).toContain(`scripted upstream on http://127.0.0.1:${port}/v1`);
-      expect(passing.stdout).toMatch(/11 passed, 0 failed/);
+      expect(passing.stdout).toMatch(/17 passed, 0 failed/);
       expect(passing.code).toBe(0);
       const otherPort = await freePort();
       const failing = await runCli([

@@ -9,7 +9,7 @@ import {
   validateResponseObject,
 } from "./utils/openresponses-schema.js";
 
-/** The 31 keys `ResponseResource` requires (listed in test/spec/README.md). */
+/** The 31 keys `ResponseResource` requires (listed in packages/testkit/spec/README.md). */
 const REQUIRED_RESPONSE_KEYS = [
   "id",
   "object",

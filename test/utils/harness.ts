@@ -14,10 +14,13 @@ import { toNodeHandler } from "@responses-bridge/node";
 import {
   createScriptedBackend,
   listenNodeServer,
+  OPENAI_DIALECT_DIFFERENCES,
   parseSSE,
   type ScriptedBackend,
   type ScriptedBackendOptions,
   serveFetchHandler,
+  validateOpenResponsesObject,
+  validateOpenResponsesStream,
   validateResponseEvents,
 } from "@responses-bridge/testkit";
 import express from "express";
@@ -27,7 +30,6 @@ import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { OpenAIClient } from "./openai-client.js";
-import { assertValidEventStream, validateResponseObject } from "./openresponses-schema.js";
 
 /** Express 4, installed as the `express4` alias (its API is the one typed by `@types/express` 5). */
 const express4 = createRequire(import.meta.url)("express4") as typeof express;
@@ -103,20 +105,34 @@ export async function mountBridge(
   }
 }
 
+/** An Open Responses event under OpenAI's name (see the testkit's `OPENAI_DIALECT_DIFFERENCES`). */
+function toOpenAIName(event: ResponseStreamEvent): ResponseStreamEvent {
+  for (const [openai, spec] of Object.entries(OPENAI_DIALECT_DIFFERENCES)) {
+    if (event.type === spec) return { ...event, type: openai } as unknown as ResponseStreamEvent;
+  }
+  return event;
+}
+
 /** The upstream API key used in tests; it must never reach a client or a log. */
 export const UPSTREAM_KEY = "sk-upstream-secret-0123456789abcdef";
 
 /**
  * A `fetch` for the SDK client that checks every answer of the bridge against the oracles, while the
  * SDK reads its own copy: Response objects (POST and GET /responses) against the Open Responses
- * schema; event streams event by event against the schema, and folded with the SDK's
+ * schema; event streams event by event against the schema in the server's `dialect` (the testkit's
+ * `validateOpenResponsesStream`) and by `validateResponseEvents`, and folded with the SDK's
  * `accumulateResponse`, which must equal the Response in the terminal event.
  */
-export function checkingFetch(failures: string[]): typeof fetch {
+export function checkingFetch(
+  failures: string[],
+  dialect: "openai" | "open-responses" = "openai",
+): typeof fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-    if (!/\/responses(\/resp_[^/]+)?$/.test(url.pathname) || response.status !== 200) return response;
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    if (!/\/responses(\/resp_[^/]+)?$/.test(url.pathname) || response.status !== 200 || method === "DELETE")
+      return response;
     // Record the bytes as the SDK reads them (a tee would keep the body alive after the client
     // breaks off); check once the body ends. A cancel reaches the bridge unchanged.
     const contentType = response.headers.get("content-type") ?? "";
@@ -124,17 +140,20 @@ export function checkingFetch(failures: string[]): typeof fetch {
     let text = "";
     const check = () => {
       if (contentType.includes("application/json")) {
-        validateResponseObject(JSON.parse(text));
+        const schema = validateOpenResponsesObject(JSON.parse(text));
+        if (!schema.valid) throw new Error(`validateOpenResponsesObject:\n${schema.problems.join("\n")}`);
         return;
       }
       const events = parseSSE(text).map((message) => JSON.parse(message.data) as ResponseStreamEvent);
-      assertValidEventStream(events);
-      const report = validateResponseEvents(events);
+      const schema = validateOpenResponsesStream(events, { dialect });
+      if (!schema.valid) throw new Error(`validateOpenResponsesStream:\n${schema.problems.join("\n")}`);
+      const report = validateResponseEvents(events, { dialect });
       if (!report.valid) throw new Error(`validateResponseEvents:\n${report.problems.join("\n")}`);
       const terminal = events.at(-1) as { type: string; response?: Record<string, unknown> };
       if (!terminal.response) throw new Error(`stream ended with ${terminal.type}`);
       let snapshot: OpenAI.Responses.Response | undefined;
-      for (const event of events) snapshot = accumulateResponse(event, snapshot);
+      // The SDK's reducer knows only OpenAI's names (it throws on `response.reasoning.delta`).
+      for (const event of events) snapshot = accumulateResponse(toOpenAIName(event), snapshot);
       const folded = { ...(snapshot as unknown as Record<string, unknown>) };
       delete folded.output_text;
       if (JSON.stringify(folded) !== JSON.stringify(terminal.response)) {
@@ -210,7 +229,7 @@ export async function startHarness(
     apiKey: "client-key",
     maxRetries: 0,
     timeout: 15_000,
-    fetch: checkingFetch(oracleFailures),
+    fetch: checkingFetch(oracleFailures, options.handler?.dialect ?? "openai"),
   });
   return {
     oracleFailures,

@@ -1,6 +1,8 @@
 /**
  * Schema oracle: validates Response objects and streaming events against the Open Responses
- * OpenAPI document in `test/spec/openresponses-openapi.json` (see `test/spec/README.md`).
+ * OpenAPI document vendored in the testkit, `packages/testkit/spec/openresponses-openapi.json` (see
+ * `packages/testkit/spec/README.md`). The testkit's dialect-aware validator
+ * (`validateOpenResponsesStream`) is the one to use for new tests; this file keeps the throwing helpers.
  *
  * - `validateResponseObject(value)` checks a non-streaming body (or the `response` inside a
  *   terminal event) against `components.schemas.ResponseResource`.
@@ -21,7 +23,7 @@
 import { readFileSync } from "node:fs";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 
-const SPEC_URL = new URL("../spec/openresponses-openapi.json", import.meta.url);
+const SPEC_URL = new URL("../../packages/testkit/spec/openresponses-openapi.json", import.meta.url);
 const SCHEMA_ID = "openresponses";
 const MAX_JSON_IN_MESSAGE = 20_000;
 

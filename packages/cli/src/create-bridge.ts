@@ -200,6 +200,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   if (options.observer) handlerOptions.observer = options.observer;
   if (settings.limits.maxBodyBytes !== undefined) handlerOptions.maxBodyBytes = settings.limits.maxBodyBytes;
   if (settings.limits.keepAliveMs !== undefined) handlerOptions.keepAliveMs = settings.limits.keepAliveMs;
+  if (settings.dialect !== "openai") handlerOptions.dialect = settings.dialect;
   if (settings.clientKey) {
     const expected = settings.clientKey.value;
     handlerOptions.authenticate = ({ headers }) => {

@@ -22,6 +22,7 @@ export const ENV_FLAGS: ReadonlyArray<{ flag: string; env: readonly string[]; bo
   { flag: "keep-alive-timeout", env: ["RESPONSES_BRIDGE_KEEP_ALIVE_TIMEOUT"] },
   { flag: "request-timeout", env: ["RESPONSES_BRIDGE_REQUEST_TIMEOUT"] },
   { flag: "max-connections", env: ["RESPONSES_BRIDGE_MAX_CONNECTIONS"] },
+  { flag: "dialect", env: ["RESPONSES_BRIDGE_DIALECT"] },
   { flag: "inspect", env: ["RESPONSES_BRIDGE_INSPECT"], boolean: true },
   { flag: "inspect-remote", env: ["RESPONSES_BRIDGE_INSPECT_REMOTE"], boolean: true },
 ];

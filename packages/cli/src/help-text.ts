@@ -34,6 +34,8 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
                              request, chat request, chunks and events; kept in memory only); loopback
                              clients only; with a client key, open it once with ?key=KEY (sets a cookie)
       --inspect-remote       let clients on other machines open the inspector too
+      --dialect NAME         event names: openai (default; what the openai SDK and Codex read) or
+                             open-responses (the Open Responses spec's)
   -h, --help                 this help
 
 Always served: GET /healthz (liveness) and GET /readyz (200 when every upstream answers GET /models).`;

@@ -46,6 +46,8 @@ export interface ServeFlags {
   inspect?: boolean;
   /** `--inspect-remote`: let non-loopback clients open the inspector (default: loopback only). */
   inspectRemote?: boolean;
+  /** `--dialect openai|open-responses`: the names of the stream's events (default openai). */
+  dialect?: "openai" | "open-responses";
 }
 
 /** Flags of `responses-bridge codex`. */
@@ -98,6 +100,7 @@ const SERVE_OPTIONS = {
   cors: { type: "string" },
   inspect: { type: "boolean" },
   "inspect-remote": { type: "boolean" },
+  dialect: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -263,6 +266,12 @@ function serveFlags(
   }
   if (values.inspect === true) flags.inspect = true;
   if (values["inspect-remote"] === true) flags.inspectRemote = true;
+  const dialect = values.dialect as string | undefined;
+  if (dialect !== undefined) {
+    if (dialect !== "openai" && dialect !== "open-responses")
+      throw usage(`--dialect must be openai or open-responses, got ${JSON.stringify(dialect)}`, command);
+    flags.dialect = dialect;
+  }
   return flags;
 }
 

@@ -80,6 +80,8 @@ export interface BridgeSettings {
   metrics: boolean;
   /** Origins allowed by CORS (`*` for any); empty: no CORS headers. */
   cors: string[];
+  /** Event names: `--dialect`, else `$RESPONSES_BRIDGE_DIALECT`, else `openai`. */
+  dialect: "openai" | "open-responses";
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0", "::", "[::]"]);
@@ -300,7 +302,20 @@ export function resolveSettings(
     secrets,
     metrics: flags.metrics === true,
     cors: flags.cors ?? [],
+    dialect: resolveDialect(flags, env),
   };
+}
+
+/** The dialect from `--dialect`, else the `RESPONSES_BRIDGE_DIALECT` environment variable, else `openai`. */
+function resolveDialect(flags: ServeFlags, env: NodeJS.ProcessEnv): "openai" | "open-responses" {
+  if (flags.dialect !== undefined) return flags.dialect;
+  const value = env.RESPONSES_BRIDGE_DIALECT;
+  if (value === undefined || value === "" || value === "openai") return "openai";
+  if (value === "open-responses") return value;
+  throw new CliError(
+    `RESPONSES_BRIDGE_DIALECT must be openai or open-responses, got ${JSON.stringify(value)}`,
+    EXIT_CODES.usage,
+  );
 }
 
 /** `http://host:port`, with wildcard addresses shown as loopback (what a local client should dial). */

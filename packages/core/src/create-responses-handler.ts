@@ -1,3 +1,5 @@
+import { compactResponse } from "./compaction/compact.js";
+import { createSealer } from "./compaction/seal.js";
 import {
   invalidRequest,
   notFound,
@@ -23,6 +25,7 @@ import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 import { createMemoryStore } from "./store/memory-store.js";
+import { parseDialect } from "./stream/dialect.js";
 import { textToByteStream } from "./stream/events-to-sse-stream.js";
 import type { StoreScope } from "./types.js";
 
@@ -93,6 +96,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       "createResponsesHandler: `upstream` is required, e.g. openAICompatibleUpstream({ baseURL: 'http://127.0.0.1:11434/v1' })",
     );
   }
+  parseDialect(options.dialect);
   const store = options.store ?? createMemoryStore();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const environment = { generateId: options.generateId ?? defaultGenerateId, now: options.now ?? Date.now };
@@ -114,6 +118,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     environment,
     keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
     report,
+    sealer: createSealer(options.compactionSecret),
   };
 
   function json(
@@ -158,6 +163,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         if (method !== "POST") throw methodNotAllowed(method, path);
         const context = services === shared ? endpoint : { ...endpoint, ...services };
         return createResponse(context, body, input.signal, scope, hooks);
+      }
+      if (id === "compact" && responses[2] === undefined) {
+        if (method !== "POST") throw methodNotAllowed(method, path);
+        return compactResponse(endpoint, endpoint.sealer, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {
         throw invalidRequest(

@@ -2,6 +2,7 @@
 // stores, the errors, the backend profiles and the pure `convert*` functions, with their types. What an
 // adapter needs to speak HTTP is in `./http.ts` (`@responses-bridge/core/http`); the rest is internal.
 // The surface is recorded in api/core.api.md: `node scripts/api-report.mjs` after a deliberate change.
+export { DEFAULT_COMPACTION_PROMPT } from "./compaction/compact.js";
 export {
   type AuthenticationRequest,
   createResponsesHandler,
@@ -29,6 +30,7 @@ export { registerSecrets } from "./redact-secrets.js";
 export type { RequestLimits } from "./schema/request-limits.js";
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export type { ResponsesDialect } from "./stream/dialect.js";
 export {
   type ConvertChatStreamOptions,
   convertChatStreamToEvents,

@@ -18,6 +18,8 @@ Options:
   --header <name: value>  extra request header, repeatable (e.g. "authorization: Bearer sk-…")
   --only <text>           run only cases whose name contains <text>, repeatable
   --timeout-ms <ms>       time limit per case (default 15000)
+  --dialect <name>        openai (default) or open-responses: the event names the server
+                          speaks; only the cases tagged with it run
   --json                  print the report as JSON
   --list                  list the cases and exit
   -h, --help              show this help
@@ -52,6 +54,11 @@ async function main(): Promise<number> {
     }
     headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
   }
+  const dialect = values.dialect;
+  if (dialect !== undefined && dialect !== "openai" && dialect !== "open-responses") {
+    console.error(`--dialect must be openai or open-responses, got "${dialect}"`);
+    return 2;
+  }
   if (!baseURL || !Number.isInteger(port) || (timeoutMs !== undefined && !(timeoutMs > 0))) {
     console.error(USAGE);
     return 2;
@@ -68,6 +75,7 @@ async function main(): Promise<number> {
       ...(values.model === undefined ? {} : { model: values.model }),
       ...(values.only === undefined ? {} : { only: values.only }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(dialect === undefined ? {} : { dialect }),
     });
     console.log(values.json ? JSON.stringify(report, null, 2) : formatConformanceReport(report));
     return report.failed === 0 && report.cases.length > 0 ? 0 : 1;
@@ -87,6 +95,7 @@ function parse() {
       header: { type: "string", multiple: true },
       only: { type: "string", multiple: true },
       "timeout-ms": { type: "string" },
+      dialect: { type: "string" },
       json: { type: "boolean" },
       list: { type: "boolean" },
       help: { type: "boolean", short: "h" },

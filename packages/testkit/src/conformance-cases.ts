@@ -1,3 +1,4 @@
+import { CLIENT_CASES } from "./conformance-cases-clients.js";
 import {
   check,
   eventually,
@@ -15,23 +16,36 @@ import {
 } from "./conformance-checks.js";
 import type { Scenario, ScriptedBackend } from "./types.js";
 
+/**
+ * Which event and object names a case checks: OpenAI's (`response.reasoning_text.*`, what the openai SDK
+ * and Codex read) or the Open Responses specification's (`response.reasoning.*`).
+ */
+export type ConformanceDialect = "openai" | "open-responses";
+
 /** What a case gets: the scripted upstream, the model, and requests to the server under test. */
 export interface CaseContext {
   backend: ScriptedBackend;
   model: string;
+  /** The dialect the server under test speaks. */
+  dialect: ConformanceDialect;
   post(body: unknown, init?: { signal?: AbortSignal; raw?: boolean }): Promise<Response>;
   request(method: string, path: string): Promise<Response>;
 }
 
 export interface ConformanceCase {
   name: string;
+  /** The dialects the case checks; it runs only when the server under test speaks one of them. */
+  dialects: readonly ConformanceDialect[];
   run(context: CaseContext): Promise<void>;
 }
+
+const BOTH: readonly ConformanceDialect[] = ["openai", "open-responses"];
 
 /** The cases, in the order they run. */
 export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   {
     name: "text: JSON",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       const text = "Hello from the conformance suite.";
       backend.enqueue({ text, usage: { prompt_tokens: 12, completion_tokens: 7 } });
@@ -58,10 +72,14 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "text: stream",
-    async run({ backend, model, post }) {
+    dialects: BOTH,
+    async run({ backend, model, post, dialect }) {
       const scenario: Scenario = { text: "Streaming works, chunk by chunk.", chunkSize: 3 };
       backend.enqueue(scenario, scenario);
-      const { events, folded } = await expectStream(await post({ model, input: "go", stream: true }));
+      const { events, folded } = await expectStream(
+        await post({ model, input: "go", stream: true }),
+        dialect,
+      );
       check(
         events.at(-1)?.type === "response.completed",
         `expected response.completed last, got ${show(events.at(-1)?.type)}`,
@@ -79,6 +97,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "tools: parallel calls (stream)",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       backend.enqueue({
         toolCalls: [
@@ -116,6 +135,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "previous_response_id: tool round trip",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       backend.enqueue(
         { toolCalls: [{ name: "get_weather", arguments: '{"city":"Oslo"}', id: "call_oslo" }] },
@@ -161,6 +181,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "retrieve and delete a stored response",
+    dialects: BOTH,
     async run({ backend, model, post, request }) {
       backend.enqueue({ text: "kept" });
       const created = await expectResponse(await post({ model, input: "keep me" }));
@@ -179,6 +200,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "incomplete: length finish",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       const scenario: Scenario = { text: "This was cut", finishReason: "length" };
       backend.enqueue(scenario, scenario);
@@ -199,6 +221,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "upstream 429: rate limit mapped",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       const limited: Scenario = { error: { status: 429, headers: { "retry-after": "7" } } };
       backend.enqueue(limited, limited);
@@ -214,6 +237,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "upstream 500: server error mapped",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       backend.enqueue({ error: { status: 500 } }, { error: { status: 500 } });
       const error = await expectError(await post({ model, input: "x" }), [500, 502, 503]);
@@ -223,6 +247,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "malformed body: 400",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       const notJson = await expectError(await post("{nope", { raw: true }), [400]);
       check(
@@ -236,6 +261,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "unknown ids: 404 and 400",
+    dialects: BOTH,
     async run({ backend, model, post, request }) {
       await expectError(await request("GET", "/responses/resp_doesnotexist0000"), [404]);
       const error = await expectError(
@@ -254,6 +280,7 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
   },
   {
     name: "disconnect: cancels the upstream",
+    dialects: BOTH,
     async run({ backend, model, post }) {
       backend.enqueue({ text: "x".repeat(2000), chunkSize: 1, delayMs: 10 });
       const controller = new AbortController();
@@ -273,4 +300,5 @@ export const CONFORMANCE_CASE_LIST: ConformanceCase[] = [
       check(backend.requests.at(-1)?.completed === false, "the upstream stream completed anyway");
     },
   },
+  ...CLIENT_CASES,
 ];

@@ -53,7 +53,10 @@ export async function expectResponse(response: Response): Promise<Json> {
 }
 
 /** Reads an SSE response, checks it with {@link validateResponseEvents}, returns events and folded Response. */
-export async function expectStream(response: Response): Promise<{ events: Json[]; folded: Json }> {
+export async function expectStream(
+  response: Response,
+  dialect: "openai" | "open-responses" = "openai",
+): Promise<{ events: Json[]; folded: Json }> {
   if (response.status !== 200) fail(`expected 200, got ${response.status}: ${show(await response.text())}`);
   const type = response.headers.get("content-type") ?? "";
   check(type.includes("text/event-stream"), `expected text/event-stream, got ${show(type)}`);
@@ -71,7 +74,7 @@ export async function expectStream(response: Response): Promise<{ events: Json[]
     }
     events.push(event);
   }
-  const report = validateResponseEvents(events);
+  const report = validateResponseEvents(events, { dialect });
   check(report.valid, `the event stream is not valid:\n    ${report.problems.join("\n    ")}`);
   check(report.folded !== undefined, "the stream has no terminal Response");
   return { events, folded: report.folded };

@@ -1,6 +1,16 @@
 export { collect } from "./collect.js";
 export { createScriptedBackend } from "./create-scripted-backend.js";
 export {
+  OPENAI_DIALECT_DIFFERENCES,
+  openResponsesEventTypes,
+  type SchemaDialect,
+  type SchemaReport,
+  SPEC_EXTENSIONS,
+  validateOpenResponsesCompaction,
+  validateOpenResponsesObject,
+  validateOpenResponsesStream,
+} from "./open-responses-schema.js";
+export {
   echoScenario,
   lastUserText,
   openAIErrorBody,
@@ -10,6 +20,7 @@ export {
   splitText,
 } from "./render-scenario.js";
 export {
+  CONFORMANCE_CASE_DIALECTS,
   CONFORMANCE_CASES,
   type ConformanceCaseResult,
   type ConformanceOptions,
@@ -44,4 +55,8 @@ export type {
   ScriptedServer,
   ScriptFunction,
 } from "./types.js";
-export { type ResponseEventsReport, validateResponseEvents } from "./validate-response-events.js";
+export {
+  type ResponseEventsReport,
+  type ValidateResponseEventsOptions,
+  validateResponseEvents,
+} from "./validate-response-events.js";

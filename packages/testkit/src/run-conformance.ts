@@ -1,4 +1,4 @@
-import { type CaseContext, CONFORMANCE_CASE_LIST } from "./conformance-cases.js";
+import { type CaseContext, CONFORMANCE_CASE_LIST, type ConformanceDialect } from "./conformance-cases.js";
 import { CaseFailure } from "./conformance-checks.js";
 import type { ScriptedBackend } from "./types.js";
 
@@ -22,12 +22,20 @@ export interface ConformanceOptions {
   only?: readonly string[];
   /** Time limit of each case in milliseconds. Default 15,000. */
   timeoutMs?: number;
+  /**
+   * The dialect the server under test speaks: `"openai"` (default; `response.reasoning_text.*` events,
+   * what the openai SDK and Codex read) or `"open-responses"` (the specification's names, such as
+   * `response.reasoning.*`). Only the cases tagged with it run.
+   */
+  dialect?: ConformanceDialect;
 }
 
 /** The outcome of one conformance case. */
 export interface ConformanceCaseResult {
   /** Case name, e.g. `"text: stream"`. */
   name: string;
+  /** The dialects the case checks. */
+  dialects: readonly ConformanceDialect[];
   /** True when the case passed. */
   ok: boolean;
   /** Why it failed. */
@@ -46,15 +54,25 @@ export interface ConformanceReport {
   cases: ConformanceCaseResult[];
 }
 
-/** Names of the conformance cases, in the order they run. */
+/** Names of the conformance cases (of every dialect), in the order they run. */
 export const CONFORMANCE_CASES: readonly string[] = CONFORMANCE_CASE_LIST.map((entry) => entry.name);
+
+/** Each conformance case's name and the dialects it checks, in the order they run. */
+export const CONFORMANCE_CASE_DIALECTS: ReadonlyArray<{
+  name: string;
+  dialects: readonly ConformanceDialect[];
+}> = CONFORMANCE_CASE_LIST.map(({ name, dialects }) => ({ name, dialects }));
 
 /**
  * Runs the conformance suite against a Responses server (ours behind any adapter, or your own proxy)
  * whose Chat Completions upstream is `options.backend`. Cases run one after another; each resets the
  * backend, queues the upstream replies it needs and checks the answers with the real wire format:
  * text (JSON and stream), parallel tool calls, a `previous_response_id` round trip, retrieve/delete,
- * `incomplete`, upstream 429/500 mapping, malformed bodies, unknown ids, and client disconnects.
+ * `incomplete`, upstream 429/500 mapping, malformed bodies, unknown ids, client disconnects, and what
+ * real clients need beyond well-formed events: streamed usage equal to JSON usage,
+ * `function_call_arguments.done` before the call's `output_item.done`, a `custom` tool round trip with
+ * the exact input, reasoning items with summary and text events (in the dialect's names), an upstream
+ * break ending in `response.failed`, and call ids unique across turns.
  * Never throws for a failing case: read the report.
  *
  * @example
@@ -65,7 +83,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const baseURL = options.baseURL.replace(/\/+$/, "");
   const fetcher = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const dialect = options.dialect ?? "openai";
   const context: CaseContext = {
+    dialect,
     backend: options.backend,
     model: options.model ?? "conformance-model",
     post: (body, init = {}) =>
@@ -77,9 +97,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       }),
     request: (method, path) => fetcher(`${baseURL}${path}`, { method, headers: { ...options.headers } }),
   };
+  const spoken = CONFORMANCE_CASE_LIST.filter((entry) => entry.dialects.includes(dialect));
   const selected = options.only?.length
-    ? CONFORMANCE_CASE_LIST.filter((entry) => options.only?.some((part) => entry.name.includes(part)))
-    : CONFORMANCE_CASE_LIST;
+    ? spoken.filter((entry) => options.only?.some((part) => entry.name.includes(part)))
+    : spoken;
   const cases: ConformanceCaseResult[] = [];
   for (const entry of selected) {
     options.backend.reset();
@@ -90,10 +111,16 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     });
     try {
       await Promise.race([entry.run(context), timeout]);
-      cases.push({ name: entry.name, ok: true, durationMs: Date.now() - started });
+      cases.push({ name: entry.name, dialects: entry.dialects, ok: true, durationMs: Date.now() - started });
     } catch (error) {
       const message = error instanceof CaseFailure ? error.message : `threw ${String(error)}`;
-      cases.push({ name: entry.name, ok: false, error: message, durationMs: Date.now() - started });
+      cases.push({
+        name: entry.name,
+        dialects: entry.dialects,
+        ok: false,
+        error: message,
+        durationMs: Date.now() - started,
+      });
     } finally {
       clearTimeout(timer);
     }

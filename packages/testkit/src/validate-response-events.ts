@@ -13,6 +13,22 @@ export interface ResponseEventsReport {
 
 type Json = Record<string, unknown>;
 
+/** Options of {@link validateResponseEvents}. */
+export interface ValidateResponseEventsOptions {
+  /**
+   * The event names to expect: `"openai"` (default; reasoning text as `response.reasoning_text.*`, what
+   * the openai SDK and Codex read) or `"open-responses"` (the specification's `response.reasoning.*`).
+   * An event of the other dialect is a problem.
+   */
+  dialect?: "openai" | "open-responses";
+}
+
+/** The Open Responses names of OpenAI's reasoning text events, and back. */
+const OPEN_RESPONSES_REASONING = new Map([
+  ["response.reasoning.delta", "response.reasoning_text.delta"],
+  ["response.reasoning.done", "response.reasoning_text.done"],
+]);
+
 interface ItemState {
   item: Json;
   done: boolean;
@@ -82,9 +98,14 @@ function clip(value: unknown): string {
  *   equal to what its events built, with a `status`; nothing refers to an item after it is done;
  * - the terminal Response's `output`, when present, equals the folded items.
  *
- * Returns every problem found rather than throwing; pass the parsed `data` of each SSE event.
+ * Returns every problem found rather than throwing; pass the parsed `data` of each SSE event. In the
+ * `open-responses` dialect reasoning text events are named `response.reasoning.delta` / `.done`.
  */
-export function validateResponseEvents(events: readonly unknown[]): ResponseEventsReport {
+export function validateResponseEvents(
+  events: readonly unknown[],
+  options: ValidateResponseEventsOptions = {},
+): ResponseEventsReport {
+  const openResponses = options.dialect === "open-responses";
   const problems: string[] = [];
   const items: ItemState[] = [];
   const ids = new Set<string>();
@@ -100,6 +121,9 @@ export function validateResponseEvents(events: readonly unknown[]): ResponseEven
     if (!isObject(raw) || type === undefined) {
       problem(`not an event object with a string "type": ${clip(raw)}`);
       return;
+    }
+    if (openResponses && type.startsWith("response.reasoning_text.")) {
+      problem(`not an Open Responses event: the specification names it ${type.replace("_text", "")}`);
     }
     const event = raw;
     if (event.sequence_number !== index) {
@@ -145,9 +169,14 @@ export function validateResponseEvents(events: readonly unknown[]): ResponseEven
       type.startsWith("response.reasoning_summary_") ||
       type.startsWith("response.reasoning_text.") ||
       HOSTED_TOOL_EVENT.test(type) ||
-      OTHER_KNOWN.has(type);
+      OTHER_KNOWN.has(type) ||
+      (openResponses && OPEN_RESPONSES_REASONING.has(type));
     if (!known) {
-      problem("unknown event type (the openai SDK's responses.stream() rejects it)");
+      problem(
+        OPEN_RESPONSES_REASONING.has(type)
+          ? "an Open Responses event name: the openai SDK and Codex expect response.reasoning_text.*"
+          : "unknown event type (the openai SDK's responses.stream() rejects it)",
+      );
       return;
     }
     if (typeof event.output_index !== "number") {
@@ -166,7 +195,7 @@ export function validateResponseEvents(events: readonly unknown[]): ResponseEven
     if ("item_id" in event && event.item_id !== state.item.id) {
       problem(`item_id ${clip(event.item_id)} is not the item's id ${clip(state.item.id)}`);
     }
-    applyItemEvent(type, event, state, problem);
+    applyItemEvent(OPEN_RESPONSES_REASONING.get(type) ?? type, event, state, problem);
   });
 
   if (events.length === 0) problems.push("the stream is empty");
@@ -293,6 +322,10 @@ function applyItemEvent(
       if (typeof event.delta !== "string") problem("delta is not a string");
       const field = textField(current.type);
       current[field] = `${String(current[field] ?? "")}${String(event.delta ?? "")}`;
+      // Log probabilities ride on the text deltas and add up in the part.
+      if (Array.isArray(event.logprobs) && event.logprobs.length > 0) {
+        current.logprobs = [...(Array.isArray(current.logprobs) ? current.logprobs : []), ...event.logprobs];
+      }
       return;
     }
     case "response.output_text.done":

@@ -108,6 +108,22 @@ export interface ResponsesHandlerOptions {
    */
   streamErrors?: "http" | "events";
   /**
+   * Which names the stream's events use: `"openai"` (default), what the openai SDK, Codex, the AI SDK
+   * and the Agents SDK read, or `"open-responses"`, the Open Responses specification's (for example
+   * `response.reasoning.delta` / `.done` instead of `response.reasoning_text.delta` / `.done`). Response
+   * objects are the same in both. The default costs nothing; the other dialect renames events as they
+   * are written.
+   */
+  dialect?: "openai" | "open-responses";
+  /**
+   * Secret (at least 16 bytes) that seals the `encrypted_content` of `compaction` items made by
+   * `POST /v1/responses/compact`, so clients can neither read, forge nor move them to another tenant.
+   * Set it to keep compactions valid across restarts and instances; default: a random secret per handler.
+   */
+  compactionSecret?: string;
+  /** The instruction the chat backend gets to write a compaction summary (see `DEFAULT_COMPACTION_PROMPT`). */
+  compactionPrompt?: string;
+  /**
    * Identifies the caller. Return a principal (its `tenant` scopes the store), or null/undefined to
    * answer 401. Throwing a `ResponsesBridgeError` answers with that error.
    */

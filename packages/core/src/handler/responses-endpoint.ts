@@ -4,11 +4,15 @@
  * streamed turn (batches, encoder, save-before-terminal, keep-alive) lives in `stream/stream-turn.ts`.
  */
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
+import { restoreCompactions } from "../compaction/restore.js";
+import type { Sealer } from "../compaction/seal.js";
 import { invalidRequest, mapContextOverflow, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
+import { toOpenResponsesEvent } from "../stream/dialect.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
 import { type AcceptedStream, streamTurn } from "../stream/stream-turn.js";
+import { collectCallIds } from "../translate/call-ids.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
@@ -36,6 +40,8 @@ export interface ResponsesEndpointContext {
   environment: TranslationEnvironment;
   keepAliveMs: number;
   report: (error: unknown, context: HookContext) => void;
+  /** Opens the `compaction` items of the input and history. */
+  sealer: Sealer;
 }
 
 /** One turn as the steps share it. */
@@ -48,8 +54,10 @@ interface Turn {
   targets: ResolvedTarget[];
   /** This turn's own input items, references resolved (what is stored). */
   input: ResponseInputItem[];
-  /** The items of the earlier turns (`previous_response_id`), oldest first. */
+  /** The items of the earlier turns (`previous_response_id`), oldest first, compactions opened. */
   history: ResponseInputItem[];
+  /** The input as the upstream sees it: `input` with its compaction items opened. */
+  chatInput: ResponseInputItem[];
   /** The in-progress Response object. */
   response: ResponseObject;
 }
@@ -118,27 +126,34 @@ async function resolveHistory(
   const targets = router.resolve(parsed.model ?? "");
   const input = await resolveItemReferences(store, normalizeInput(parsed.input), scope);
   const request: ResponsesRequest = { ...parsed, input };
-  const history = request.previous_response_id
+  const storedHistory = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
     : [];
+  // Compaction items stand for the conversation they summarise (the turn is stored with them sealed).
+  const history = await restoreCompactions(endpoint.sealer, storedHistory, scope, "previous_response_id");
+  const chatInput = await restoreCompactions(endpoint.sealer, input, scope, "input");
   const response = createResponseObject(request, {
     id: environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),
   });
-  return { endpoint, request, hooks, scope, targets, input, history, response };
+  return { endpoint, request, hooks, scope, targets, input, history, chatInput, response };
 }
 
 /** Step 3, translate the request: per target (capabilities differ), once each; warnings go to `onWarning`. */
 function createTranslator(turn: Turn): (target: ResolvedTarget) => Translation {
   const { options } = turn.endpoint;
   const translations = new Map<ResolvedTarget, Translation>();
+  // Call ids the conversation already used: a backend that restarts its numbering gets fresh ones.
+  const reservedCallIds = collectCallIds(turn.history, turn.input);
+  const chatRequest =
+    turn.chatInput === turn.input ? turn.request : { ...turn.request, input: turn.chatInput };
   return (target) => {
     const cached = translations.get(target);
     if (cached) return cached;
     const translation = createTranslationOptions(turn.request, turn.history, target, options);
-    const { params, warnings, tools } = convertRequestToChat(turn.request, translation.request);
+    const { params, warnings, tools } = convertRequestToChat(chatRequest, translation.request);
     for (const warning of warnings) options.onWarning?.(warning, turn.hooks);
-    const result: Translation = { params, reply: { ...translation.reply, tools } };
+    const result: Translation = { params, reply: { ...translation.reply, tools, reservedCallIds } };
     translations.set(target, result);
     return result;
   };
@@ -212,6 +227,7 @@ async function streamResponse(
     keepAliveMs,
     streamErrors: options.streamErrors,
     onEvent: onEvent ? (event) => onEvent(event, hooks) : undefined,
+    toDialect: options.dialect === "open-responses" ? toOpenResponsesEvent : undefined,
     onFinish: (final) => saveTurn(turn, final),
     onFail: (failed, error) => {
       options.onResponse?.(failed, hooks);

@@ -34,6 +34,8 @@ export interface StreamTurnOptions {
   streamErrors: "http" | "events" | undefined;
   /** Per event, before it is encoded (the `onEvent` hook). When absent, the template encoder runs alone. */
   onEvent: ((event: ResponseStreamEvent) => void) | undefined;
+  /** Renames events for a dialect other than OpenAI's (before `onEvent`); absent for the default dialect. */
+  toDialect?: ((event: ResponseStreamEvent) => ResponseStreamEvent) | undefined;
   /** Saves the final Response; runs before the terminal event is sent (save-before-terminal). */
   onFinish: (final: ResponseObject) => void | Promise<void>;
   /** The stream failed after it began (or in band before it): the failed Response and the failure. */
@@ -93,12 +95,15 @@ function awaitChunks(pending: Promise<AcceptedStream>): AsyncIterable<ChatComple
  */
 function createEncoder(
   onEvent: ((event: ResponseStreamEvent) => void) | undefined,
+  toDialect: ((event: ResponseStreamEvent) => ResponseStreamEvent) | undefined,
 ): (events: ResponseStreamEvent[]) => string {
-  if (onEvent) {
+  // The default dialect without a hook keeps the template encoder: a dialect costs nothing when unused.
+  if (onEvent || toDialect) {
     return (events) => {
       let text = "";
-      for (const event of events) {
-        onEvent(event);
+      for (let event of events) {
+        if (toDialect) event = toDialect(event);
+        onEvent?.(event);
         text += encodeSSEEvent(event);
       }
       return text;
@@ -142,7 +147,7 @@ function failedInBand(
  */
 export async function streamTurn(options: StreamTurnOptions): Promise<AsyncIterable<string>> {
   const { upstream, controller, release, keepAliveMs } = options;
-  const encode = createEncoder(options.onEvent);
+  const encode = createEncoder(options.onEvent, options.toDialect);
   let accepted: AcceptedStream;
   try {
     if (keepAliveMs > 0) {

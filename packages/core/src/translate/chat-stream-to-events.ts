@@ -95,7 +95,7 @@ export class ChatStreamTranslator {
       environment: options.environment,
       tools: options.tools,
       responseId: options.response.id,
-      usedCallIds: new Set(),
+      usedCallIds: new Set(options.reservedCallIds),
     };
   }
 

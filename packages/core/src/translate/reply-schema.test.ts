@@ -1,5 +1,5 @@
 // Every Response and event the reply translators emit, checked against the Open Responses schema
-// (test/spec/openresponses-openapi.json) wherever that schema covers them.
+// (packages/testkit/spec/openresponses-openapi.json) wherever that schema covers them.
 //
 // Not covered by the spec (2026-04-24), so checked here only by the SDK fold and the unit tests:
 // - events `response.reasoning_text.delta/.done` (the spec names them `response.reasoning.delta/.done`;
@@ -8,6 +8,7 @@
 // - output items `custom_tool_call` and `local_shell_call` (the spec's `ItemField` has only message,
 //   function_call, function_call_output, reasoning and compaction). Responses holding them are validated
 //   with those items left out, and their output_item events are skipped.
+import { OPENAI_DIALECT_DIFFERENCES, SPEC_EXTENSIONS } from "@responses-bridge/testkit";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
 import {
@@ -22,13 +23,9 @@ import { codexBindings, replyScenarios } from "../testing/reply-scenarios.js";
 import type { ResponseObject } from "../types.js";
 import type { ReplyOptions } from "./reply/reply-options.js";
 
-const UNMODELLED_ITEMS = new Set(["custom_tool_call", "local_shell_call"]);
-const UNMODELLED_EVENTS = new Set([
-  "response.reasoning_text.delta",
-  "response.reasoning_text.done",
-  "response.custom_tool_call_input.delta",
-  "response.custom_tool_call_input.done",
-]);
+// The known differences, from the one list in the testkit (dialect-aware checks: ../sse/dialect.test.ts).
+const UNMODELLED_ITEMS = new Set(SPEC_EXTENSIONS.items);
+const UNMODELLED_EVENTS = new Set([...Object.keys(OPENAI_DIALECT_DIFFERENCES), ...SPEC_EXTENSIONS.events]);
 
 function covered(response: ResponseObject): ResponseObject {
   return { ...response, output: response.output.filter((item) => !UNMODELLED_ITEMS.has(item.type)) };

@@ -43,6 +43,12 @@ export interface ReplyOptions {
    * and parts. Default `false`: `logprobs: []`.
    */
   logprobs?: boolean;
+  /**
+   * Call ids the conversation already used (the request's input and stored chain, see `collectCallIds`).
+   * A backend call with one of these ids gets a fresh `call_id`, so ids stay unique per conversation.
+   * Default: none.
+   */
+  reservedCallIds?: ReadonlySet<string>;
 }
 
 /** Receives one event; the orchestrator assigns `sequence_number`. */

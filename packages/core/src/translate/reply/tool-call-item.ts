@@ -10,7 +10,10 @@ export interface ToolCallContext {
   environment: TranslationEnvironment;
   tools: ToolBindings | undefined;
   responseId: string;
-  /** Call ids already used in this response (a backend that repeats an id gets a generated one). */
+  /**
+   * Call ids already used in this conversation: earlier turns and this response (a backend that repeats
+   * an id gets a generated one).
+   */
   usedCallIds: Set<string>;
 }
 
@@ -20,8 +23,8 @@ export interface ToolCallContext {
  * `items/custom-tool-call.ts`, `items/local-shell-call.ts`), chosen by the tool binding of its name (a native
  * chat custom call is always a `custom_tool_call`). Arguments that arrive before the name are buffered.
  *
- * A missing call id, or one the backend already used for another call of this response (clients reject
- * duplicates), is replaced by a stable `call_…` id derived from the response id and the index.
+ * A missing call id, or one already used in the conversation (an earlier turn, see `collectCallIds`, or
+ * another call of this response: clients reject duplicates), is replaced by a stable `call_…` id derived from the response id and the index.
  */
 export class ToolCallState {
   /** The item id, set by {@link ToolCallState.open}. */
