@@ -5,7 +5,16 @@ import {
   toBridgeError,
   toOpenAIErrorBody,
 } from "./errors.js";
+import {
+  type BackgroundContext,
+  cancelResponse,
+  isBackgroundRequest,
+  resumeStream,
+  retrieveResponse,
+  startBackground,
+} from "./handler/background.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
+import { CONVERSATIONS_ROUTE, serveConversations } from "./handler/conversations-endpoint.js";
 import { paginateInputItems } from "./handler/input-items.js";
 import type {
   BridgeRequest,
@@ -21,6 +30,7 @@ import { generateId as defaultGenerateId } from "./ids.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 import { textToByteStream } from "./sse/events-to-sse-stream.js";
 import { createMemoryStore } from "./store/memory-store.js";
+import { createMemoryTurnLog } from "./store/memory-turn-log.js";
 import type { StoreScope } from "./types.js";
 
 export type {
@@ -37,7 +47,7 @@ export type {
   UpstreamRoute,
 } from "./handler/options.js";
 
-const RESPONSES_ROUTE = /\/responses(?:\/([^/]+)(\/input_items)?)?\/?$/;
+const RESPONSES_ROUTE = /\/responses(?:\/([^/]+)(\/input_items|\/cancel)?)?\/?$/;
 const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
@@ -107,6 +117,17 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
     report,
   };
+  // Background turns, resumable streams and cancel (handler/background.ts): the store's turn log, or
+  // one in this process when the store has none.
+  const background: BackgroundContext = {
+    endpoint,
+    turns: store.turns ?? createMemoryTurnLog(),
+    limits: {
+      maxConcurrent: options.background?.maxConcurrent ?? 16,
+      maxDurationMs: options.background?.maxDurationMs ?? 3_600_000,
+    },
+    running: new Map(),
+  };
 
   function json(
     status: number,
@@ -147,6 +168,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       const id = responses[1] === undefined ? undefined : decodePathSegment(responses[1], "response_id");
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
+        if (isBackgroundRequest(body)) return startBackground(background, body, input.signal, scope, hooks);
         return createResponse(endpoint, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {
@@ -155,6 +177,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
           "response_id",
         );
       }
+      if (responses[2] === "/cancel") {
+        if (method !== "POST") throw methodNotAllowed(method, path);
+        return json(200, await cancelResponse(background, id, scope), hooks.requestId);
+      }
       if (responses[2] !== undefined) {
         if (method !== "GET") throw methodNotAllowed(method, path);
         const record = await store.get(id, scope);
@@ -162,15 +188,29 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         return json(200, paginateInputItems(record.input, input.query), hooks.requestId);
       }
       if (method === "GET") {
-        const record = await store.get(id, scope);
-        if (!record) throw notFound(`Response with id '${id}' not found.`);
-        return json(200, record.response, hooks.requestId);
+        if (input.query?.get("stream") === "true") {
+          return resumeStream(background, id, input.query, input.signal, scope, hooks);
+        }
+        return json(200, (await retrieveResponse(background, id, scope)).response, hooks.requestId);
       }
       if (method === "DELETE") {
         if (!(await store.delete(id, scope))) throw notFound(`Response with id '${id}' not found.`);
         return json(200, { id, object: "response", deleted: true }, hooks.requestId);
       }
       throw methodNotAllowed(method, path);
+    }
+    const conversations = CONVERSATIONS_ROUTE.exec(path);
+    if (conversations) {
+      const answer = await serveConversations(
+        store,
+        environment,
+        conversations,
+        method,
+        body,
+        input.query,
+        scope,
+      );
+      return json(answer.status, answer.body, hooks.requestId);
     }
     if (CHAT_ROUTE.test(path)) {
       if (method !== "POST") throw methodNotAllowed(method, path);

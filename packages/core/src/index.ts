@@ -41,8 +41,24 @@ export {
 export { parseResponsesRequest } from "./schema/responses-request.js";
 export { encodeSSEComment, encodeSSEEvent, encodeTranslatorEvent } from "./sse/encode-sse-event.js";
 export { eventsToSSEStream, textToByteStream } from "./sse/events-to-sse-stream.js";
+export {
+  createMemoryConversations,
+  type MemoryConversationsOptions,
+} from "./store/memory-conversations.js";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { createMemoryTurnLog, type MemoryTurnLogOptions } from "./store/memory-turn-log.js";
 export { chainToItems, loadChain, resolveItemReferences } from "./store/resolve-history.js";
+export { countSSEFrames, framesAfter, splitSSEFrames } from "./store/sse-frames.js";
+export type {
+  ConversationItem,
+  ConversationStore,
+  StoredConversation,
+  TurnLog,
+  TurnReadOptions,
+  TurnState,
+  TurnStopReason,
+  TurnWriter,
+} from "./store/stateful-types.js";
 export {
   ChatStreamTranslator,
   type ChatStreamTranslatorOptions,

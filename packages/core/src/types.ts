@@ -9,6 +9,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import type { Response, ResponseCreateParams, ResponseInputItem } from "openai/resources/responses/responses";
+import type { ConversationStore, TurnLog } from "./store/stateful-types.js";
 
 export type {
   ChatCompletion,
@@ -213,10 +214,17 @@ export interface ResponseStore {
    * `item_reference` with a 400.
    */
   getItems?(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  /** Optional: the Conversations API and `conversation` on `POST /v1/responses`. Stores without it answer those with a 400. */
+  readonly conversations?: ConversationStore;
+  /**
+   * Optional: the events of running turns, for background responses, resumable streams and cancel across
+   * instances. Without it the handler keeps them in its own process (one instance only).
+   */
+  readonly turns?: TurnLog;
 }
 
 /** Id prefixes the bridge generates. */
-export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req" | "ctc" | "lsh";
+export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req" | "ctc" | "lsh" | "conv";
 
 /** Clock and id source, injectable so tests get deterministic output. */
 export interface TranslationEnvironment {

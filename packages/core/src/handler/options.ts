@@ -147,6 +147,12 @@ export interface ResponsesHandlerOptions {
   onError?: (error: ResponsesBridgeError, context: HookContext) => void;
   /** Called for non-fatal translation warnings (a tool type the backend cannot run was dropped...). */
   onWarning?: (warning: TranslationWarning, context: HookContext) => void;
+  /**
+   * Limits on background responses (`background: true`): `maxConcurrent` turns running at once per tenant
+   * on one instance (default 16; more answer 429 `too_many_background_responses`), and `maxDurationMs`,
+   * after which a turn is stopped and ends `failed` with code `background_timeout` (default 3,600,000).
+   */
+  background?: { maxConcurrent?: number; maxDurationMs?: number };
   /** Id generator, for deterministic tests. Default: 192 random bits per id. */
   generateId?: (prefix: IdPrefix) => string;
   /** Clock in milliseconds, for deterministic tests. Default `Date.now`. */

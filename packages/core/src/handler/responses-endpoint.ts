@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
-import { invalidRequest, mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
+import { mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { encodeSSEEvent, encodeTranslatorEvent } from "../sse/encode-sse-event.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
@@ -15,12 +15,17 @@ import type {
   ResponseInputItem,
   ResponseObject,
   ResponseStore,
-  ResponsesRequest,
   StoreScope,
   TranslationEnvironment,
 } from "../types.js";
 import { chatChunkStream, chunkBatches } from "../upstream/chat-chunk-stream.js";
 import { linkAbort } from "../upstream/linked-abort.js";
+import {
+  appendTurnToConversation,
+  checkStatefulRequest,
+  conversationHistory,
+  type TurnOptions,
+} from "./conversation-turn.js";
 import { identifyInputItems } from "./input-items.js";
 import { withKeepAlive } from "./keep-alive.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
@@ -35,23 +40,6 @@ export interface ResponsesEndpointContext {
   environment: TranslationEnvironment;
   keepAliveMs: number;
   report: (error: unknown, context: HookContext) => void;
-}
-
-function rejectUnsupported(request: ResponsesRequest): void {
-  if (request.background === true) {
-    throw invalidRequest(
-      "Background responses are not supported by this server.",
-      "background",
-      "unsupported_parameter",
-    );
-  }
-  if ((request as { conversation?: unknown }).conversation != null) {
-    throw invalidRequest(
-      "Conversations are not supported by this server; use previous_response_id instead.",
-      "conversation",
-      "unsupported_parameter",
-    );
-  }
 }
 
 /** Sleeps `ms`, resolving "timeout"; the returned cancel clears the timer. */
@@ -107,11 +95,12 @@ export async function createResponse(
   signal: AbortSignal,
   scope: StoreScope | undefined,
   hooks: HookContext,
+  turn: TurnOptions = {},
 ): Promise<BridgeResult> {
   const { options, store, router, environment } = endpoint;
   let request = parseResponsesRequest(body);
   if (options.transformRequest) request = await options.transformRequest(request, hooks);
-  rejectUnsupported(request);
+  const conversationId = checkStatefulRequest(request, store, turn); // handler/conversation-turn.ts
   const targets = router.resolve(request.model ?? "");
   // item_reference inputs become the stored items they name (one store round trip); the turn is
   // stored with them resolved, so a chain never depends on the item index.
@@ -119,11 +108,14 @@ export async function createResponse(
   request = { ...request, input };
   const history: ResponseInputItem[] = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
-    : [];
+    : conversationId
+      ? await conversationHistory(store, conversationId, scope)
+      : [];
   const response = createResponseObject(request, {
-    id: environment.generateId("resp"),
+    id: turn.responseId ?? environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),
   });
+  if (conversationId) response.conversation = { id: conversationId };
 
   interface Translation {
     params: ChatCompletionCreateParams;
@@ -173,11 +165,12 @@ export async function createResponse(
   // Translate for the first target now: request errors (400s) surface before any upstream call, and
   // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
   const firstTranslation = translate(targets[0]!);
+  await turn.onStart?.(response, input);
 
   /** Saves the turn: a promise while the store works on it, nothing when the turn is not stored. */
   function save(final: ResponseObject): Promise<void> | undefined {
     options.onResponse?.(final, hooks);
-    if (request.store === false) return undefined;
+    if (request.store === false && !conversationId) return undefined;
     // The client still gets its answer when the store fails; the failure is reported, not swallowed.
     const report = (error: unknown) => endpoint.report(error, hooks);
     try {
@@ -187,7 +180,12 @@ export async function createResponse(
         input: identifyInputItems(input, environment.generateId),
         response: final,
       };
-      return Promise.resolve(store.put(record, scope)).catch(report);
+      const stored = request.store === false ? Promise.resolve() : Promise.resolve(store.put(record, scope));
+      // A turn with `conversation` also adds its input and output items to the conversation.
+      const saved = conversationId
+        ? stored.then(() => appendTurnToConversation(store, conversationId, record, scope))
+        : stored;
+      return saved.catch(report);
     } catch (error) {
       report(error);
       return undefined;
