@@ -48,6 +48,8 @@ export type {
 } from "./handler/options.js";
 
 const RESPONSES_ROUTE = /\/responses(?:\/([^/]+)(\/input_items|\/cancel)?)?\/?$/;
+/** `POST …/responses/{id}/cancel` has no body (the SDK sends none): it is never read. */
+const BODYLESS_POST = /\/responses\/[^/]+\/cancel\/?$/;
 const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
@@ -240,7 +242,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       const scope =
         input.scope ?? (principal?.tenant === undefined ? undefined : { tenant: principal.tenant });
       const body =
-        input.body === undefined && input.readBody && input.method === "POST"
+        input.body === undefined &&
+        input.readBody &&
+        input.method === "POST" &&
+        !BODYLESS_POST.test(input.path)
           ? await input.readBody()
           : input.body;
       return await route(input, body, hooks, scope);
