@@ -5,3 +5,4 @@ export {
   type RedisStoreOptions,
   type RedisStoreUrlOption,
 } from "./create-redis-store.js";
+export type { RedisTurnLogOptions } from "./redis-turn-log.js";

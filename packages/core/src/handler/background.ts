@@ -231,7 +231,7 @@ async function pump(result: BridgeResult, record: StoredResponse, state: PumpSta
               `The background response did not finish within ${context.limits.maxDurationMs} ms.`,
             )
           : failedResponse(base, "server_error", "The background response stopped before it finished.");
-    if (final.status === "failed") {
+    if (final.status === "failed" && reason !== "lease_lost") {
       const event = { type: "response.failed", sequence_number: sequence, response: final };
       await writer.append(encodeSSEEvent(event as unknown as ResponseStreamEvent)).catch(() => {});
     }
