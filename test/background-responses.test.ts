@@ -162,4 +162,43 @@ describe("background responses (memory store)", () => {
     const third = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     expect((await waitUntilDone(sdk, third.id)).status).toBe("completed");
   });
+
+  it("a foreground streamed turn with store on can be followed while it runs (extension)", async () => {
+    harness = await startHarness("node");
+    const sdk = client(harness.url);
+    harness.backend.enqueue({ text: "foreground words keep coming here", chunkSize: 3, delayMs: 25 });
+    const stream = await sdk.responses.create({ model: "scripted-model", input: "hi", stream: true });
+    const original: ResponseStreamEvent[] = [];
+    let follower: Promise<ResponseStreamEvent[]> | undefined;
+    for await (const event of stream) {
+      original.push(event);
+      if (original.length === 3) {
+        const id = (original[0] as { response: { id: string } }).response.id;
+        follower = (async () => {
+          const events: ResponseStreamEvent[] = [];
+          for await (const resumed of await sdk.responses.retrieve(id, { stream: true, starting_after: 1 })) {
+            events.push(resumed);
+          }
+          return events;
+        })();
+      }
+    }
+    const followed = await follower!;
+    expect(followed.map((event) => event.sequence_number)).toEqual(
+      original.slice(2).map((event) => event.sequence_number),
+    );
+    expect(JSON.stringify(followed)).toBe(JSON.stringify(original.slice(2)));
+  });
+
+  it("resumableStreams: false leaves foreground streams out of the turn log", async () => {
+    harness = await startHarness("node", { handler: { resumableStreams: false } });
+    const sdk = client(harness.url);
+    harness.backend.enqueue({ text: "plain" });
+    const stream = await sdk.responses.create({ model: "scripted-model", input: "hi", stream: true });
+    let id = "";
+    for await (const event of stream) if (event.type === "response.completed") id = event.response.id;
+    const error = await apiError(sdk.responses.retrieve(id, { stream: true }));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/are not available/);
+  });
 });

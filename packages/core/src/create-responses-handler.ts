@@ -8,7 +8,9 @@ import {
 import {
   type BackgroundContext,
   cancelResponse,
+  createLoggedStream,
   isBackgroundRequest,
+  isStoredStream,
   resumeStream,
   retrieveResponse,
   startBackground,
@@ -130,6 +132,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     },
     running: new Map(),
   };
+  const resumableStreams = options.resumableStreams ?? true;
 
   function json(
     status: number,
@@ -171,6 +174,9 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
         if (isBackgroundRequest(body)) return startBackground(background, body, input.signal, scope, hooks);
+        if (resumableStreams && isStoredStream(body)) {
+          return createLoggedStream(background, body, input.signal, scope, hooks);
+        }
         return createResponse(endpoint, body, input.signal, scope, hooks);
       }
       if (!RESPONSE_ID.test(id)) {

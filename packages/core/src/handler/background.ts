@@ -40,6 +40,11 @@ export function isBackgroundRequest(body: unknown): boolean {
   return isPlainObject(body) && body.background === true;
 }
 
+/** True when a `POST /responses` body asks for a streamed turn that is stored (`stream: true`, `store` not false). */
+export function isStoredStream(body: unknown): boolean {
+  return isPlainObject(body) && body.stream === true && body.store !== false;
+}
+
 /** The Response object in the last event frame of `text` (a terminal event), or undefined. */
 function terminalResponse(text: string): ResponseObject | undefined {
   const frame = splitSSEFrames(text).at(-1);
@@ -305,8 +310,16 @@ export async function resumeStream(
       "starting_after",
     );
   }
-  await retrieveResponse(context, id, scope);
-  const events = await context.turns.read(id, { startingAfter, signal }, scope);
+  // A foreground turn still running has a log but no stored record yet: the log comes first.
+  let events = await context.turns.read(id, { startingAfter, signal }, scope);
+  if (!events) {
+    await retrieveResponse(context, id, scope);
+    events = await context.turns.read(id, { startingAfter, signal }, scope);
+  } else if ((await context.turns.state(id, scope)) === "lost") {
+    const record = await context.endpoint.store.get(id, scope);
+    if (record) await settleLostTurn(context, record, scope);
+    events = await context.turns.read(id, { startingAfter, signal }, scope);
+  }
   if (!events) {
     throw invalidRequest(
       `The events of response '${id}' are not available: only background responses and streamed responses still running (or recently ended) can be streamed again.`,
@@ -366,4 +379,86 @@ export async function cancelResponse(
     if (Date.now() > deadline) return { ...record.response, status: "cancelled" };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * `POST /responses` streamed with `store` on (not in the background): streamed to the client as usual,
+ * and each piece also goes to the turn log, so `GET /responses/{id}?stream=true` can follow the turn
+ * from any instance while it runs (an extension: OpenAI offers resume for background responses only).
+ * The turn still ends when its client leaves.
+ */
+export async function createLoggedStream(
+  context: BackgroundContext,
+  body: unknown,
+  signal: AbortSignal,
+  scope: StoreScope | undefined,
+  hooks: HookContext,
+): Promise<BridgeResult> {
+  let writer: Promise<TurnWriter> | undefined;
+  const report = (error: unknown) => context.endpoint.report(error, hooks);
+  const result = await createResponse(context.endpoint, body, signal, scope, hooks, {
+    onStart(response) {
+      writer = context.turns.begin(response.id, scope);
+      writer.catch(report);
+    },
+  });
+  if (result.kind !== "stream" || !writer) {
+    writer?.then((opened) => opened.end()).catch(report);
+    return result;
+  }
+  const opened = writer;
+  return {
+    ...result,
+    body: teeToLog(
+      result.body,
+      (piece) => {
+        opened.then((log) => log.append(piece)).catch(report);
+      },
+      () => {
+        opened.then((log) => log.end()).catch(report);
+      },
+    ),
+  };
+}
+
+/**
+ * The pieces of `source`, each also passed to `onPiece` (keep-alive comments excepted), and `onEnd` called
+ * once when the source ends, fails or is returned. Not a generator: `return()` reaches the source at once,
+ * so a client that leaves still stops the upstream call without waiting for its next piece.
+ */
+function teeToLog(
+  source: AsyncIterable<string>,
+  onPiece: (piece: string) => void,
+  onEnd: () => void,
+): AsyncIterable<string> {
+  const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  const tee: AsyncIterableIterator<string> = {
+    [Symbol.asyncIterator]() {
+      return tee;
+    },
+    next() {
+      return iterator.next().then(
+        (result) => {
+          if (result.done) end();
+          else if (result.value.charCodeAt(0) !== 58 /* ":" keep-alive */) onPiece(result.value);
+          return result;
+        },
+        (error: unknown) => {
+          end();
+          throw error;
+        },
+      );
+    },
+    async return() {
+      end();
+      return (await iterator.return?.()) ?? { done: true, value: undefined };
+    },
+  };
+  return tee;
 }

@@ -153,6 +153,12 @@ export interface ResponsesHandlerOptions {
    * after which a turn is stopped and ends `failed` with code `background_timeout` (default 3,600,000).
    */
   background?: { maxConcurrent?: number; maxDurationMs?: number };
+  /**
+   * Streamed turns with `store` on also write their events to the store's turn log while they run, so
+   * `GET /v1/responses/{id}?stream=true&starting_after=N` can follow them from any instance (an extension:
+   * OpenAI resumes background responses only). Default `true`; `false` keeps only background turns resumable.
+   */
+  resumableStreams?: boolean;
   /** Id generator, for deterministic tests. Default: 192 random bits per id. */
   generateId?: (prefix: IdPrefix) => string;
   /** Clock in milliseconds, for deterministic tests. Default `Date.now`. */
