@@ -394,16 +394,19 @@ export async function createLoggedStream(
   scope: StoreScope | undefined,
   hooks: HookContext,
 ): Promise<BridgeResult> {
-  let writer: Promise<TurnWriter> | undefined;
+  let writer: Promise<TurnWriter | undefined> | undefined;
   const report = (error: unknown) => context.endpoint.report(error, hooks);
   const result = await createResponse(context.endpoint, body, signal, scope, hooks, {
     onStart(response) {
-      writer = context.turns.begin(response.id, scope);
-      writer.catch(report);
+      // A log that cannot be opened (store down) is reported once; the client's stream goes on.
+      writer = context.turns.begin(response.id, scope).catch((error: unknown) => {
+        report(error);
+        return undefined;
+      });
     },
   });
   if (result.kind !== "stream" || !writer) {
-    writer?.then((opened) => opened.end()).catch(report);
+    writer?.then((opened) => opened?.end()).catch(report);
     return result;
   }
   const opened = writer;
@@ -412,10 +415,10 @@ export async function createLoggedStream(
     body: teeToLog(
       result.body,
       (piece) => {
-        opened.then((log) => log.append(piece)).catch(report);
+        opened.then((log) => log?.append(piece)).catch(() => {});
       },
       () => {
-        opened.then((log) => log.end()).catch(report);
+        opened.then((log) => log?.end()).catch(report);
       },
     ),
   };
