@@ -20,7 +20,8 @@ export interface CaseContext {
   backend: ScriptedBackend;
   model: string;
   post(body: unknown, init?: { signal?: AbortSignal; raw?: boolean }): Promise<Response>;
-  request(method: string, path: string): Promise<Response>;
+  /** Any other request; `body` is sent as JSON. */
+  request(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
 export interface ConformanceCase {
