@@ -10,9 +10,10 @@ interface Scope {
 
 /** A conversation item as the contract sees it: a JSON object with an `id`. */
 export interface ContractConversationItem {
+  /** Item id. */
   id: string;
-  type?: string;
-  [key: string]: unknown;
+  /** Item type, e.g. `message`. */
+  type?: string | null;
 }
 
 /** A conversation as the contract sees it. */
@@ -93,7 +94,7 @@ function message(text: string): ContractConversationItem {
     role: "user",
     status: "completed",
     content: [{ type: "input_text", text }],
-  };
+  } as ContractConversationItem;
 }
 
 /** One SSE frame as the bridge writes it. */
