@@ -199,6 +199,15 @@ interface PumpState {
 
 /** Reads a background turn's events into its log, records its progress, and records how it ended. */
 async function pump(result: BridgeResult, record: StoredResponse, state: PumpState): Promise<void> {
+  try {
+    await pumpEvents(result, record, state);
+  } finally {
+    // Always: the log ends and the lease is released, whatever failed above.
+    await state.writer.end();
+  }
+}
+
+async function pumpEvents(result: BridgeResult, record: StoredResponse, state: PumpState): Promise<void> {
   const { context, writer, scope } = state;
   const { store } = context.endpoint;
   let last = "";
@@ -243,7 +252,6 @@ async function pump(result: BridgeResult, record: StoredResponse, state: PumpSta
     // A lost lease means another instance may already have marked it failed: do not overwrite that.
     if (reason !== "lease_lost") await store.put({ ...record, response: final }, scope);
   }
-  await writer.end();
 }
 
 /**
