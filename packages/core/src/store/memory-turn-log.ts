@@ -8,6 +8,11 @@ export interface MemoryTurnLogOptions {
   retentionMs?: number;
   /** Most logs kept; beyond it the oldest ended logs are dropped. Default 1,000. */
   maxLogs?: number;
+  /**
+   * Approximate bound on the event text kept, in UTF-16 code units: beyond it the oldest ended logs are
+   * dropped (running turns are never dropped). Default 33,554,432 (32 Mi).
+   */
+  maxBytes?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -20,6 +25,7 @@ interface Piece {
 
 interface Log {
   pieces: Piece[];
+  bytes: number;
   nextSequence: number;
   ended: boolean;
   endedAt: number;
@@ -47,20 +53,30 @@ function wake(log: Log): void {
 export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog {
   const retentionMs = options.retentionMs ?? 600_000;
   const maxLogs = options.maxLogs ?? 1000;
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+  let totalBytes = 0;
   const now = options.now ?? Date.now;
   const logs = new Map<string, Log>();
 
+  function drop(key: string, log: Log): void {
+    logs.delete(key);
+    totalBytes -= log.bytes;
+  }
+
+  /** Drops ended logs past their retention, then the oldest ended ones while over `maxLogs` or `maxBytes`. */
   function sweep(): void {
     const at = now();
     for (const [key, log] of logs) {
-      if (log.ended && (log.endedAt + retentionMs <= at || logs.size > maxLogs)) logs.delete(key);
+      if (log.ended && (log.endedAt + retentionMs <= at || logs.size > maxLogs || totalBytes > maxBytes)) {
+        drop(key, log);
+      }
     }
   }
 
   function find(id: string, scope: StoreScope | undefined): Log | undefined {
     const log = logs.get(keyOf(id, scope));
     if (log?.ended && log.endedAt + retentionMs <= now()) {
-      logs.delete(keyOf(id, scope));
+      drop(keyOf(id, scope), log);
       return undefined;
     }
     return log;
@@ -69,8 +85,11 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
   return {
     async begin(id, scope) {
       sweep();
+      const previous = logs.get(keyOf(id, scope));
+      if (previous) drop(keyOf(id, scope), previous);
       const log: Log = {
         pieces: [],
+        bytes: 0,
         nextSequence: 0,
         ended: false,
         endedAt: 0,
@@ -86,6 +105,8 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
           if (count === 0) return;
           log.pieces.push({ text, first: log.nextSequence });
           log.nextSequence += count;
+          log.bytes += text.length;
+          if (logs.get(keyOf(id, scope)) === log) totalBytes += text.length;
           wake(log);
         },
         async end() {
@@ -93,6 +114,7 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
           log.ended = true;
           log.endedAt = now();
           wake(log);
+          if (totalBytes > maxBytes) sweep();
         },
         get signal() {
           return log.controller.signal;
