@@ -52,6 +52,18 @@ describe("background responses (memory store)", () => {
     expect(done.background).toBe(true);
   });
 
+  it("answers before the upstream has answered (long prompt processing), however long the keep-alive grace", async () => {
+    harness = await startHarness("node", { handler: { keepAliveMs: 60_000 } });
+    const sdk = client(harness.url);
+    harness.backend.enqueue({ text: "late", firstByteDelayMs: 1500 });
+    const started = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
+    expect(started.status).toBe("queued");
+    // The upstream was called but has not sent its headers yet.
+    await eventually(() => harness!.backend.requests.length === 1);
+    expect(harness.backend.requests[0]!.chunksSent).toBe(0);
+    expect((await waitUntilDone(sdk, started.id)).output_text).toBe("late");
+  });
+
   it("a failing upstream ends the background response as failed", async () => {
     harness = await startHarness("node");
     const sdk = client(harness.url);

@@ -122,18 +122,25 @@ export async function startBackground(
 
   let record: StoredResponse | undefined;
   let queued: ResponseObject | undefined;
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
   const turn: TurnOptions = {
     responseId: id,
     background: true,
     async onStart(response, input) {
-      queued = { ...response, status: "queued" };
-      record = {
+      const first: ResponseObject = { ...response, status: "queued" };
+      const stored: StoredResponse = {
         id,
         previousResponseId: response.previous_response_id ?? null,
         input: identifyInputItems(input, environment.generateId),
-        response: queued,
+        response: first,
       };
-      await store.put(record, scope);
+      await store.put(stored, scope);
+      record = stored;
+      queued = first;
+      markStarted();
     },
   };
   // Streamed into the log whatever the client asked; failures before the first byte become events.
@@ -142,39 +149,54 @@ export async function startBackground(
     options: { ...endpoint.options, streamErrors: "events" },
   };
   const wantsStream = request.stream === true;
-  let result: BridgeResult;
+  // Not awaited: the client is answered once the turn is valid and stored as queued, before the upstream
+  // has answered (which may take minutes of prompt processing on a local model).
+  const turnResult = createResponse(
+    backgroundEndpoint,
+    { ...request, stream: true },
+    controller.signal,
+    scope,
+    hooks,
+    turn,
+  );
   try {
-    result = await createResponse(
-      backgroundEndpoint,
-      { ...request, stream: true },
-      controller.signal,
-      scope,
-      hooks,
-      turn,
-    );
+    await Promise.race([started, turnResult]);
   } catch (error) {
-    if (!record) {
-      // Refused before it started (invalid request, unknown model...): answered like any request.
-      clearTimeout(timer);
-      writer.signal.removeEventListener("abort", onStop);
-      release();
-      await writer.end().catch(() => {});
-      throw error;
-    }
-    result = { kind: "stream", status: 200, headers: {}, body: (async function* () {})() };
+    // Refused before it started (invalid request, unknown model, store down...): answered like any request.
+    clearTimeout(timer);
+    writer.signal.removeEventListener("abort", onStop);
+    release();
+    await writer.end().catch(() => {});
+    throw error;
   }
-
-  const finished = pump(result, record!, {
+  const stored = record as unknown as StoredResponse;
+  const noEvents: BridgeResult = {
+    kind: "stream",
+    status: 200,
+    headers: {},
+    body: (async function* () {})(),
+  };
+  const state: PumpState = {
     context,
     writer,
     scope,
     hooks,
     stopReason: () => (timedOut ? "timeout" : writer.stopReason),
-  }).finally(() => {
-    clearTimeout(timer);
-    writer.signal.removeEventListener("abort", onStop);
-    release();
-  });
+  };
+  const finished = turnResult
+    .then(
+      (result) => pump(result, stored, state),
+      (error: unknown) => {
+        // Failed after it was queued (stopped while waiting for the upstream): recorded by the pump.
+        endpoint.report(error, hooks);
+        return pump(noEvents, stored, state);
+      },
+    )
+    .finally(() => {
+      clearTimeout(timer);
+      writer.signal.removeEventListener("abort", onStop);
+      release();
+    });
   finished.catch((error: unknown) => endpoint.report(error, hooks));
 
   if (!wantsStream) {
