@@ -53,14 +53,24 @@ describe("background responses (memory store)", () => {
   });
 
   it("answers before the upstream has answered (long prompt processing), however long the keep-alive grace", async () => {
-    harness = await startHarness("node", { handler: { keepAliveMs: 60_000 } });
+    // The upstream holds its answer until the test has seen the queued response.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    harness = await startHarness("node", {
+      handler: { keepAliveMs: 60_000 },
+      backend: {
+        script: async () => {
+          await gate;
+          return { text: "late" };
+        },
+      },
+    });
     const sdk = client(harness.url);
-    harness.backend.enqueue({ text: "late", firstByteDelayMs: 1500 });
     const started = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     expect(started.status).toBe("queued");
-    // The upstream was called but has not sent its headers yet.
-    await eventually(() => harness!.backend.requests.length === 1);
-    expect(harness.backend.requests[0]!.chunksSent).toBe(0);
+    release();
     expect((await waitUntilDone(sdk, started.id)).output_text).toBe("late");
   });
 
