@@ -5,19 +5,11 @@ import {
   toBridgeError,
   toOpenAIErrorBody,
 } from "./errors.js";
-import {
-  type BackgroundContext,
-  cancelResponse,
-  createLoggedStream,
-  isBackgroundRequest,
-  isStoredStream,
-  resumeStream,
-  retrieveResponse,
-  startBackground,
-} from "./handler/background.js";
+import { type BackgroundContext, isBackgroundRequest, startBackground } from "./handler/background.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
 import { CONVERSATIONS_ROUTE, serveConversations } from "./handler/conversations-endpoint.js";
 import { paginateInputItems } from "./handler/input-items.js";
+import { createLoggedStream, isStoredStream } from "./handler/logged-stream.js";
 import type {
   BridgeRequest,
   BridgeResult,
@@ -27,6 +19,7 @@ import type {
   ResponsesHandlerOptions,
 } from "./handler/options.js";
 import { createResponse, type ResponsesEndpointContext } from "./handler/responses-endpoint.js";
+import { cancelResponse, resumeStream, retrieveResponse } from "./handler/turn-control.js";
 import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
