@@ -65,6 +65,49 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
     expect(bridge.output.stderr).toBe("");
   });
 
+  it("serves background responses, cancel, resume and conversations", async () => {
+    const bridge = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"]);
+    const url = await readyURL(bridge);
+    const client = new OpenAIClient({ baseURL: url, apiKey: "unused", maxRetries: 0 });
+    const started = await client.responses.create({
+      model: "scripted-model",
+      input: "slow",
+      background: true,
+    });
+    expect(started.status).toBe("queued");
+    let done = await client.responses.retrieve(started.id);
+    for (
+      let attempt = 0;
+      attempt < 200 && (done.status === "queued" || done.status === "in_progress");
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      done = await client.responses.retrieve(started.id);
+    }
+    expect(done.output_text).toBe("one two three four five six seven eight");
+    const events = [];
+    for await (const event of await client.responses.retrieve(started.id, {
+      stream: true,
+      starting_after: 3,
+    })) {
+      events.push(event);
+    }
+    expect(events[0]?.sequence_number).toBe(4);
+    expect(events.at(-1)?.type).toBe("response.completed");
+    const slow = await client.responses.create({ model: "scripted-model", input: "slow", background: true });
+    expect((await client.responses.cancel(slow.id)).status).toBe("cancelled");
+    const conversation = await client.conversations.create({});
+    const turn = await client.responses.create({
+      model: "scripted-model",
+      input: "hi",
+      conversation: conversation.id,
+    });
+    expect(turn.conversation).toEqual({ id: conversation.id });
+    expect((await client.conversations.items.list(conversation.id)).data).toHaveLength(2);
+    expect((await bridge.stop("SIGTERM")).code).toBe(0);
+    expect(bridge.output.stderr).toBe("");
+  });
+
   it("writes JSON lines with --json-logs", async () => {
     const bridge = spawnCli([
       "serve",

@@ -9,7 +9,13 @@ import {
   type StoredResponse,
 } from "@responses-bridge/core";
 import { createRedisStore, type RedisStore } from "@responses-bridge/redis";
-import { type ContractStore, createScriptedBackend, storeContractCases } from "@responses-bridge/testkit";
+import {
+  type ContractStore,
+  createScriptedBackend,
+  type StatefulContractStore,
+  statefulContractCases,
+  storeContractCases,
+} from "@responses-bridge/testkit";
 import { Cluster } from "ioredis";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +97,16 @@ describe.skipIf(!redisBinary)("Redis store on a Redis Cluster (3 primaries)", ()
       ({ ttlMs }) => createRedisStore({ client, keyPrefix: `contract${++run}:`, ttlMs }) as ContractStore,
     );
     for (const testCase of cases) it(testCase.name, testCase.run);
+    // Conversations and the turn log (Lua scripts, MULTI, XREAD BLOCK on a duplicated Cluster client).
+    const stateful = statefulContractCases(
+      () =>
+        createRedisStore({
+          client,
+          keyPrefix: `stateful${++run}:`,
+          turns: { pollMs: 50 },
+        }) as StatefulContractStore,
+    );
+    for (const testCase of stateful) it(testCase.name, testCase.run);
   });
 
   describe("store contract through a Cluster client with its own keyPrefix", () => {

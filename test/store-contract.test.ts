@@ -2,13 +2,47 @@
 // the bounded memory store and the Redis store on a real redis-server.
 import { createMemoryStore } from "@responses-bridge/core";
 import { createRedisStore, type RedisStore } from "@responses-bridge/redis";
-import { type ContractStore, storeContractCases } from "@responses-bridge/testkit";
+import {
+  type ContractStore,
+  type StatefulContractStore,
+  statefulContractCases,
+  storeContractCases,
+} from "@responses-bridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, redisServerForTests, startRedisServer } from "./utils/redis-server.js";
 
 describe("store contract: createMemoryStore", () => {
   const cases = storeContractCases(({ ttlMs }) => createMemoryStore({ ttlMs }) as ContractStore);
   for (const testCase of cases) it(testCase.name, testCase.run);
+  const stateful = statefulContractCases(() => createMemoryStore() as StatefulContractStore);
+  for (const testCase of stateful) it(testCase.name, testCase.run);
+});
+
+describe("stateful contract: catches broken parts", () => {
+  it("a conversation store that ignores the tenant, or a turn log that never cancels, fails", async () => {
+    const memory = createMemoryStore();
+    const broken: StatefulContractStore = {
+      // Every conversation call made without its scope: all tenants share one space.
+      conversations: {
+        create: (conversation, items) => memory.conversations.create(conversation, items as never),
+        get: (id) => memory.conversations.get(id),
+        update: (conversation) => memory.conversations.update(conversation),
+        delete: (id) => memory.conversations.delete(id),
+        listItems: (id) => memory.conversations.listItems(id),
+        addItems: (id, items) => memory.conversations.addItems(id, items as never),
+        deleteItem: (id, itemId) => memory.conversations.deleteItem(id, itemId),
+      },
+      turns: { ...memory.turns, cancel: async () => true },
+    };
+    const failures: string[] = [];
+    for (const testCase of statefulContractCases(() => broken)) {
+      await testCase.run().catch(() => failures.push(testCase.name));
+    }
+    expect(failures).toEqual([
+      "conversations: tenants are isolated",
+      "turn log: cancel reaches the running writer; a tenant cannot cancel another's turn",
+    ]);
+  });
 });
 
 // The contract must catch broken stores: each mutant below breaks one rule and must fail some case.
@@ -105,6 +139,15 @@ describe.skipIf(!redisBinary)("store contract: createRedisStore", () => {
       createRedisStore({ client: shared.client, keyPrefix: `contract${++run}:`, ttlMs }) as ContractStore,
   );
   for (const testCase of cases) it(testCase.name, testCase.run);
+  const stateful = statefulContractCases(
+    () =>
+      createRedisStore({
+        client: shared.client,
+        keyPrefix: `stateful${++run}:`,
+        turns: { pollMs: 50 },
+      }) as StatefulContractStore,
+  );
+  for (const testCase of stateful) it(testCase.name, testCase.run);
 
   // The same contract through a client that has its own ioredis keyPrefix (applied to script keys by hand).
   const prefixed = storeContractCases(({ ttlMs }) => {

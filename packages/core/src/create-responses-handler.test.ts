@@ -41,14 +41,27 @@ describe("createResponsesHandler", () => {
     expect(() => createResponsesHandler({} as ResponsesHandlerOptions)).toThrow(/upstream/);
   });
 
-  it.each([
-    ["background", { background: true }],
-    ["conversation", { conversation: "conv_1" }],
-  ])("rejects %s with a 400 naming it", async (param, extra) => {
+  it("answers background with store: false, and conversation on a store without conversations, with a 400 naming the parameter", async () => {
     const { post, backend } = setup();
-    const error = await errorOf(await post({ model: "m", input: "x", ...extra }));
-    expect(error).toMatchObject({ status: 400, type: "invalid_request_error", param });
+    expect(
+      await errorOf(await post({ model: "m", input: "x", background: true, store: false })),
+    ).toMatchObject({
+      status: 400,
+      type: "invalid_request_error",
+      param: "store",
+    });
+    const plain = setup({
+      store: { get: async () => undefined, put: async () => {}, delete: async () => false },
+    });
+    expect(await errorOf(await plain.post({ model: "m", input: "x", conversation: "conv_1" }))).toMatchObject(
+      {
+        status: 400,
+        type: "invalid_request_error",
+        param: "conversation",
+      },
+    );
     expect(backend.requests).toHaveLength(0);
+    expect(plain.backend.requests).toHaveLength(0);
   });
 
   it("answers unknown routes with 404 and wrong methods with 405, OpenAI-shaped", async () => {

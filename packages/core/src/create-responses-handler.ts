@@ -7,9 +7,12 @@ import {
   toBridgeError,
   toOpenAIErrorBody,
 } from "./errors.js";
+import { type BackgroundContext, isBackgroundRequest, startBackground } from "./handler/background.js";
 import { passChatCompletion } from "./handler/chat-endpoint.js";
+import { CONVERSATIONS_ROUTE, serveConversations } from "./handler/conversations-endpoint.js";
 import { createErrorLog } from "./handler/error-log.js";
 import { paginateInputItems } from "./handler/input-items.js";
+import { createLoggedStream, isStoredStream } from "./handler/logged-stream.js";
 import { createModelsEndpoint } from "./handler/models-endpoint.js";
 import { observedRouteOf, observeRequest, type RequestServices } from "./handler/observer.js";
 import type {
@@ -21,10 +24,12 @@ import type {
   ResponsesHandlerOptions,
 } from "./handler/options.js";
 import { createResponse, type ResponsesEndpointContext } from "./handler/responses-endpoint.js";
+import { cancelResponse, resumeStream, retrieveResponse } from "./handler/turn-control.js";
 import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 import { createMemoryStore } from "./store/memory-store.js";
+import { createMemoryTurnLog } from "./store/memory-turn-log.js";
 import { parseDialect } from "./stream/dialect.js";
 import { textToByteStream } from "./stream/events-to-sse-stream.js";
 import type { StoreScope } from "./types.js";
@@ -42,7 +47,9 @@ export type {
   UpstreamRoute,
 } from "./handler/options.js";
 
-const RESPONSES_ROUTE = /\/responses(?:\/([^/]+)(\/input_items)?)?\/?$/;
+const RESPONSES_ROUTE = /\/responses(?:\/([^/]+)(\/input_items|\/cancel)?)?\/?$/;
+/** `POST …/responses/{id}/cancel` has no body (the SDK sends none): it is never read. */
+const BODYLESS_POST = /\/responses\/[^/]+\/cancel\/?$/;
 const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
@@ -120,6 +127,18 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     report,
     sealer: createSealer(options.compactionSecret),
   };
+  // Background turns, resumable streams and cancel (handler/background.ts): the store's turn log, or
+  // one in this process when the store has none.
+  const background: BackgroundContext = {
+    endpoint,
+    turns: store.turns ?? createMemoryTurnLog(),
+    limits: {
+      maxConcurrent: options.background?.maxConcurrent ?? 16,
+      maxDurationMs: options.background?.maxDurationMs ?? 3_600_000,
+    },
+    running: new Map(),
+  };
+  const resumableStreams = options.resumableStreams ?? true;
 
   function json(
     status: number,
@@ -162,6 +181,11 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       if (id === undefined) {
         if (method !== "POST") throw methodNotAllowed(method, path);
         const context = services === shared ? endpoint : { ...endpoint, ...services };
+        const stateful = context === endpoint ? background : { ...background, endpoint: context };
+        if (isBackgroundRequest(body)) return startBackground(stateful, body, input.signal, scope, hooks);
+        if (resumableStreams && isStoredStream(body)) {
+          return createLoggedStream(stateful, body, input.signal, scope, hooks);
+        }
         return createResponse(context, body, input.signal, scope, hooks);
       }
       if (id === "compact" && responses[2] === undefined) {
@@ -174,6 +198,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
           "response_id",
         );
       }
+      if (responses[2] === "/cancel") {
+        if (method !== "POST") throw methodNotAllowed(method, path);
+        return json(200, await cancelResponse(background, id, scope), hooks.requestId);
+      }
       if (responses[2] !== undefined) {
         if (method !== "GET") throw methodNotAllowed(method, path);
         const record = await store.get(id, scope);
@@ -181,15 +209,29 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         return json(200, paginateInputItems(record.input, input.query), hooks.requestId);
       }
       if (method === "GET") {
-        const record = await store.get(id, scope);
-        if (!record) throw notFound(`Response with id '${id}' not found.`);
-        return json(200, record.response, hooks.requestId);
+        if (input.query?.get("stream") === "true") {
+          return resumeStream(background, id, input.query, input.signal, scope, hooks);
+        }
+        return json(200, (await retrieveResponse(background, id, scope)).response, hooks.requestId);
       }
       if (method === "DELETE") {
         if (!(await store.delete(id, scope))) throw notFound(`Response with id '${id}' not found.`);
         return json(200, { id, object: "response", deleted: true }, hooks.requestId);
       }
       throw methodNotAllowed(method, path);
+    }
+    const conversations = CONVERSATIONS_ROUTE.exec(path);
+    if (conversations) {
+      const answer = await serveConversations(
+        store,
+        environment,
+        conversations,
+        method,
+        body,
+        input.query,
+        scope,
+      );
+      return json(answer.status, answer.body, hooks.requestId);
     }
     if (CHAT_ROUTE.test(path)) {
       if (method !== "POST") throw methodNotAllowed(method, path);
@@ -237,7 +279,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       const scope =
         input.scope ?? (principal?.tenant === undefined ? undefined : { tenant: principal.tenant });
       const body =
-        input.body === undefined && input.readBody && input.method === "POST"
+        input.body === undefined &&
+        input.readBody &&
+        input.method === "POST" &&
+        !BODYLESS_POST.test(input.path)
           ? await input.readBody()
           : input.body;
       const result = await route(input, body, hooks, scope, services);

@@ -12,6 +12,24 @@ export {
   readJsonBody,
   unsupportedContentEncoding,
 } from "./read-request-body.js";
+// For store authors: the conversation and turn-log parts of a `ResponseStore` (background responses,
+// resumable streams, the Conversations API), the in-memory implementations and the SSE frame helpers.
+export {
+  createMemoryConversations,
+  type MemoryConversationsOptions,
+} from "./store/memory-conversations.js";
+export { createMemoryTurnLog, type MemoryTurnLogOptions } from "./store/memory-turn-log.js";
+export { countSSEFrames, framesAfter, splitSSEFrames } from "./store/sse-frames.js";
+export type {
+  ConversationItem,
+  ConversationStore,
+  StoredConversation,
+  TurnLog,
+  TurnReadOptions,
+  TurnState,
+  TurnStopReason,
+  TurnWriter,
+} from "./store/stateful-types.js";
 // For store authors (`@responses-bridge/redis` and third-party stores): the stored-record encoding and
 // the helpers every store shares.
 export {

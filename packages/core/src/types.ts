@@ -9,6 +9,8 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import type { Response, ResponseCreateParams, ResponseInputItem } from "openai/resources/responses/responses";
+import type { StoreScope } from "./store/scope.js";
+import type { ConversationStore, TurnLog } from "./store/stateful-types.js";
 
 export type {
   ChatCompletion,
@@ -26,6 +28,7 @@ export type {
   ResponseOutputItem,
   ResponseStreamEvent,
 } from "openai/resources/responses/responses";
+export type { StoreScope } from "./store/scope.js";
 
 /**
  * A Response object as this bridge emits it: OpenAI's `Response` (less the SDK-computed
@@ -177,12 +180,6 @@ export interface UpstreamModel {
   owned_by?: string;
 }
 
-/** Scope of a store operation: the tenant an id belongs to (set by the `authenticate` hook in later versions). */
-export interface StoreScope {
-  /** Tenant or principal id; records of one tenant are invisible to another. */
-  tenant?: string;
-}
-
 /**
  * One stored turn. Each turn is stored once and linked to its predecessor, so a chain of n
  * turns costs O(n) space, never O(n²).
@@ -220,10 +217,17 @@ export interface ResponseStore {
    * `item_reference` with a 400.
    */
   getItems?(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  /** Optional: the Conversations API and `conversation` on `POST /v1/responses`. Stores without it answer those with a 400. */
+  readonly conversations?: ConversationStore;
+  /**
+   * Optional: the events of running turns, for background responses, resumable streams and cancel across
+   * instances. Without it the handler keeps them in its own process (one instance only).
+   */
+  readonly turns?: TurnLog;
 }
 
 /** Id prefixes the bridge generates. */
-export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req" | "ctc" | "lsh";
+export type IdPrefix = "resp" | "msg" | "fc" | "rs" | "call" | "req" | "ctc" | "lsh" | "conv";
 
 /** Clock and id source, injectable so tests get deterministic output. */
 export interface TranslationEnvironment {

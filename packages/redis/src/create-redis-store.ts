@@ -4,6 +4,7 @@ import {
   type StoredResponse,
   type StoreScope,
 } from "@responses-bridge/core";
+import type { ConversationStore, TurnLog } from "@responses-bridge/core/http";
 import {
   decodeStoredResponse,
   encodeStoredResponse,
@@ -13,6 +14,9 @@ import {
 } from "@responses-bridge/core/http";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { CHAIN_SCRIPT, ITEMS_SCRIPT, type LuaScript } from "./lua-scripts.js";
+import { createRedisConversations } from "./redis-conversations.js";
+import type { RedisPartsContext } from "./redis-parts.js";
+import { createRedisTurnLog, type RedisTurnLogOptions } from "./redis-turn-log.js";
 
 /** One input item of a stored turn (the `openai` SDK's `ResponseInputItem`). */
 type ResponseInputItem = StoredResponse["input"][number];
@@ -78,6 +82,8 @@ export interface RedisStoreSettings {
   commandTimeoutMs?: number;
   /** Called with connection errors of a client the store created (`url`); they are otherwise dropped. */
   onConnectionError?: (error: Error) => void;
+  /** Leases, polling and retention of the turn log (background responses, resume, cancel across instances). */
+  turns?: RedisTurnLogOptions;
 }
 
 /** Options for {@link createRedisStore}: a connection (`client` or `url`) plus {@link RedisStoreSettings}. */
@@ -95,7 +101,11 @@ export interface RedisStore<C extends RedisStoreClient = Redis> extends Response
   /** The whole chain ending at `id`, oldest first, in one round trip per 1,000 turns (or 8 MiB); undefined when a link is missing. */
   getChain(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
   /** Items by id (input items that carried an `id`, and output items), in one round trip. */
-  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, StoredResponse["input"][number]>>;
+  getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  /** Conversations: `{keyPrefix}{tenant}:conv:{id}` and the list `…:convitems:{id}`, with `ttlMs`. */
+  readonly conversations: ConversationStore;
+  /** The turn log on Redis Streams, with leases and cancel across instances (see {@link RedisTurnLogOptions}). */
+  readonly turns: TurnLog;
   /** The Redis client in use. */
   readonly client: C;
   /** Closes the client when the store created it (`url`); does nothing for a client you passed in. */
@@ -237,8 +247,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore<RedisSt
     }
   }
 
+  // Stateful parts (issue 21), in files of their own; they share the scope's key prefix and hash slot.
+  const parts: RedisPartsContext = {
+    client,
+    key: (kind, id, scope) => `${scopePrefix(scope)}${kind}:${id}`,
+    bounded,
+    evalScript,
+    ttlMs: expires ? ttl : 0,
+  };
+
   return {
     client,
+    conversations: createRedisConversations(parts),
+    turns: createRedisTurnLog(parts, options.turns),
 
     async get(id, scope) {
       const key = recordKey(id, scope);

@@ -7,3 +7,4 @@ export {
   type RedisStoreSettings,
   type RedisStoreUrlOption,
 } from "./create-redis-store.js";
+export type { RedisTurnLogOptions } from "./redis-turn-log.js";

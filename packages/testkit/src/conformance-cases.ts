@@ -29,7 +29,8 @@ export interface CaseContext {
   /** The dialect the server under test speaks. */
   dialect: ConformanceDialect;
   post(body: unknown, init?: { signal?: AbortSignal; raw?: boolean }): Promise<Response>;
-  request(method: string, path: string): Promise<Response>;
+  /** Any other request; `body` is sent as JSON. */
+  request(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
 export interface ConformanceCase {

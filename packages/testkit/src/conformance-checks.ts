@@ -8,6 +8,9 @@ export type Json = Record<string, unknown>;
 
 export class CaseFailure extends Error {}
 
+/** Thrown by a case that does not apply to the server under test (it refuses the feature with a 400). */
+export class CaseSkip extends Error {}
+
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CaseFailure(message);
 }

@@ -31,6 +31,16 @@ export {
 export { type FetchHandler, listenNodeServer, serveFetchHandler } from "./serve-fetch-handler.js";
 export { parseSSE, readSSEEvents, type SSEEvent, type SSEMessage } from "./sse.js";
 export {
+  type ContractConversation,
+  type ContractConversationItem,
+  type ContractConversations,
+  type ContractTurnLog,
+  type ContractTurnWriter,
+  type StatefulContractFactory,
+  type StatefulContractStore,
+  statefulContractCases,
+} from "./stateful-contract.js";
+export {
   type ContractItem,
   type ContractRecord,
   type ContractScope,

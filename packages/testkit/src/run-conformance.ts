@@ -1,5 +1,10 @@
-import { type CaseContext, CONFORMANCE_CASE_LIST, type ConformanceDialect } from "./conformance-cases.js";
-import { CaseFailure } from "./conformance-checks.js";
+import {
+  type CaseContext,
+  CONFORMANCE_CASE_LIST as CORE_CASES,
+  type ConformanceDialect,
+} from "./conformance-cases.js";
+import { CaseFailure, CaseSkip } from "./conformance-checks.js";
+import { STATEFUL_CASE_LIST } from "./conformance-stateful-cases.js";
 import type { ScriptedBackend } from "./types.js";
 
 /** Options of {@link runConformance}. */
@@ -36,8 +41,10 @@ export interface ConformanceCaseResult {
   name: string;
   /** The dialects the case checks. */
   dialects: readonly ConformanceDialect[];
-  /** True when the case passed. */
+  /** True when the case passed (or was skipped). */
   ok: boolean;
+  /** Why the case was skipped: the server refuses the feature it tests (a 400 for `background`...). */
+  skipped?: string;
   /** Why it failed. */
   error?: string;
   /** How long it took. */
@@ -50,9 +57,13 @@ export interface ConformanceReport {
   passed: number;
   /** Number of cases that failed. */
   failed: number;
+  /** Number of cases skipped (counted in neither `passed` nor `failed`). */
+  skipped: number;
   /** Every case run, in order. */
   cases: ConformanceCaseResult[];
 }
+
+const CONFORMANCE_CASE_LIST = [...CORE_CASES, ...STATEFUL_CASE_LIST];
 
 /** Names of the conformance cases (of every dialect), in the order they run. */
 export const CONFORMANCE_CASES: readonly string[] = CONFORMANCE_CASE_LIST.map((entry) => entry.name);
@@ -72,7 +83,9 @@ export const CONFORMANCE_CASE_DIALECTS: ReadonlyArray<{
  * real clients need beyond well-formed events: streamed usage equal to JSON usage,
  * `function_call_arguments.done` before the call's `output_item.done`, a `custom` tool round trip with
  * the exact input, reasoning items with summary and text events (in the dialect's names), an upstream
- * break ending in `response.failed`, and call ids unique across turns.
+ * break ending in `response.failed`, and call ids unique across turns, and
+ * background responses, cancel, resumed streams and conversations (skipped, with the reason, against a
+ * server that answers 400 for `background` or `conversation`).
  * Never throws for a failing case: read the report.
  *
  * @example
@@ -95,7 +108,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         body: init.raw ? String(body) : JSON.stringify(body),
         ...(init.signal ? { signal: init.signal } : {}),
       }),
-    request: (method, path) => fetcher(`${baseURL}${path}`, { method, headers: { ...options.headers } }),
+    request: (method, path, body) =>
+      fetcher(`${baseURL}${path}`, {
+        method,
+        headers:
+          body === undefined
+            ? { ...options.headers }
+            : { "content-type": "application/json", ...options.headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
   };
   const spoken = CONFORMANCE_CASE_LIST.filter((entry) => entry.dialects.includes(dialect));
   const selected = options.only?.length
@@ -113,6 +134,16 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       await Promise.race([entry.run(context), timeout]);
       cases.push({ name: entry.name, dialects: entry.dialects, ok: true, durationMs: Date.now() - started });
     } catch (error) {
+      if (error instanceof CaseSkip) {
+        cases.push({
+          name: entry.name,
+          dialects: entry.dialects,
+          ok: true,
+          skipped: error.message,
+          durationMs: Date.now() - started,
+        });
+        continue;
+      }
       const message = error instanceof CaseFailure ? error.message : `threw ${String(error)}`;
       cases.push({
         name: entry.name,
@@ -125,17 +156,22 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       clearTimeout(timer);
     }
   }
-  const passed = cases.filter((result) => result.ok).length;
-  return { passed, failed: cases.length - passed, cases };
+  const skipped = cases.filter((result) => result.skipped !== undefined).length;
+  const passed = cases.filter((result) => result.ok).length - skipped;
+  return { passed, failed: cases.length - passed - skipped, skipped, cases };
 }
 
 /** The report as readable text: one line per case, failures with their reason, and a summary line. */
 export function formatConformanceReport(report: ConformanceReport): string {
   const lines = report.cases.map((result) =>
-    result.ok
-      ? `  ok    ${result.name} (${result.durationMs} ms)`
-      : `  FAIL  ${result.name} (${result.durationMs} ms)\n        ${String(result.error).replace(/\n/g, "\n        ")}`,
+    result.skipped !== undefined
+      ? `  skip  ${result.name}: ${result.skipped}`
+      : result.ok
+        ? `  ok    ${result.name} (${result.durationMs} ms)`
+        : `  FAIL  ${result.name} (${result.durationMs} ms)\n        ${String(result.error).replace(/\n/g, "\n        ")}`,
   );
-  lines.push(`${report.passed} passed, ${report.failed} failed`);
+  lines.push(
+    `${report.passed} passed, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ""}`,
+  );
   return lines.join("\n");
 }

@@ -164,6 +164,18 @@ export interface ResponsesHandlerOptions {
    * when unset the handler does no observation work.
    */
   observer?: BridgeObserver;
+  /**
+   * Limits on background responses (`background: true`): `maxConcurrent` turns running at once per tenant
+   * on one instance (default 16; more answer 429 `too_many_background_responses`), and `maxDurationMs`,
+   * after which a turn is stopped and ends `failed` with code `background_timeout` (default 3,600,000).
+   */
+  background?: { maxConcurrent?: number; maxDurationMs?: number };
+  /**
+   * Streamed turns with `store` on also write their events to the store's turn log while they run, so
+   * `GET /v1/responses/{id}?stream=true&starting_after=N` can follow them from any instance (an extension:
+   * OpenAI resumes background responses only). Default `true`; `false` keeps only background turns resumable.
+   */
+  resumableStreams?: boolean;
   /** Id generator, for deterministic tests. Default: 192 random bits per id. */
   generateId?: (prefix: IdPrefix) => string;
   /** Clock in milliseconds, for deterministic tests. Default `Date.now`. */

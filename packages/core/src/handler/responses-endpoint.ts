@@ -6,7 +6,7 @@
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { restoreCompactions } from "../compaction/restore.js";
 import type { Sealer } from "../compaction/seal.js";
-import { invalidRequest, mapContextOverflow, toBridgeError } from "../errors.js";
+import { mapContextOverflow, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import { toOpenResponsesEvent } from "../stream/dialect.js";
@@ -28,6 +28,12 @@ import type {
   TranslationEnvironment,
 } from "../types.js";
 import { linkAbort } from "../upstream/linked-abort.js";
+import {
+  appendTurnToConversation,
+  checkStatefulRequest,
+  conversationHistory,
+  type TurnOptions,
+} from "./conversation-turn.js";
 import { identifyInputItems } from "./input-items.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
@@ -60,6 +66,8 @@ interface Turn {
   chatInput: ResponseInputItem[];
   /** The in-progress Response object. */
   response: ResponseObject;
+  /** The conversation (`conversation` parameter) the turn reads and extends, when there is one. */
+  conversationId: string | undefined;
 }
 
 /** The request translated for one target. */
@@ -75,18 +83,21 @@ export async function createResponse(
   signal: AbortSignal,
   scope: StoreScope | undefined,
   hooks: HookContext,
+  options: TurnOptions = {},
 ): Promise<BridgeResult> {
   const request = await parseRequest(endpoint, body, hooks);
-  const turn = await resolveHistory(endpoint, request, scope, hooks);
+  const conversationId = checkStatefulRequest(request, endpoint.store, options); // conversation-turn.ts
+  const turn = await resolveHistory(endpoint, request, scope, hooks, options, conversationId);
   const translate = createTranslator(turn);
   // Translate for the first target now: request errors (400s) surface before any upstream call, and
   // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
   const first = translate(turn.targets[0]!);
+  await options.onStart?.(turn.response, turn.input);
   if (!request.stream) return foldTurn(turn, translate, signal);
   return streamResponse(turn, translate, first.reply, signal);
 }
 
-/** Step 1, parse: validate the body, apply `transformRequest`, refuse what this server does not do. */
+/** Step 1, parse: validate the body, apply `transformRequest`. */
 async function parseRequest(
   endpoint: ResponsesEndpointContext,
   body: unknown,
@@ -94,20 +105,6 @@ async function parseRequest(
 ): Promise<ResponsesRequest> {
   let request = parseResponsesRequest(body, endpoint.options.limits);
   if (endpoint.options.transformRequest) request = await endpoint.options.transformRequest(request, hooks);
-  if (request.background === true) {
-    throw invalidRequest(
-      "Background responses are not supported by this server.",
-      "background",
-      "unsupported_parameter",
-    );
-  }
-  if ((request as { conversation?: unknown }).conversation != null) {
-    throw invalidRequest(
-      "Conversations are not supported by this server; use previous_response_id instead.",
-      "conversation",
-      "unsupported_parameter",
-    );
-  }
   return request;
 }
 
@@ -121,6 +118,8 @@ async function resolveHistory(
   parsed: ResponsesRequest,
   scope: StoreScope | undefined,
   hooks: HookContext,
+  options: TurnOptions,
+  conversationId: string | undefined,
 ): Promise<Turn> {
   const { store, router, environment } = endpoint;
   const targets = router.resolve(parsed.model ?? "");
@@ -128,15 +127,18 @@ async function resolveHistory(
   const request: ResponsesRequest = { ...parsed, input };
   const storedHistory = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
-    : [];
+    : conversationId
+      ? await conversationHistory(store, conversationId, scope)
+      : [];
   // Compaction items stand for the conversation they summarise (the turn is stored with them sealed).
   const history = await restoreCompactions(endpoint.sealer, storedHistory, scope, "previous_response_id");
   const chatInput = await restoreCompactions(endpoint.sealer, input, scope, "input");
   const response = createResponseObject(request, {
-    id: environment.generateId("resp"),
+    id: options.responseId ?? environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),
   });
-  return { endpoint, request, hooks, scope, targets, input, history, chatInput, response };
+  if (conversationId) response.conversation = { id: conversationId };
+  return { endpoint, request, hooks, scope, targets, input, history, chatInput, response, conversationId };
 }
 
 /** Step 3, translate the request: per target (capabilities differ), once each; warnings go to `onWarning`. */
@@ -245,7 +247,8 @@ async function streamResponse(
 function saveTurn(turn: Turn, final: ResponseObject): Promise<void> | undefined {
   const { endpoint, request, hooks } = turn;
   endpoint.options.onResponse?.(final, hooks);
-  if (request.store === false) return undefined;
+  const { conversationId } = turn;
+  if (request.store === false && !conversationId) return undefined;
   const report = (error: unknown) => endpoint.report(error, hooks);
   try {
     const record = {
@@ -254,7 +257,14 @@ function saveTurn(turn: Turn, final: ResponseObject): Promise<void> | undefined 
       input: identifyInputItems(turn.input, endpoint.environment.generateId),
       response: final,
     };
-    return Promise.resolve(endpoint.store.put(record, turn.scope)).catch(report);
+    const { store } = endpoint;
+    const stored =
+      request.store === false ? Promise.resolve() : Promise.resolve(store.put(record, turn.scope));
+    // A turn with `conversation` also adds its input and output items to the conversation.
+    const saved = conversationId
+      ? stored.then(() => appendTurnToConversation(store, conversationId, record, turn.scope))
+      : stored;
+    return saved.catch(report);
   } catch (error) {
     report(error);
     return undefined;

@@ -1,5 +1,8 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
+import { createMemoryConversations } from "./memory-conversations.js";
+import { createMemoryTurnLog } from "./memory-turn-log.js";
+import type { ConversationStore, TurnLog } from "./stateful-types.js";
 import {
   decodeStoredResponse,
   encodeStoredResponse,
@@ -34,6 +37,10 @@ export interface MemoryStore extends ResponseStore {
   getChain(id: string, scope?: StoreScope): Promise<StoredResponse[] | undefined>;
   /** Items by id (input items that carried an `id`, and output items) of the records still held. */
   getItems(ids: readonly string[], scope?: StoreScope): Promise<Map<string, ResponseInputItem>>;
+  /** Conversations (at most `maxEntries`, expiring `ttlMs` after their last write). */
+  readonly conversations: ConversationStore;
+  /** Events of running and recently ended turns, for background responses, resume and cancel. */
+  readonly turns: TurnLog;
   /** Records currently held (expired records not yet swept included). */
   readonly size: number;
   /** Sum of the held records' approximate sizes, in bytes (see {@link MemoryStoreOptions.maxBytes}). */
@@ -136,6 +143,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   }
 
   return {
+    // Stateful parts (issue 21): separate, self-bounded stores.
+    conversations: createMemoryConversations({ maxConversations: maxEntries, ttlMs, now }),
+    turns: createMemoryTurnLog({ now }),
     get size() {
       return entries.size;
     },
