@@ -63,6 +63,9 @@ describe("bundle size of an app using the bridge", () => {
       "node",
     );
     expect(zodClassic(node.inputs)).toEqual([]);
-    expect(node.bytes).toBeLessThan(150_000);
+    // Raised from 150 KB when background responses, conversations, compaction, the observer hook and the
+    // server protections (createNodeServer, bounded body discard) joined the core and the node adapter
+    // (154.5 KB minified then).
+    expect(node.bytes).toBeLessThan(200_000);
   }, 60_000);
 });

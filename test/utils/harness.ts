@@ -136,6 +136,8 @@ export function checkingFetch(
     // Record the bytes as the SDK reads them (a tee would keep the body alive after the client
     // breaks off); check once the body ends. A cancel reaches the bridge unchanged.
     const contentType = response.headers.get("content-type") ?? "";
+    // A resumed stream (`?stream=true&starting_after=N`) starts mid-turn by design: only whole ones are checked.
+    if (url.searchParams.has("starting_after") && contentType.includes("text/event-stream")) return response;
     const decoder = new TextDecoder();
     let text = "";
     const check = () => {
