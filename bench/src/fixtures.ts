@@ -154,8 +154,9 @@ const TOOLS = [
 ];
 
 /**
- * The Responses request body the load generator sends to the bridge. `store: false`: the memory store
- * keeps up to 10,000 turns by design, which would read as growth in the 10,000-stream RSS check.
+ * The Responses request body the load generator sends to the bridge. Stored by default, as the Responses
+ * API does when `store` is omitted; `store: false` for the store-off comparison and the leak check (the
+ * memory store keeps up to 10,000 turns by design, which would read as growth there).
  */
 export function responsesBody(options: { stream: boolean; tools?: boolean; store?: boolean }): string {
   return JSON.stringify({
@@ -163,7 +164,7 @@ export function responsesBody(options: { stream: boolean; tools?: boolean; store
     input: "Say hello to the benchmark.",
     instructions: "Be brief.",
     stream: options.stream,
-    store: options.store ?? false,
+    ...(options.store === false ? { store: false } : {}),
     ...(options.tools ? { tools: TOOLS } : {}),
   });
 }
