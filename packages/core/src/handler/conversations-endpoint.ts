@@ -1,7 +1,7 @@
 import { invalidRequest, notFound, ResponsesBridgeError } from "../errors.js";
 import type { ConversationItem, ConversationStore, StoredConversation } from "../store/stateful-types.js";
 import type { ResponseInputItem, ResponseStore, StoreScope, TranslationEnvironment } from "../types.js";
-import { identifyInputItems } from "./input-items.js";
+import { identifyInputItems, orderAndLimit } from "./input-items.js";
 
 /** `…/conversations`, `…/conversations/{id}`, `…/conversations/{id}/items`, `…/conversations/{id}/items/{item_id}`. */
 export const CONVERSATIONS_ROUTE = /\/conversations(?:\/([^/]+)(\/items(?:\/([^/]+))?)?)?\/?$/;
@@ -122,22 +122,7 @@ export function paginateConversationItems(
   items: readonly ConversationItem[],
   query: URLSearchParams | undefined,
 ): ReturnType<typeof itemList> {
-  const order = query?.get("order") ?? "desc";
-  if (order !== "asc" && order !== "desc") {
-    throw invalidRequest(
-      `Invalid value for 'order': '${order}'. Supported values are: 'asc' and 'desc'.`,
-      "order",
-    );
-  }
-  const limitText = query?.get("limit");
-  const limit = limitText === null || limitText === undefined ? 20 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw invalidRequest(
-      `Invalid 'limit': expected an integer between 1 and 100, but got ${limitText}.`,
-      "limit",
-    );
-  }
-  const ordered = order === "asc" ? [...items] : [...items].reverse();
+  const { ordered, limit } = orderAndLimit(items, query);
   let start = 0;
   const after = query?.get("after");
   if (after) {

@@ -51,13 +51,13 @@ export interface InputItemsPage {
 }
 
 /**
- * Paginates input items as OpenAI does: `order` `desc` (default, newest first) or `asc`, `limit`
- * 1–100 (default 20), `after` / `before` item-id cursors in that order.
+ * OpenAI's list parameters: `order` `desc` (default, newest first) or `asc`, and `limit` 1–100 (default 20).
+ * Returns `items` in that order (a copy) and the limit; a bad value is a 400 naming the parameter.
  */
-export function paginateInputItems(
-  items: readonly ResponseInputItem[],
+export function orderAndLimit<T>(
+  items: readonly T[],
   query: URLSearchParams | undefined,
-): InputItemsPage {
+): { ordered: T[]; limit: number } {
   const order = query?.get("order") ?? "desc";
   if (order !== "asc" && order !== "desc") {
     throw invalidRequest(
@@ -74,6 +74,18 @@ export function paginateInputItems(
     );
   }
   const ordered = order === "asc" ? [...items] : [...items].reverse();
+  return { ordered, limit };
+}
+
+/**
+ * Paginates input items as OpenAI does: `order` `desc` (default, newest first) or `asc`, `limit`
+ * 1–100 (default 20), `after` / `before` item-id cursors in that order.
+ */
+export function paginateInputItems(
+  items: readonly ResponseInputItem[],
+  query: URLSearchParams | undefined,
+): InputItemsPage {
+  const { ordered, limit } = orderAndLimit(items, query);
   const idOf = (item: ResponseInputItem) => (item as Item).id ?? null;
   let start = 0;
   let end = ordered.length;
