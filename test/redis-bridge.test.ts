@@ -278,7 +278,8 @@ describe.skipIf(!redisBinary)("the bridge on a shared Redis (real redis-server, 
     });
 
     it("expires responses after the store's TTL", async () => {
-      const ttlMs = 1500;
+      // Long enough for the first retrieve to land inside it on a loaded machine (1.5 s was not).
+      const ttlMs = 4000;
       const { harness } = await start({ ttlMs, keyPrefix: "ttl:" });
       const first = await harness.client.responses.create({ model: "m", input: "short-lived" });
       const storedBy = Date.now(); // the record was put before the response reached the client
