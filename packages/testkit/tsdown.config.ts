@@ -1,7 +1,6 @@
-import { defineConfig } from "tsdown";
+import { defineConfig, type UserConfig } from "tsdown";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
+const shared: UserConfig = {
   format: ["esm", "cjs"],
   dts: true,
   target: "node20",
@@ -9,4 +8,11 @@ export default defineConfig({
   fixedExtension: false,
   publint: true,
   attw: { profile: "node16" },
-});
+};
+
+// Two builds, not two entries of one: a chunk shared by both entries made the CJS index export the
+// bundler's own `__toESM` helper (for the CommonJS `ajv` it wraps), which is no part of the API.
+export default defineConfig([
+  { ...shared, entry: ["src/index.ts"] },
+  { ...shared, entry: ["src/cli.ts"], clean: false },
+]);
