@@ -1,7 +1,9 @@
 // GET /v1/responses/{id}/input_items through the real openai SDK, including its auto-pagination.
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./utils/harness.js";
+// The client the harness uses (openai 7 on the Node 24 leg): its own error classes.
+import { OpenAIClient } from "./utils/openai-client.js";
 
 describe("input_items", () => {
   let harness: Harness;
@@ -63,10 +65,10 @@ describe("input_items", () => {
   it("answers 404 for an unknown response and 400 for a bad limit", async () => {
     const created = await createWithInputs(1);
     await expect(harness.client.responses.inputItems.list("resp_unknown")).rejects.toBeInstanceOf(
-      OpenAI.NotFoundError,
+      OpenAIClient.NotFoundError,
     );
     await expect(harness.client.responses.inputItems.list(created.id, { limit: 0 })).rejects.toBeInstanceOf(
-      OpenAI.BadRequestError,
+      OpenAIClient.BadRequestError,
     );
   });
 });
