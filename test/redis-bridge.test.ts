@@ -10,7 +10,7 @@ import type { ResponsesBridgeError, ResponsesHandler, StoredResponse } from "@re
 import { toWebResponse } from "@responses-bridge/core/http";
 import { createRedisStore, type RedisStore } from "@responses-bridge/redis";
 import { createScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eventually, type Harness, startHarness } from "./utils/harness.js";
 // The client the harness uses (openai 7 on the Node 24 leg): its own error classes.
