@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { timingSafeEqual } from "node:crypto";
 import {
   type BridgeObserver,
@@ -18,6 +17,9 @@ import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { MOCK_MODEL } from "./mock-cues.js";
 import { createMockUpstream } from "./mock-upstream.js";
 import type { BridgeSettings, StoreSettings, UpstreamSettings } from "./resolve-settings.js";
+
+/** Most request records awaiting their log line (beyond it the oldest is dropped). */
+const MAX_PENDING_RECORDS = 4096;
 
 /** What the hooks learnt about one request, read back when its HTTP response ends. */
 export interface RequestRecord {
@@ -42,10 +44,11 @@ export interface Bridge {
   /** The core handler. */
   handler: ResponsesHandler;
   /**
-   * Per-request notes: the server runs each HTTP request inside `requests.run(record, …)`, and the
-   * handler's hooks fill the record in (model, outcome, tokens, error) for the request log.
+   * Takes (and forgets) the notes the handler's hooks made about the request answered with this
+   * `x-request-id` (model, outcome, tokens, error), for the request log. Keyed by request id rather than
+   * carried in an `AsyncLocalStorage`: that would cost every promise of every request (Node 20).
    */
-  requests: AsyncLocalStorage<RequestRecord>;
+  takeRecord(requestId: string): RequestRecord | undefined;
   /** Model names `GET /v1/models` lists. */
   models: string[];
   /** Releases the store (a Redis connection). */
@@ -138,17 +141,21 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   if (fallback?.kind === "mock" && !settings.model) models.add(MOCK_MODEL);
 
   const { store, close } = await createStore(settings.store);
-  const requests = new AsyncLocalStorage<RequestRecord>();
-  // Outside a server request (the handler called directly) notes are kept by request id, a bounded few.
-  const loose = new Map<string, RequestRecord>();
+  // Notes by request id, taken by the server when the request ends; bounded, for requests whose end
+  // is never logged (the handler called directly, as tests and library users do).
+  const records = new Map<string, RequestRecord>();
   const recordOf = (requestId: string): RequestRecord => {
-    let record = requests.getStore() ?? loose.get(requestId);
+    let record = records.get(requestId);
     if (!record) {
-      record = {};
-      loose.set(requestId, record);
-      if (loose.size > 256) loose.delete(loose.keys().next().value as string);
+      record = { requestId };
+      records.set(requestId, record);
+      if (records.size > MAX_PENDING_RECORDS) records.delete(records.keys().next().value as string);
     }
-    record.requestId = requestId;
+    return record;
+  };
+  const takeRecord = (requestId: string): RequestRecord | undefined => {
+    const record = records.get(requestId);
+    if (record) records.delete(requestId);
     return record;
   };
   const systemPrompt = settings.systemPrompt;
@@ -215,5 +222,5 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   }
 
   const handler = createResponsesHandler(handlerOptions);
-  return { handler, requests, models: [...models], close };
+  return { handler, takeRecord, models: [...models], close };
 }

@@ -122,10 +122,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (options.mount?.handle(req, res)) return;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const record: RequestRecord = {};
     inflight += 1;
     res.once("close", () => {
       inflight -= 1;
+      const requestId = res.getHeader("x-request-id");
+      const record: RequestRecord =
+        (typeof requestId === "string" ? bridge.takeRecord(requestId) : undefined) ?? {};
       logger.request({
         method: req.method ?? "GET",
         path,
@@ -143,7 +145,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if (inflight === 0) drained?.();
       }
     });
-    void bridge.requests.run(record, () => nodeHandler(req, res));
+    void nodeHandler(req, res);
   });
 
   protectNodeServer(server, options.limits);

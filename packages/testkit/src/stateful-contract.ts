@@ -40,8 +40,8 @@ export interface ContractConversations {
 
 /** Core's `TurnWriter`, structurally. */
 export interface ContractTurnWriter {
-  append(text: string): Promise<void>;
-  end(): Promise<void>;
+  append(text: string): void | Promise<void>;
+  end(): void | Promise<void>;
   readonly signal: AbortSignal;
   readonly stopReason: string | undefined;
 }

@@ -2,7 +2,7 @@ import { invalidRequest, ResponsesBridgeError } from "../errors.js";
 import { splitSSEFrames } from "../store/sse-frames.js";
 import type { TurnLog, TurnWriter } from "../store/stateful-types.js";
 import { encodeSSEEvent } from "../stream/encode-sse-event.js";
-import { withKeepAlive } from "../stream/keep-alive.js";
+import { KEEP_ALIVE, withKeepAlive } from "../stream/keep-alive.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
 import type { ResponseObject, ResponseStreamEvent, StoredResponse, StoreScope } from "../types.js";
 import type { TurnOptions } from "./conversation-turn.js";
@@ -160,7 +160,9 @@ export async function startBackground(
     clearTimeout(timer);
     writer.signal.removeEventListener("abort", onStop);
     release();
-    await writer.end().catch(() => {});
+    await Promise.resolve()
+      .then(() => writer.end())
+      .catch(() => {});
     throw error;
   }
   const stored = record as unknown as StoredResponse;
@@ -231,7 +233,7 @@ async function pumpEvents(result: BridgeResult, record: StoredResponse, state: P
   try {
     if (result.kind === "stream") {
       for await (const piece of result.body) {
-        if (piece.charCodeAt(0) === 58 /* ":" keep-alive */) continue;
+        if (piece === KEEP_ALIVE) continue;
         if (sequence === 0) {
           await store.put({ ...record, response: { ...record.response, status: "in_progress" } }, scope);
         }
@@ -263,7 +265,9 @@ async function pumpEvents(result: BridgeResult, record: StoredResponse, state: P
           : failedResponse(base, "server_error", "The background response stopped before it finished.");
     if (final.status === "failed" && reason !== "lease_lost") {
       const event = { type: "response.failed", sequence_number: sequence, response: final };
-      await writer.append(encodeSSEEvent(event as unknown as ResponseStreamEvent)).catch(() => {});
+      await Promise.resolve()
+        .then(() => writer.append(encodeSSEEvent(event as unknown as ResponseStreamEvent)))
+        .catch(() => {});
     }
     // A lost lease means another instance may already have marked it failed: do not overwrite that.
     if (reason !== "lease_lost") await store.put({ ...record, response: final }, scope);

@@ -1,4 +1,5 @@
 import type { TurnWriter } from "../store/stateful-types.js";
+import { KEEP_ALIVE } from "../stream/keep-alive.js";
 import type { StoreScope } from "../types.js";
 import { type BackgroundContext, isPlainObject } from "./background.js";
 import type { BridgeResult, HookContext } from "./options.js";
@@ -22,34 +23,82 @@ export async function createLoggedStream(
   scope: StoreScope | undefined,
   hooks: HookContext,
 ): Promise<BridgeResult> {
-  let writer: Promise<TurnWriter | undefined> | undefined;
+  let opening: Promise<TurnWriter | undefined> | undefined;
   const report = (error: unknown) => context.endpoint.report(error, hooks);
   const result = await createResponse(context.endpoint, body, signal, scope, hooks, {
     onStart(response) {
       // A log that cannot be opened (store down) is reported once; the client's stream goes on.
-      writer = context.turns.begin(response.id, scope).catch((error: unknown) => {
+      opening = context.turns.begin(response.id, scope).catch((error: unknown) => {
         report(error);
         return undefined;
       });
     },
   });
-  if (result.kind !== "stream" || !writer) {
-    writer?.then((opened) => opened?.end()).catch(report);
+  if (result.kind !== "stream" || !opening) {
+    opening?.then((opened) => opened?.end()).catch(report);
     return result;
   }
-  const opened = writer;
+  const log = new PendingLog(opening, report);
   return {
     ...result,
     body: teeToLog(
       result.body,
-      (piece) => {
-        opened.then((log) => log?.append(piece)).catch(() => {});
-      },
-      () => {
-        opened.then((log) => log?.end()).catch(report);
-      },
+      (piece) => log.append(piece),
+      () => log.end(),
     ),
   };
+}
+
+/**
+ * A turn log being opened: pieces written before it is open wait in order, later ones go straight to the
+ * writer (no promise per piece for a log that appends synchronously). A failed append is not reported
+ * (the client's stream goes on); a failed end is.
+ */
+class PendingLog {
+  #writer: TurnWriter | undefined;
+  #queue: string[] | undefined = [];
+  #ended = false;
+  readonly #report: (error: unknown) => void;
+
+  constructor(opening: Promise<TurnWriter | undefined>, report: (error: unknown) => void) {
+    this.#report = report;
+    opening.then((writer) => {
+      const queue = this.#queue ?? [];
+      this.#queue = undefined;
+      if (!writer) return;
+      this.#writer = writer;
+      for (const piece of queue) this.#write(piece);
+      if (this.#ended) this.#close();
+    }, report);
+  }
+
+  append(piece: string): void {
+    if (this.#queue) this.#queue.push(piece);
+    else if (this.#writer) this.#write(piece);
+  }
+
+  end(): void {
+    this.#ended = true;
+    if (this.#writer) this.#close();
+  }
+
+  #write(piece: string): void {
+    try {
+      const appended = this.#writer!.append(piece);
+      if (appended) appended.catch(() => {});
+    } catch {
+      // Same as a rejected append: the log misses a piece, the client does not.
+    }
+  }
+
+  #close(): void {
+    try {
+      const ended = this.#writer!.end();
+      if (ended) ended.catch(this.#report);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
 }
 
 /**
@@ -77,7 +126,7 @@ function teeToLog(
       return iterator.next().then(
         (result) => {
           if (result.done) end();
-          else if (result.value.charCodeAt(0) !== 58 /* ":" keep-alive */) onPiece(result.value);
+          else if (result.value !== KEEP_ALIVE) onPiece(result.value);
           return result;
         },
         (error: unknown) => {

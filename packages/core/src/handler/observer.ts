@@ -6,7 +6,7 @@ import type {
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { type ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { type ChatChunkStream, chatChunkStream, chunkBatches } from "../stream/chat-chunk-stream.js";
-import { encodeSSEComment } from "../stream/encode-sse-event.js";
+import { KEEP_ALIVE } from "../stream/keep-alive.js";
 import type {
   ChatUpstream,
   ResponseObject,
@@ -49,8 +49,6 @@ export interface Observation {
   /** Ends the observation with an error answered as JSON. */
   fail(error: ResponsesBridgeError, signal: AbortSignal): void;
 }
-
-const KEEP_ALIVE = encodeSSEComment("keep-alive");
 
 function routeOf(path: string): ObservedRoute {
   if (/\/responses(?:\/[^/]+(?:\/input_items)?)?\/?$/.test(path)) return "responses";

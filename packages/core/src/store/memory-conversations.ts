@@ -1,4 +1,5 @@
 import type { StoreScope } from "../types.js";
+import { scopedKey } from "./scope.js";
 import type { ConversationItem, ConversationStore, StoredConversation } from "./stateful-types.js";
 
 /** Options for {@link createMemoryConversations}. */
@@ -15,10 +16,6 @@ interface Entry {
   conversation: StoredConversation;
   items: ConversationItem[];
   expiresAt: number;
-}
-
-function keyOf(id: string, scope: StoreScope | undefined): string {
-  return scope?.tenant ? `${scope.tenant}\u0000${id}` : id;
 }
 
 /**
@@ -51,7 +48,7 @@ export function createMemoryConversations(options: MemoryConversationsOptions = 
 
   return {
     async create(conversation, items, scope) {
-      entries.set(keyOf(conversation.id, scope), {
+      entries.set(scopedKey(conversation.id, scope), {
         conversation: { ...conversation, metadata: { ...conversation.metadata } },
         items: [...items],
         expiresAt: expiry(),
@@ -62,35 +59,35 @@ export function createMemoryConversations(options: MemoryConversationsOptions = 
       }
     },
     async get(id, scope) {
-      const entry = read(keyOf(id, scope));
+      const entry = read(scopedKey(id, scope));
       return entry && { ...entry.conversation, metadata: { ...entry.conversation.metadata } };
     },
     async update(conversation, scope) {
-      const entry = read(keyOf(conversation.id, scope));
+      const entry = read(scopedKey(conversation.id, scope));
       if (!entry) return false;
       entry.conversation = { ...entry.conversation, metadata: { ...conversation.metadata } };
       entry.expiresAt = expiry();
       return true;
     },
     async delete(id, scope) {
-      const key = keyOf(id, scope);
+      const key = scopedKey(id, scope);
       const existed = read(key) !== undefined;
       entries.delete(key);
       return existed;
     },
     async listItems(id, scope) {
-      const entry = read(keyOf(id, scope));
+      const entry = read(scopedKey(id, scope));
       return entry && [...entry.items];
     },
     async addItems(id, items, scope) {
-      const entry = read(keyOf(id, scope));
+      const entry = read(scopedKey(id, scope));
       if (!entry) return false;
       entry.items.push(...items);
       entry.expiresAt = expiry();
       return true;
     },
     async deleteItem(id, itemId, scope) {
-      const entry = read(keyOf(id, scope));
+      const entry = read(scopedKey(id, scope));
       if (!entry) return false;
       const index = entry.items.findIndex((item) => item.id === itemId);
       if (index < 0) return false;

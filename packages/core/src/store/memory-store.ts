@@ -1,7 +1,8 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
 import { createMemoryConversations } from "./memory-conversations.js";
-import { createMemoryTurnLog } from "./memory-turn-log.js";
+import { createMemoryTurnLog, type MemoryTurnLogOptions } from "./memory-turn-log.js";
+import { scopedKey } from "./scope.js";
 import type { ConversationStore, TurnLog } from "./stateful-types.js";
 import {
   decodeStoredResponse,
@@ -16,15 +17,21 @@ export interface MemoryStoreOptions {
   /** Most records kept; the least recently used is evicted beyond it. Default 10,000. */
   maxEntries?: number;
   /**
-   * Bound on the heap the store's data takes, in bytes: the least recently used records are evicted while
-   * the sum of the records' sizes exceeds it. Records are kept as one compact JSON string each (parsed
-   * again on every read), and a record's size counts what it keeps alive: its characters (one byte each,
-   * two when it holds a character beyond Latin-1), its key, its item index entries and a fixed overhead
-   * per record and per item, so the heap the store holds stays close to `maxBytes` whatever the shape
-   * of the records. A single record larger than `maxBytes` is refused with an error (the handler
+   * Bound on the memory the store's data takes, in bytes: the least recently used records are evicted while
+   * the sum of the records' sizes exceeds it. Records are kept as one compact JSON text each, in UTF-8
+   * outside the JavaScript heap (decoded and parsed again on every read), and a record's size counts what
+   * it keeps alive: its bytes, its key, its item index entries and a fixed overhead per record and per
+   * item, so the memory the store holds stays close to `maxBytes` whatever the shape of the records. A
+   * single record larger than `maxBytes` is refused with an error (the handler
    * reports it through `onError` and still answers the client). Default 67,108,864 (64 MiB).
    */
   maxBytes?: number;
+  /**
+   * Bounds of the store's turn log (the events of running and recently ended streamed turns, for resume,
+   * background responses and cancel; see {@link MemoryTurnLogOptions}). By default its `maxBytes` is half
+   * the store's `maxBytes`, between 1 MiB and 16 MiB, so the two together stay within 1.5 times `maxBytes`.
+   */
+  turnLog?: MemoryTurnLogOptions;
   /** Time to live of a record in milliseconds. Default 86,400,000 (one day). `0` or `Infinity` keeps records until evicted. */
   ttlMs?: number;
   /** Clock, for tests. Default `Date.now`. */
@@ -52,8 +59,11 @@ export interface MemoryStore extends ResponseStore {
 interface Entry {
   /** The turn's id. */
   id: string;
-  /** The turn in compact form ({@link encodeStoredResponse}), parsed on each read. */
-  value: string;
+  /**
+   * The turn in compact form ({@link encodeStoredResponse}) as UTF-8, decoded and parsed on each read.
+   * Bytes outside the JavaScript heap: the garbage collector neither scans nor moves what the store keeps.
+   */
+  value: Uint8Array;
   expiresAt: number;
   /** What the entry is counted as (see {@link retainedBytes}). */
   bytes: number;
@@ -61,31 +71,17 @@ interface Entry {
   itemKeys: string[];
 }
 
-/** Heap taken by one entry besides its strings: the entry object, its map slot, the item key array. */
-const ENTRY_OVERHEAD = 160;
+/** Memory taken by one entry besides its bytes: the entry object, its buffer's header, its map slot, the item key array. */
+const ENTRY_OVERHEAD = 256;
 /** Heap taken by one item index slot besides its key's characters. */
 const ITEM_OVERHEAD = 64;
 
-/**
- * An unambiguous key for `id` in `scope`: the tenant's length, the tenant, then the id. No id, whatever
- * characters it holds, can make one scope's key equal another's (a tenantless key starts with `0:`).
- */
-function scopedKey(id: string, scope: StoreScope | undefined): string {
-  const tenant = scope?.tenant ?? "";
-  return `${tenant.length}:${tenant}${id}`;
-}
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a range, not a control character
-const TWO_BYTE = /[^\u0000-\u00ff]/;
-
-/** Heap bytes of a string's characters: V8 keeps a string with only Latin-1 characters at one byte each. */
-function stringBytes(value: string): number {
-  return TWO_BYTE.test(value) ? value.length * 2 : value.length;
-}
-
-/** What an entry is counted as: its characters, its key, its item index slots, and fixed overheads. */
-function retainedBytes(value: string, key: string, itemKeys: readonly string[]): number {
-  let bytes = ENTRY_OVERHEAD + stringBytes(value) + key.length * 2;
+/** What an entry is counted as: its bytes, its key, its item index slots, and fixed overheads. */
+function retainedBytes(value: Uint8Array, key: string, itemKeys: readonly string[]): number {
+  let bytes = ENTRY_OVERHEAD + value.byteLength + key.length * 2;
   for (const itemKey of itemKeys) bytes += ITEM_OVERHEAD + itemKey.length * 2;
   return bytes;
 }
@@ -139,13 +135,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     }
     entries.delete(key);
     entries.set(key, entry);
-    return decodeStoredResponse(entry.id, entry.value);
+    return decodeStoredResponse(entry.id, decoder.decode(entry.value));
   }
 
   return {
     // Stateful parts (issue 21): separate, self-bounded stores.
     conversations: createMemoryConversations({ maxConversations: maxEntries, ttlMs, now }),
-    turns: createMemoryTurnLog({ now }),
+    turns: createMemoryTurnLog({
+      now,
+      maxBytes: Math.min(16 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(maxBytes / 2))),
+      ...options.turnLog,
+    }),
     get size() {
       return entries.size;
     },
@@ -160,7 +160,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async put(record, scope) {
       const key = scopedKey(record.id, scope);
-      const value = encodeStoredResponse(record);
+      const value = encoder.encode(encodeStoredResponse(record));
       const itemKeys = itemIdsOf(record).map((itemId) => scopedKey(itemId, scope));
       const bytes = retainedBytes(value, key, itemKeys);
       if (bytes > maxBytes) {

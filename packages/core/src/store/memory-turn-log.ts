@@ -1,4 +1,5 @@
 import type { StoreScope } from "../types.js";
+import { scopedKey } from "./scope.js";
 import { countSSEFrames, framesAfter } from "./sse-frames.js";
 import type { TurnLog, TurnStopReason, TurnWriter } from "./stateful-types.js";
 
@@ -9,53 +10,71 @@ export interface MemoryTurnLogOptions {
   /** Most logs kept; beyond it the oldest ended logs are dropped. Default 1,000. */
   maxLogs?: number;
   /**
-   * Approximate bound on the event text kept, in UTF-16 code units: beyond it the oldest ended logs are
-   * dropped (running turns are never dropped). Default 33,554,432 (32 Mi).
+   * Bound on the event text kept, in bytes: a running turn's text counts two bytes per character (plus a
+   * fixed overhead per appended piece), an ended turn's its UTF-8 size. Beyond it the oldest ended logs
+   * are dropped (running turns are never dropped).
+   * Default 16,777,216 (16 MiB).
    */
   maxBytes?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
 
-interface Piece {
-  text: string;
-  /** Sequence number of its first frame. */
-  first: number;
-}
+/** Heap taken by one kept piece besides its characters (the string header and its array slot). */
+const PIECE_OVERHEAD = 32;
+
+/** Heap taken by an ended log's buffer besides its bytes. */
+const BUFFER_OVERHEAD = 128;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 interface Log {
-  pieces: Piece[];
+  /** The SSE text appended while the turn runs, piece by piece (frames are counted only when a reader asks). */
+  pieces: string[];
+  /**
+   * Once the turn ended: its whole text as UTF-8, outside the JavaScript heap, so that the text kept for
+   * replay is never copied or scanned by the garbage collector (the pieces are released).
+   */
+  endedText: Uint8Array | undefined;
   bytes: number;
-  nextSequence: number;
   ended: boolean;
   endedAt: number;
-  controller: AbortController;
+  /** Created on first use: most turns are never cancelled and nobody reads their signal. */
+  controller: AbortController | undefined;
   stopReason: TurnStopReason | undefined;
-  /** Readers waiting for the next piece or the end. */
-  waiters: Set<() => void>;
-}
-
-function keyOf(id: string, scope: StoreScope | undefined): string {
-  return scope?.tenant ? `${scope.tenant}\u0000${id}` : id;
+  /** Readers waiting for the next piece or the end (created when the first reader waits). */
+  waiters: Set<() => void> | undefined;
 }
 
 function wake(log: Log): void {
-  const waiters = [...log.waiters];
-  log.waiters.clear();
+  const waiters = log.waiters;
+  if (!waiters || waiters.size === 0) return;
+  log.waiters = undefined;
   for (const waiter of waiters) waiter();
+}
+
+function controllerOf(log: Log): AbortController {
+  log.controller ??= new AbortController();
+  return log.controller;
 }
 
 /**
  * An in-process {@link TurnLog}: the events of running turns (and of ended ones for `retentionMs`), for
  * resume and cancel within one process. A turn never gets lost here: it lives and dies with the process
  * that runs it. Behind a load balancer use a shared log such as the Redis store's.
+ *
+ * Writing costs one array push per piece: frames are numbered only when a reader replays them, and
+ * expired or excess logs are swept when a bound is crossed (or once per minute), not on every turn.
  */
 export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog {
   const retentionMs = options.retentionMs ?? 600_000;
   const maxLogs = options.maxLogs ?? 1000;
-  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-  let totalBytes = 0;
+  const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
   const now = options.now ?? Date.now;
+  let totalBytes = 0;
+  let nextSweepAt = now() + Math.min(retentionMs, 60_000);
+  // Map iteration order is insertion order: the oldest logs come first.
   const logs = new Map<string, Log>();
 
   function drop(key: string, log: Log): void {
@@ -63,20 +82,31 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
     totalBytes -= log.bytes;
   }
 
-  /** Drops ended logs past their retention, then the oldest ended ones while over `maxLogs` or `maxBytes`. */
+  function overBounds(): boolean {
+    return logs.size > maxLogs || totalBytes > maxBytes;
+  }
+
+  /**
+   * Drops ended logs past their retention, then the oldest ended ones while over `maxLogs` or `maxBytes`.
+   * Runs only when a bound is crossed or the sweep is due, so a turn does not pay for the logs kept.
+   */
   function sweep(): void {
     const at = now();
+    const due = at >= nextSweepAt;
+    if (!due && !overBounds()) return;
+    if (due) nextSweepAt = at + Math.min(retentionMs, 60_000);
     for (const [key, log] of logs) {
-      if (log.ended && (log.endedAt + retentionMs <= at || logs.size > maxLogs || totalBytes > maxBytes)) {
-        drop(key, log);
-      }
+      const over = overBounds();
+      if (!over && !due) break;
+      if (log.ended && (over || log.endedAt + retentionMs <= at)) drop(key, log);
     }
   }
 
   function find(id: string, scope: StoreScope | undefined): Log | undefined {
-    const log = logs.get(keyOf(id, scope));
+    const key = scopedKey(id, scope);
+    const log = logs.get(key);
     if (log?.ended && log.endedAt + retentionMs <= now()) {
-      drop(keyOf(id, scope), log);
+      drop(key, log);
       return undefined;
     }
     return log;
@@ -84,40 +114,46 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
 
   return {
     async begin(id, scope) {
-      sweep();
-      const previous = logs.get(keyOf(id, scope));
-      if (previous) drop(keyOf(id, scope), previous);
+      const key = scopedKey(id, scope);
+      const previous = logs.get(key);
+      if (previous) drop(key, previous);
       const log: Log = {
         pieces: [],
+        endedText: undefined,
         bytes: 0,
-        nextSequence: 0,
         ended: false,
         endedAt: 0,
-        controller: new AbortController(),
+        controller: undefined,
         stopReason: undefined,
-        waiters: new Set(),
+        waiters: undefined,
       };
-      logs.set(keyOf(id, scope), log);
+      logs.set(key, log);
+      sweep();
       const writer: TurnWriter = {
-        async append(text) {
-          if (log.ended) return;
-          const count = countSSEFrames(text);
-          if (count === 0) return;
-          log.pieces.push({ text, first: log.nextSequence });
-          log.nextSequence += count;
-          log.bytes += text.length;
-          if (logs.get(keyOf(id, scope)) === log) totalBytes += text.length;
+        append(text) {
+          if (log.ended || text === "") return;
+          log.pieces.push(text);
+          // Two bytes per character, whatever the text: conservative, and no scan of the text on the stream's path.
+          const bytes = PIECE_OVERHEAD + text.length * 2;
+          log.bytes += bytes;
+          if (logs.get(key) === log) totalBytes += bytes;
           wake(log);
         },
-        async end() {
+        end() {
           if (log.ended) return;
           log.ended = true;
           log.endedAt = now();
+          const text = encoder.encode(log.pieces.join(""));
+          log.pieces = [];
+          log.endedText = text;
+          const bytes = BUFFER_OVERHEAD + text.byteLength;
+          if (logs.get(key) === log) totalBytes += bytes - log.bytes;
+          log.bytes = bytes;
           wake(log);
-          if (totalBytes > maxBytes) sweep();
+          sweep();
         },
         get signal() {
-          return log.controller.signal;
+          return controllerOf(log).signal;
         },
         get stopReason() {
           return log.stopReason;
@@ -131,19 +167,29 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
       if (!log) return undefined;
       return (async function* () {
         let index = 0;
+        let sequence = 0;
         for (;;) {
+          if (log.endedText) {
+            // The rest of an ended log: the frames after both `startingAfter` and those already replayed.
+            const rest = framesAfter(decoder.decode(log.endedText), 0, Math.max(startingAfter, sequence - 1));
+            if (rest !== "") yield rest;
+            return;
+          }
           while (index < log.pieces.length) {
             const piece = log.pieces[index++]!;
-            const text = framesAfter(piece.text, piece.first, startingAfter);
+            const text = framesAfter(piece, sequence, startingAfter);
+            sequence += countSSEFrames(piece);
             if (text !== "") yield text;
           }
-          if (log.ended || signal.aborted) return;
+          if (signal.aborted) return;
+          if (log.ended) continue; // its text moved to `endedText`, replayed from there
           await new Promise<void>((resolve) => {
             const done = () => {
               signal.removeEventListener("abort", done);
-              log.waiters.delete(done);
+              log.waiters?.delete(done);
               resolve();
             };
+            log.waiters ??= new Set();
             log.waiters.add(done);
             signal.addEventListener("abort", done, { once: true });
           });
@@ -154,9 +200,10 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
     async cancel(id, scope) {
       const log = find(id, scope);
       if (!log || log.ended) return false;
-      if (!log.controller.signal.aborted) {
+      const controller = controllerOf(log);
+      if (!controller.signal.aborted) {
         log.stopReason = "cancelled";
-        log.controller.abort(new Error("The response was cancelled."));
+        controller.abort(new Error("The response was cancelled."));
       }
       return true;
     },

@@ -21,11 +21,12 @@ export function splitSSEFrames(text: string): string[] {
 }
 
 /**
- * The frames of `text` whose sequence number is greater than `after`, given that the first frame of
- * `text` has sequence number `first`.
+ * The event frames of `text` whose sequence number is greater than `after`, given that the first frame of
+ * `text` has sequence number `first`; comments (keep-alives) left out.
  */
 export function framesAfter(text: string, first: number, after: number): string {
-  if (first > after) return text;
+  const hasComment = text.charCodeAt(0) === 58 /* ":" */ || text.includes("\n\n:");
+  if (first > after && !hasComment) return text;
   const frames = splitSSEFrames(text);
   return frames.slice(Math.max(0, after + 1 - first)).join("");
 }

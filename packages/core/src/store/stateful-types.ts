@@ -62,11 +62,12 @@ export type TurnStopReason = "cancelled" | "lease_lost";
 export interface TurnWriter {
   /**
    * Appends SSE text (one or more whole `event:`/`data:` frames with contiguous `sequence_number`s, in
-   * order). Appends are applied in call order; a failure is reported by the promise.
+   * order). Appends are applied in call order; a failure is reported by the promise. An in-process log may
+   * append synchronously and return nothing.
    */
-  append(text: string): Promise<void>;
+  append(text: string): void | Promise<void>;
   /** Marks the log ended (after its terminal event, if any) and releases the lease. */
-  end(): Promise<void>;
+  end(): void | Promise<void>;
   /** Aborted when the turn must stop: cancelled from any instance, or the lease was lost. */
   readonly signal: AbortSignal;
   /** Why `signal` was aborted, once it was. */

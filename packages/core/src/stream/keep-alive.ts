@@ -1,6 +1,10 @@
 import { encodeSSEComment } from "./encode-sse-event.js";
 
-const KEEP_ALIVE = encodeSSEComment("keep-alive");
+/**
+ * The comment {@link withKeepAlive} inserts: always this very string, so a consumer tells it apart by
+ * identity (`piece === KEEP_ALIVE`) without reading, and so flattening, a piece of event text.
+ */
+export const KEEP_ALIVE = encodeSSEComment("keep-alive");
 const TICK: IteratorResult<string, undefined> = Object.freeze({ value: KEEP_ALIVE, done: false });
 const DONE: IteratorResult<string, undefined> = Object.freeze({ value: undefined, done: true });
 
