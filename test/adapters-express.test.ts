@@ -159,6 +159,41 @@ describe("responsesRouter with body parsers in front", () => {
 });
 
 describe("responsesRouter mount points", () => {
+  it("is a real express.Router, mountable inside another Router", async () => {
+    const handler = createResponsesHandler({
+      upstream: openAICompatibleUpstream({ baseURL: "http://127.0.0.1:9" }),
+    });
+    const router = responsesRouter(handler);
+    expect(router).toBeInstanceOf(express.Router);
+    expect(router.stack).toHaveLength(2);
+    const { url, backend } = await setup((app, bridge) => {
+      const v1 = express.Router();
+      v1.get("/health", (_req, res) => {
+        res.send("ok");
+      });
+      v1.use(express.json(), bridge);
+      app.use("/v1", v1);
+    });
+    backend.enqueue({ text: "through a parent Router" });
+    const answer = await post(url, hello);
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain("through a parent Router");
+    expect(await (await fetch(`${url}/health`)).text()).toBe("ok");
+  });
+
+  it("answers a parser's errors under every mount that app.use made", async () => {
+    const { url } = await setup((app, router) => {
+      app.use(express.json({ limit: 100 }));
+      app.use(["/v1", "/v2"], router);
+    });
+    for (const base of [url, url.replace("/v1", "/v2")]) {
+      const answer = await post(base, JSON.stringify({ model: "m", input: "x".repeat(200) }));
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.text).error.code).toBe("request_too_large");
+      expect(answer.headers.get("x-request-id")).toMatch(/^req_/);
+    }
+  });
+
   it("under /v1 answers unknown /v1 paths with an OpenAI 404 and leaves other paths to the host", async () => {
     const { url } = await setup((app, router) => {
       app.use("/v1", router);

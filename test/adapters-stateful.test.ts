@@ -1,9 +1,9 @@
 // Every adapter serves the stateful routes the same way (they route by path through the core handler):
 // conversations, background responses, cancel (a POST without a body) and resumed streams.
-import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Harness, MOUNTS, startHarness } from "./utils/harness.js";
+import { openAIClient } from "./utils/openai-client.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 describe.each(MOUNTS)("stateful routes through %s", (mount) => {
   it("conversations, background, cancel and resume", async () => {
     harness = await startHarness(mount);
-    const sdk = new OpenAI({ baseURL: harness.url, apiKey: "k", maxRetries: 0, timeout: 15_000 });
+    const sdk = openAIClient(harness.url, "k");
     const conversation = await sdk.conversations.create({
       items: [{ type: "message", role: "user", content: "hi" }],
     });

@@ -1,28 +1,16 @@
 // Background responses, resumable streams and cancel with the real `openai` SDK as client and the
 // scripted upstream, on the memory store (one process).
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Harness, startHarness } from "./utils/harness.js";
+import { apiError, openAIClient } from "./utils/openai-client.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function client(url: string): OpenAI {
-  return new OpenAI({ baseURL: url, apiKey: "client-key", maxRetries: 0, timeout: 15_000 });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const error = await promise.then(
-    () => new Error("expected the call to fail"),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  return error as InstanceType<typeof OpenAI.APIError>;
-}
 
 /** Retrieves until the status is no longer queued/in_progress (bounded). */
 async function waitUntilDone(sdk: OpenAI, id: string): Promise<OpenAI.Responses.Response> {
@@ -37,7 +25,7 @@ async function waitUntilDone(sdk: OpenAI, id: string): Promise<OpenAI.Responses.
 describe("background responses (memory store)", () => {
   it("answers at once with status queued, runs detached, and retrieve shows the final state", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "Slow but done.", delayMs: 30, firstByteDelayMs: 200 });
     const started = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     expect(started.status).toBe("queued");
@@ -67,7 +55,7 @@ describe("background responses (memory store)", () => {
         },
       },
     });
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const started = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     expect(started.status).toBe("queued");
     release();
@@ -76,7 +64,7 @@ describe("background responses (memory store)", () => {
 
   it("a failing upstream ends the background response as failed", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ error: { status: 500 } });
     const started = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     const done = await waitUntilDone(sdk, started.id);
@@ -86,7 +74,7 @@ describe("background responses (memory store)", () => {
 
   it("background with store: false is a 400; invalid requests are refused before queueing", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const noStore = await apiError(
       sdk.responses.create({ model: "scripted-model", input: "hi", background: true, store: false }),
     );
@@ -101,7 +89,7 @@ describe("background responses (memory store)", () => {
 
   it("cancel stops the upstream call within a second and ends the response as cancelled", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "x".repeat(400), chunkSize: 1, delayMs: 50 });
     const started = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     await eventually(() => (harness!.backend.requests[0]?.chunksSent ?? 0) > 2);
@@ -128,7 +116,7 @@ describe("background responses (memory store)", () => {
 
   it("background + stream streams as usual; retrieve(stream, starting_after) yields exactly the rest", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "one two three four five six seven", chunkSize: 4, delayMs: 20 });
     const stream = await sdk.responses.create({
       model: "scripted-model",
@@ -167,7 +155,7 @@ describe("background responses (memory store)", () => {
     harness = await startHarness("node", {
       handler: { background: { maxConcurrent: 1, maxDurationMs: 300 } },
     });
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "x".repeat(200), chunkSize: 1, delayMs: 20 });
     const first = await sdk.responses.create({ model: "scripted-model", input: "hi", background: true });
     const second = await apiError(
@@ -187,7 +175,7 @@ describe("background responses (memory store)", () => {
 
   it("a foreground streamed turn with store on can be followed while it runs (extension)", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "foreground words keep coming here", chunkSize: 3, delayMs: 25 });
     const stream = await sdk.responses.create({ model: "scripted-model", input: "hi", stream: true });
     const original: ResponseStreamEvent[] = [];
@@ -214,7 +202,7 @@ describe("background responses (memory store)", () => {
 
   it("resumableStreams: false leaves foreground streams out of the turn log", async () => {
     harness = await startHarness("node", { handler: { resumableStreams: false } });
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "plain" });
     const stream = await sdk.responses.create({ model: "scripted-model", input: "hi", stream: true });
     let id = "";

@@ -2,9 +2,10 @@
 // update, delete, items (add, list with pagination, retrieve, delete), and `conversation` on
 // `POST /v1/responses` reading the conversation as history and appending each turn to it.
 import { createMemoryStore, type ResponseStore } from "@responses-bridge/core";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./utils/harness.js";
+import { apiError, openAIClient } from "./utils/openai-client.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -12,26 +13,13 @@ afterEach(async () => {
   harness = undefined;
 });
 
-function client(url: string): OpenAI {
-  return new OpenAI({ baseURL: url, apiKey: "client-key", maxRetries: 0, timeout: 15_000 });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const error = await promise.then(
-    () => new Error("expected the call to fail"),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  return error as InstanceType<typeof OpenAI.APIError>;
-}
-
 const textOf = (item: unknown) =>
   ((item as { content?: Array<{ text?: string }> }).content ?? []).map((part) => part.text).join("");
 
 describe("Conversations API (memory store)", () => {
   it("creates, retrieves, updates and deletes a conversation", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const created = await sdk.conversations.create({
       metadata: { topic: "demo" },
       items: [{ type: "message", role: "user", content: "Hello!" }],
@@ -56,7 +44,7 @@ describe("Conversations API (memory store)", () => {
 
   it("adds, lists (paginated, both orders), retrieves and deletes items", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const { id } = await sdk.conversations.create({});
     const added = await sdk.conversations.items.create(id, {
       items: Array.from({ length: 5 }, (_, index) => ({
@@ -94,7 +82,7 @@ describe("Conversations API (memory store)", () => {
 
   it("answers OpenAI-shaped errors for bad input", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const { id } = await sdk.conversations.create({});
     const tooMany = await apiError(
       sdk.conversations.items.create(id, {
@@ -121,7 +109,7 @@ describe("Conversations API (memory store)", () => {
 
   it("conversation on responses.create: history in, turn appended, echoed in the Response", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const conversation = await sdk.conversations.create({
       items: [{ type: "message", role: "developer", content: "Be brief." }],
     });
@@ -164,7 +152,7 @@ describe("Conversations API (memory store)", () => {
 
   it("conversation errors: unknown id is a 404, with previous_response_id a 400", async () => {
     harness = await startHarness("node");
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const unknown = await apiError(
       sdk.responses.create({ model: "scripted-model", input: "hi", conversation: "conv_nope" }),
     );
@@ -189,8 +177,8 @@ describe("Conversations API (memory store)", () => {
         authenticate: ({ headers }) => ({ tenant: headers.get("authorization")?.slice(7) ?? "" }),
       },
     });
-    const alice = new OpenAI({ baseURL: harness.url, apiKey: "alice", maxRetries: 0 });
-    const bob = new OpenAI({ baseURL: harness.url, apiKey: "bob", maxRetries: 0 });
+    const alice = openAIClient(harness.url, "alice");
+    const bob = openAIClient(harness.url, "bob");
     const { id } = await alice.conversations.create({
       items: [{ type: "message", role: "user", content: "secret" }],
     });
@@ -208,7 +196,7 @@ describe("Conversations API (memory store)", () => {
       delete: (id, scope) => memory.delete(id, scope),
     };
     harness = await startHarness("node", { handler: { store: plain } });
-    const sdk = client(harness.url);
+    const sdk = openAIClient(harness.url);
     const error = await apiError(sdk.conversations.create({}));
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/Conversations are not supported/);

@@ -3,7 +3,7 @@
 // arrives (never a reset instead of it), and the server keeps serving.
 
 import { createServer } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect } from "node:net";
 import { createResponsesHandler, fromOpenAIClient, openAICompatibleUpstream } from "@responses-bridge/core";
 import { responsesPlugin } from "@responses-bridge/fastify";
 import { createNodeServer, type NodeServerOptions, nodeFetch } from "@responses-bridge/node";
@@ -12,6 +12,7 @@ import Fastify from "fastify";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { listen, type Mount, mountBridge } from "./utils/harness.js";
+import { openIdleSockets, waitUntil } from "./utils/idle-sockets.js";
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -278,33 +279,6 @@ describe("createNodeServer: requests that never reach the listener get an OpenAI
   });
 });
 
-/** Opens `count` connections that send nothing; each records when it was closed by the server. */
-async function idleSockets(url: string, count: number) {
-  const { hostname, port } = new URL(url);
-  const closedAt: number[] = [];
-  const sockets = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Socket>((resolve) => {
-          const socket = connect(Number(port), hostname, () => resolve(socket));
-          socket.on("error", () => {});
-          socket.on("data", () => {});
-          socket.once("close", () => closedAt.push(Date.now()));
-        }),
-    ),
-  );
-  cleanup.push(async () => {
-    for (const socket of sockets) socket.destroy();
-  });
-  return { sockets, closed: () => closedAt.length };
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 describe("createNodeServer: idle connections and connection limits", () => {
   async function serve(options: NodeServerOptions) {
     const backend = createScriptedBackend();
@@ -318,11 +292,12 @@ describe("createNodeServer: idle connections and connection limits", () => {
 
   it("200 connections that never send a byte are closed after headersTimeoutMs; requests still work", async () => {
     const { url } = await serve({ headersTimeoutMs: 500 });
-    const idle = await idleSockets(url, 200);
+    const idle = await openIdleSockets(url, 200);
+    cleanup.push(async () => idle.destroy());
     // While they are open, a real request is served.
     const during = await fetch(`${url}/models`);
     expect(during.status).toBe(200);
-    await waitFor(() => idle.closed() === 200, 10_000);
+    await waitUntil(() => idle.closed() === 200, 10_000);
     expect(idle.closed()).toBe(200);
     const after = await fetch(`${url}/models`);
     expect(after.status).toBe(200);
@@ -341,18 +316,19 @@ describe("createNodeServer: idle connections and connection limits", () => {
     });
     socket.write("GET /v1/models HTTP/1.1\r\nhost: bridge\r\n\r\n");
     cleanup.push(async () => void socket.destroy());
-    await waitFor(() => closed, 5_000);
+    await waitUntil(() => closed, 5_000);
     expect(closed).toBe(true);
   });
 
   it("maxConnections: connections past the limit are closed at once, the others kept", async () => {
     const { url } = await serve({ maxConnections: 20, headersTimeoutMs: 60_000 });
-    const idle = await idleSockets(url, 30);
-    await waitFor(() => idle.closed() >= 10, 5_000);
+    const idle = await openIdleSockets(url, 30);
+    cleanup.push(async () => idle.destroy());
+    await waitUntil(() => idle.closed() >= 10, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(idle.closed()).toBe(10);
-    for (const socket of idle.sockets) socket.destroy();
-    await waitFor(() => idle.closed() === 30, 5_000);
+    idle.destroy();
+    await waitUntil(() => idle.closed() === 30, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await fetch(`${url}/models`)).status).toBe(200);
   });

@@ -4,10 +4,11 @@
 import { createResponsesHandler, openAICompatibleUpstream } from "@responses-bridge/core";
 import { createRedisStore, type RedisStore } from "@responses-bridge/redis";
 import { createScriptedBackend, type ScriptedBackend, type ScriptedServer } from "@responses-bridge/testkit";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eventually, type MountedBridge, mountBridge } from "./utils/harness.js";
+import { openAIClient } from "./utils/openai-client.js";
 import { type RedisServer, redisServerForTests, startRedisServer } from "./utils/redis-server.js";
 
 const redisBinary = redisServerForTests("test/redis-background.test.ts");
@@ -61,7 +62,7 @@ describe.skipIf(!redisBinary)("background responses and conversations across ins
         store,
       });
       const bridge = await mountBridge("node", handler);
-      const sdk = new OpenAI({ baseURL: bridge.url, apiKey: "k", maxRetries: 0, timeout: 15_000 });
+      const sdk = openAIClient(bridge.url, "k");
       const instance = { store, bridge, sdk };
       open.push(instance);
       return instance;

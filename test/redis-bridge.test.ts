@@ -14,21 +14,11 @@ import type OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eventually, type Harness, startHarness } from "./utils/harness.js";
 // The client the harness uses (openai 7 on the Node 24 leg): its own error classes.
-import { OpenAIClient } from "./utils/openai-client.js";
+import { apiError, OpenAIClient } from "./utils/openai-client.js";
 import { type RedisServer, redisServerForTests, startRedisServer } from "./utils/redis-server.js";
 
 const redisBinary = redisServerForTests("test/redis-bridge.test.ts");
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** The SDK's error for a failed call, or a failure when the call succeeded. */
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAIClient.APIError>> {
-  const error = await promise.then(
-    () => new Error("expected the call to fail"),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(OpenAIClient.APIError);
-  return error as InstanceType<typeof OpenAIClient.APIError>;
-}
 
 /** Time a promise takes to settle, in ms. */
 async function timed<T>(promise: Promise<T>): Promise<[T, number]> {

@@ -17,9 +17,10 @@ import {
   storeContractCases,
 } from "@responses-bridge/testkit";
 import { Cluster } from "ioredis";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MountedBridge, mountBridge } from "./utils/harness.js";
+import { openAIClient } from "./utils/openai-client.js";
 import { type RedisCluster, redisServerForTests, startRedisCluster } from "./utils/redis-server.js";
 
 const redisBinary = redisServerForTests("test/redis-cluster.test.ts");
@@ -197,9 +198,7 @@ describe.skipIf(!redisBinary)("Redis store on a Redis Cluster (3 primaries)", ()
         });
         bridges.push(await mountBridge("node", handler));
       }
-      const [first, second] = bridges.map(
-        (bridge) => new OpenAI({ baseURL: bridge.url, apiKey: "k", maxRetries: 0 }),
-      ) as [OpenAI, OpenAI];
+      const [first, second] = bridges.map((bridge) => openAIClient(bridge.url, "k")) as [OpenAI, OpenAI];
       backend.enqueue({ text: "Oslo." });
       const one = await first.responses.create({ model: "m", input: "Capital of Norway?" });
       backend.enqueue({ text: "Bergen." });

@@ -92,7 +92,7 @@ function availableAdapters(): Array<{ name: string; load: () => Promise<Mounter>
       name: "express",
       load: async () => {
         const adapter = (await importAdapter("express", expressPkg.entry)) as {
-          responsesRouter: (handler: ResponsesHandler) => unknown[];
+          responsesRouter: (handler: ResponsesHandler) => unknown;
         };
         const express = expressPkg.require("express") as () => {
           use: (...args: unknown[]) => void;

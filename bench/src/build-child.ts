@@ -27,8 +27,20 @@ export async function buildChild(): Promise<string> {
     platform: "node",
     target: "node20",
     conditions: ["@responses-bridge/source"],
-    // Frameworks are loaded at run time from the adapter packages' own dependencies.
+    // Frameworks are loaded at run time from the adapter packages' own dependencies: an adapter that
+    // imports its framework (express makes its Router with it) gets the very copy the bench's app uses.
     external: ["express", "fastify"],
+    plugins: [
+      {
+        name: "adapter-frameworks",
+        setup(builder) {
+          builder.onResolve({ filter: /^(express|fastify)$/ }, ({ path }) => {
+            const adapter = workspaceSource(path);
+            return { path: adapter ? adapter.require.resolve(path) : path, external: true };
+          });
+        },
+      },
+    ],
     banner: {
       js: 'import { createRequire as __benchCreateRequire } from "node:module"; const require = __benchCreateRequire(import.meta.url);',
     },

@@ -3,6 +3,7 @@
 // Node 24 leg selects it and the Node 20 leg keeps 6: the peer range ^6 || ^7 is exercised on both majors.
 
 import OpenAI6 from "openai";
+import { expect } from "vitest";
 
 /** The major selected by RESPONSES_BRIDGE_TEST_OPENAI (6 unless it says 7). */
 export const OPENAI_MAJOR: 6 | 7 = process.env.RESPONSES_BRIDGE_TEST_OPENAI === "7" ? 7 : 6;
@@ -20,3 +21,24 @@ export const OpenAIClient: typeof OpenAI6 =
 /** The selected SDK's version string, e.g. `7.60.0`. */
 export const OPENAI_VERSION: string =
   OPENAI_MAJOR === 7 ? (await import("openai7/version")).VERSION : (await import("openai/version")).VERSION;
+
+/** The selected SDK's error class (`APIError`): status, code, param and the error body. */
+export type APIError = InstanceType<typeof OpenAI6.APIError>;
+
+/**
+ * A client of the selected SDK for the bridge at `baseURL`: no retries (failures surface at once) and a
+ * 15 s timeout. `apiKey` is what the bridge's `authenticate` sees.
+ */
+export function openAIClient(baseURL: string, apiKey = "client-key"): OpenAI6 {
+  return new OpenAIClient({ baseURL, apiKey, maxRetries: 0, timeout: 15_000 });
+}
+
+/** The selected SDK's error for a call that must fail; fails the test when the call succeeds. */
+export async function apiError(promise: Promise<unknown>): Promise<APIError> {
+  const error = await promise.then(
+    () => new Error("expected the call to fail"),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(OpenAIClient.APIError);
+  return error as APIError;
+}

@@ -1,28 +1,17 @@
 import { invalidRequest, ResponsesBridgeError } from "@responses-bridge/core";
 import { parseJsonBody, payloadTooLarge, unsupportedContentEncoding } from "@responses-bridge/core/http";
 import { type NodeHandlerOptions, type NodeHandlerSource, toNodeHandler } from "@responses-bridge/node";
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 
 /** Options of {@link responsesRouter}; the same as every Node adapter's. */
 export interface ResponsesRouterOptions extends NodeHandlerOptions {}
-
-/**
- * What {@link responsesRouter} returns: the request handler, then an error handler that answers the
- * errors of a body parser that ran before it (`express.json()`) in OpenAI shape. Pass it to
- * `app.use(path, ...)` or `router.use(...)` as one value.
- *
- * Two functions, not one `express.Router`: Express hands an error only to functions of four parameters
- * and a request only to functions of at most three, so no single function (a Router is one) can both
- * serve the bridge and answer the error of a parser mounted before it.
- */
-export type ResponsesRouter = [RequestHandler, ErrorRequestHandler];
 
 /** The `type` of the errors `body-parser` (`express.json()`, `express.raw()`...) passes to `next`. */
 const BODY_PARSER_ERROR = /^(entity|request|encoding|charset|parameters|stream)\./;
 
 /**
- * The bridge for Express 5 (and 4): every method and path under the mount point
- * goes to the bridge, which answers unknown paths with an OpenAI-shaped 404.
+ * The bridge for Express 5 (and 4), as an `express.Router` of the Express your app uses: every method
+ * and path under the mount point goes to the bridge, which answers unknown paths with an OpenAI-shaped 404.
  *
  * ```ts
  * app.use("/v1", responsesRouter(handler)); // POST /v1/responses, GET|DELETE /v1/responses/:id, ...
@@ -31,12 +20,14 @@ const BODY_PARSER_ERROR = /^(entity|request|encoding|charset|parameters|stream)\
  * Works with or without `express.json()` in front (an already parsed `req.body` is used, never parsed
  * twice); streams flush through `compression` middleware after every write. A body parser's error is
  * answered by the handler itself, as the core's body error (same message, status and code as when the
- * bridge reads the body), with its `x-request-id` and through its `onError` hook.
+ * bridge reads the body), with its `x-request-id` and through its `onError` hook, when the router is
+ * mounted with `app.use` (see the README for a router nested in another Router).
+ *
+ * @param handler - The bridge, from `createResponsesHandler` (or any `{ handle, maxBodyBytes }`).
+ * @param options - Adapter options ({@link ResponsesRouterOptions}).
+ * @returns A new `express.Router`; mount it with `app.use(path, router)`.
  */
-export function responsesRouter(
-  handler: NodeHandlerSource,
-  options: ResponsesRouterOptions = {},
-): ResponsesRouter {
+export function responsesRouter(handler: NodeHandlerSource, options: ResponsesRouterOptions = {}): Router {
   const listener = toNodeHandler(handler, options);
   const serve: RequestHandler = (req, res) => {
     void listener(req, res);
@@ -57,7 +48,37 @@ export function responsesRouter(
     };
     void toNodeHandler(failing, options)(req, res);
   };
-  return [serve, answerBodyParserError];
+  const router = express.Router();
+  router.use(serve, answerBodyParserError);
+  answerErrorsInFront(router, answerBodyParserError);
+  return router;
+}
+
+/**
+ * Has `app.use(path, router)` also mount `answer` on the app, at the same path, right after the router.
+ *
+ * Express hands an error only to functions of four parameters, and a Router is a function of three, so
+ * the error of a body parser mounted before the router (`app.use(express.json())`) never enters it.
+ * `app.use` (Express 4 and 5) tells a mounted value where it went only when it looks like an app
+ * (`handle` and `set`): it then calls the value's `handle(req, res, next)` (which a Router has) and
+ * `emit("mount", parentApp)`. The router answers to that and mounts the error handler beside itself.
+ * (`router.use(...)` of another Router has no such event: there, a parser in front answers its own errors.)
+ */
+function answerErrorsInFront(router: Router, answer: ErrorRequestHandler): void {
+  type Parent = { use(path: unknown, handler: ErrorRequestHandler): unknown };
+  const mounted = router as Router & { mountpath?: unknown };
+  Object.defineProperties(router, {
+    set: { value: () => router, configurable: true, writable: true },
+    emit: {
+      value: (event: string, parent: Parent | undefined) => {
+        if (event !== "mount" || typeof parent?.use !== "function") return false;
+        parent.use(mounted.mountpath ?? "/", answer);
+        return true;
+      },
+      configurable: true,
+      writable: true,
+    },
+  });
 }
 
 /**

@@ -9,8 +9,8 @@
  *   the bridge only echoes (`reasoning.effort`, `service_tier`, `include` entries...) are checked as
  *   strings, so a value added by OpenAI tomorrow is not rejected.
  * - Input items, content parts and tools are dispatched on `type` through the registries below: to
- *   support a new item type, add its schema to {@link inputItemSchemas} (and its converter to
- *   `translate/input-to-messages.ts`).
+ *   support a new item type, add its schema to {@link inputItemSchemas} (and its unit to
+ *   `translate/items/`, see CONTRIBUTING.md).
  * - Item and tool types the bridge does not know (hosted tool calls such as `web_search_call`, types
  *   added by OpenAI tomorrow) are accepted unchecked: the translator leaves them out with a warning
  *   (real clients echo such items, and a 400 would end their session). Known types are checked, so a

@@ -46,8 +46,8 @@ function isBlank(text: string): boolean {
  *
  * Output, in the order it happens: a `reasoning` item (from `reasoning_content`, `reasoning`,
  * `reasoning_details` or a leading `<think>` block), the assistant `message` (`output_text` and
- * `refusal` parts), and one item per tool call (`function_call`, `custom_tool_call` or
- * `local_shell_call`, see {@link ReplyOptions.tools}). An item ends when the next kind starts; reasoning
+ * `refusal` parts), and one item per tool call, of the kind its tool binding names (`function_call`,
+ * `custom_tool_call`..., see {@link ReplyOptions.tools}). An item ends when the next kind starts; reasoning
  * that resumes after text starts a new reasoning item. Whitespace-only text before a message is held
  * back: it is dropped right after reasoning (the separator) and when the reply is only tool calls.
  *

@@ -5,9 +5,8 @@
  * `items/registry.ts`); supporting a new item type means one file there, one registry line, and its schema
  * in `schema/`. Content parts (text, images, files) are converted by `request/multimodal.ts`.
  *
- * Assistant-side items (assistant `message`s, `function_call`s, `custom_tool_call`s,
- * `local_shell_call`s) that follow each other with no user, system or tool message in between are
- * merged into ONE assistant message: its text parts joined, its calls as parallel `tool_calls`. This
+ * Assistant-side items (assistant `message`s and tool calls of every kind) that follow each other with no
+ * user, system or tool message in between are merged into ONE assistant message: its text parts joined, its calls as parallel `tool_calls`. This
  * covers the parallel calls of one turn, the text the model wrote before its calls, and an assistant
  * message a client replays between a call and its output (chat backends require the tool messages
  * to follow the message holding the calls).
@@ -46,17 +45,18 @@ export function normalizeInput(input: ResponseCreateParams["input"]): ResponseIn
  * - `message` (type optional): `user` -> user, `assistant` -> assistant, `system` -> system,
  *   `developer` -> system (or developer with `developerRole`). Text parts (`input_text`,
  *   `output_text`, `refusal`) are joined with a blank line; user images and files become content parts.
- * - `function_call` -> a `tool_calls` entry `{ id: call_id, type: "function", function: { name, arguments } }`
- *   (empty arguments are sent as `"{}"`; a `namespace` gives the flattened name), merged with
- *   adjacent assistant-side items.
- * - `custom_tool_call` -> a tool call with arguments `{"input": input}` (or a native custom call).
- * - `local_shell_call` -> a `local_shell` tool call with arguments `{command, workdir, timeout_ms, env}`.
- * - `function_call_output` / `custom_tool_call_output` / `local_shell_call_output` ->
- *   `{ role: "tool", tool_call_id, content }`; images and files in the output follow in a user message.
+ * - a tool call of any kind (`function_call`, `custom_tool_call`...) -> a `tool_calls` entry
+ *   `{ id: call_id, type: "function", function: { name, arguments } }` of the tool's chat name (a
+ *   `function_call`'s own arguments, `{"input": input}` for a `custom_tool_call`...), merged with adjacent
+ *   assistant-side items.
+ * - its output (`function_call_output`...) -> `{ role: "tool", tool_call_id, content }`; images and files
+ *   in the output follow in a user message.
  * - `reasoning` -> left out, or (with `replayReasoning`) its text on the next assistant message.
  * - `item_reference` -> the referenced item from `referencedItems`, converted in its place.
  * - `additional_tools` -> no message (its tools are declared by `convertRequestToChat`).
  * - hosted tool calls and unknown types -> left out, with an `unsupported_item` warning.
+ *
+ * Each kind's mapping is the core README's table, and its file in `translate/items/`.
  *
  * Item `id`s and `status`es are ignored; outputs are matched to calls by `call_id`.
  *

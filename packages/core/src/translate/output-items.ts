@@ -1,7 +1,6 @@
 import type {
   ResponseCustomToolCall,
   ResponseFunctionToolCall,
-  ResponseOutputItem,
   ResponseOutputMessage,
   ResponseOutputRefusal,
   ResponseOutputText,
@@ -82,19 +81,6 @@ export function customToolCallItem(
   };
   if (namespace !== undefined) item.namespace = namespace;
   return item;
-}
-
-/** The `exec` action of a `local_shell_call`. */
-export type LocalShellAction = Extract<ResponseOutputItem, { type: "local_shell_call" }>["action"];
-
-/** A `local_shell_call` output item. */
-export function localShellCallItem(
-  id: string,
-  callId: string,
-  action: LocalShellAction,
-  status: ItemStatus,
-): Extract<ResponseOutputItem, { type: "local_shell_call" }> {
-  return { id, type: "local_shell_call", status, call_id: callId, action };
 }
 
 /**

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { ResponsesBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import type { ResponseCreateParams, ToolBinding } from "../types.js";
-import { describeCustomFormat, LOCAL_SHELL_PARAMETERS } from "./request/tools.js";
+import { LOCAL_SHELL_PARAMETERS } from "./items/local-shell-call.js";
+import { describeCustomFormat } from "./request/tools.js";
 import { type ConvertRequestOptions, convertRequestToChat } from "./request-to-chat.js";
 
 /** A request as a client sends it (loosely typed JSON), validated like the handler does. */
@@ -379,6 +380,16 @@ describe("convertRequestToChat", () => {
     {
       rule: "a local_shell tool_choice without the local_shell tool",
       body: { tools: [weather], tool_choice: { type: "local_shell" } },
+      param: "tool_choice",
+      message:
+        "Tool choice 'local_shell' is not supported: 'local_shell' tools cannot run on this server's chat backend, so they are left out of the request.",
+    },
+    {
+      rule: "a local_shell tool_choice when only a client function is called local_shell",
+      body: {
+        tools: [{ type: "function", name: "local_shell", parameters: null, strict: null }],
+        tool_choice: { type: "local_shell" },
+      },
       param: "tool_choice",
       message:
         "Tool choice 'local_shell' is not supported: 'local_shell' tools cannot run on this server's chat backend, so they are left out of the request.",

@@ -28,6 +28,7 @@ import type {
   UpstreamCapabilities,
 } from "../types.js";
 import { appendInputItems, normalizeInput } from "./input-to-messages.js";
+import { builtinTools } from "./items/registry.js";
 import {
   createInputConversion,
   finishInputConversion,
@@ -100,8 +101,8 @@ export interface ConvertRequestResult {
   /** What was left out or approximated, e.g. `{ code: "unsupported_tool", param: "tools.3" }`. */
   warnings: TranslationWarning[];
   /**
-   * Chat function name -> the Responses tool it stands for (function, custom, namespaced,
-   * local_shell), for translating the reply's tool calls back into the right items. Holds every
+   * Chat function name -> the Responses tool it stands for (each kind of `ToolBinding`), for
+   * translating the reply's tool calls back into the right items. Holds every
    * declared tool the backend can be offered, also those an `allowed_tools` choice leaves out.
    */
   tools: ToolBindings;
@@ -112,9 +113,9 @@ export interface ConvertRequestResult {
  *
  * Messages: `instructions` as a leading system message (developer with
  * `capabilities.developerRole`), then `options.history`, then the request's `input`
- * (see `convertInputToMessages`), truncated per `truncation`/`contextWindow`. Tools: function,
- * custom, namespace and local_shell tools from `tools` and from `additional_tools` input items
- * (hosted tools dropped or rejected), `tool_choice`, `parallel_tool_calls` (only with tools).
+ * (see `convertInputToMessages`), truncated per `truncation`/`contextWindow`. Tools: every tool the
+ * chat backend can be offered (function, custom, namespace...: see the core README), from `tools` and
+ * from `additional_tools` input items (hosted tools dropped or rejected), `tool_choice`, `parallel_tool_calls` (only with tools).
  * Parameters: `model`, `temperature`, `top_p`, `presence_penalty`, `frequency_penalty`,
  * `max_output_tokens` -> `max_tokens` (or `max_completion_tokens`), `user`/`safety_identifier` ->
  * `user`, `text.format` -> `response_format`, `top_logprobs` -> `logprobs` + `top_logprobs`,
@@ -143,7 +144,7 @@ export function convertRequestToChat(
   collectAdditionalTools(input, inputParam, sources);
   const toolSet = convertTools(
     sources,
-    { customTools, hostedTools: options.hostedTools ?? "drop" },
+    { customTools, hostedTools: options.hostedTools ?? "drop", builtinTools },
     warnings,
   );
 

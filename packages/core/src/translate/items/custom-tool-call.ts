@@ -14,7 +14,7 @@ import { customToolCallItem } from "../output-items.js";
 import { CustomToolInputExtractor } from "../reply/custom-tool-input.js";
 import type { Emit } from "../reply/reply-options.js";
 import { addToolCall, type InputConversion } from "../request/input-conversion.js";
-import { appendToolOutput } from "../request/tool-outputs.js";
+import { appendToolOutput, namedToolOutput } from "../request/tool-outputs.js";
 import type { InputItemConverter, ToolCallKind } from "./item-kind.js";
 
 /** Appends a `custom_tool_call` item. */
@@ -35,9 +35,11 @@ export function convertCustomToolCall(item: ResponseCustomToolCall, conversion: 
 export const convertCustomToolCallItem: InputItemConverter = (item, conversion) =>
   convertCustomToolCall(item as ResponseCustomToolCall, conversion);
 
+const customToolCallOutput = namedToolOutput("custom", "custom tool call");
+
 export const convertCustomToolCallOutput: InputItemConverter = (item, conversion, param) => {
   const output = item as ResponseCustomToolCallOutput;
-  appendToolOutput(conversion, "custom", output.call_id, output.output, param, "call_id");
+  appendToolOutput(conversion, customToolCallOutput, output.call_id, output.output, param, "call_id");
 };
 
 export const customToolCallKind: ToolCallKind = {

@@ -8,7 +8,7 @@
 import type { ResponseFunctionToolCall, ResponseInputItem } from "openai/resources/responses/responses";
 import { functionCallItem } from "../output-items.js";
 import { addToolCall, type InputConversion } from "../request/input-conversion.js";
-import { appendToolOutput } from "../request/tool-outputs.js";
+import { appendToolOutput, namedToolOutput } from "../request/tool-outputs.js";
 import type { InputItemConverter, ToolCallKind } from "./item-kind.js";
 
 /** Appends a `function_call` item. */
@@ -27,9 +27,11 @@ export function convertFunctionCall(item: ResponseFunctionToolCall, conversion: 
 export const convertFunctionCallItem: InputItemConverter = (item, conversion) =>
   convertFunctionCall(item as ResponseFunctionToolCall, conversion);
 
+const functionCallOutput = namedToolOutput("function", "function call");
+
 export const convertFunctionCallOutput: InputItemConverter = (item, conversion, param) => {
   const output = item as ResponseInputItem.FunctionCallOutput;
-  appendToolOutput(conversion, "function", output.call_id, output.output, param, "call_id");
+  appendToolOutput(conversion, functionCallOutput, output.call_id, output.output, param, "call_id");
 };
 
 export const functionCallKind: ToolCallKind = {

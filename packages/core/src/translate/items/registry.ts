@@ -1,9 +1,10 @@
 /**
- * The item kinds the translator knows, in two tables. Supporting a new Responses item type: one file in this
- * folder (its input conversion, and for a tool call its {@link ToolCallKind}), one line per table here, and
- * its schema entry in `schema/`.
+ * The item kinds the translator knows, in three tables. Supporting a new Responses item type: one file in
+ * this folder (its input conversion, and for a tool call its {@link ToolCallKind}, and for a built-in tool
+ * its {@link BuiltinTool}), its lines in the tables here, and its schema entry in `schema/item-schemas.ts`.
  */
 import type { ToolBinding } from "../../types.js";
+import type { BuiltinTool } from "../request/tools.js";
 import {
   convertCustomToolCallItem,
   convertCustomToolCallOutput,
@@ -15,6 +16,7 @@ import {
   convertLocalShellCallItem,
   convertLocalShellCallOutput,
   localShellCallKind,
+  localShellTool,
 } from "./local-shell-call.js";
 import { convertMessageItem } from "./message.js";
 import { convertReasoningItem } from "./reasoning.js";
@@ -45,3 +47,8 @@ export const toolCallKinds: Readonly<Record<ToolBinding["kind"], ToolCallKind>> 
   custom: customToolCallKind,
   local_shell: localShellCallKind,
 };
+
+/** Tools a client declares by `type` alone, offered to the chat model as one function each. */
+export const builtinTools: ReadonlyMap<string, BuiltinTool> = new Map([
+  [localShellTool.type, localShellTool],
+]);

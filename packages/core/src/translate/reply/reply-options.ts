@@ -8,9 +8,8 @@ import type { IdPrefix, ToolBindings, TranslationEnvironment } from "../../types
 export interface ReplyOptions {
   /**
    * Chat function name → the Responses tool the client declared (from `convertRequestToChat`). A call
-   * whose name maps to a `custom` tool becomes a `custom_tool_call`, to `local_shell` a
-   * `local_shell_call`, and a function inside a `namespace` a `function_call` with its original `name`
-   * and `namespace`. Names without a binding stay plain `function_call`s.
+   * becomes the item of its tool's kind (a `custom` tool's, a `custom_tool_call`...), and a function
+   * inside a `namespace` a `function_call` with its original `name` and `namespace`. Names without a binding stay plain `function_call`s.
    */
   tools?: ToolBindings;
   /**

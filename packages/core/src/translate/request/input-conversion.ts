@@ -71,7 +71,7 @@ export interface InputConversion {
   assistant: ChatCompletionAssistantMessageParam | undefined;
   /** `call_id`s of every tool call seen so far. */
   readonly callIds: Set<string>;
-  /** Item `id` -> `call_id` of local shell calls (OpenAI's `local_shell_call_output` names the call by `id`). */
+  /** Item `id` -> `call_id`, for the kinds whose outputs may name their call by the call item's `id`. */
   readonly callAliases: Map<string, string>;
   /** Chat names of the tools history items refer to. */
   readonly tools: ToolNames;

@@ -8,8 +8,8 @@
  *   A bare name also finds the only namespaced tool of that name.
  * - `{type: "allowed_tools", mode, tools}` -> only those tools are sent, `tool_choice` = `mode`
  *   (entries: `{type: "function" | "custom", name}`, `{type: "namespace", name}` for all its tools,
- *   `{type: "local_shell"}`).
- * - `{type: "local_shell"}` -> the `local_shell` function.
+ *   `{type}` of a declared built-in tool).
+ * - `{type}` of a declared built-in tool (see `BuiltinTool` in `tools.ts`) -> its function.
  * - anything naming a hosted tool (`web_search_preview`, `file_search`, `mcp`...) -> 400: that tool
  *   is not sent, so the model could not honour the choice.
  */
@@ -55,9 +55,6 @@ export function convertToolChoice(
           : { type: "function", function: { name: chatName } };
       return { choice: named, tools };
     }
-    case "local_shell":
-      if (!toolSet.bindings.has(toolSet.names.localShellName())) throw notSent(type);
-      return { choice: { type: "function", function: { name: toolSet.names.localShellName() } }, tools };
     case "allowed_tools": {
       const { tools: entries, mode } = choice as unknown as {
         tools: NamedChoice[];
@@ -67,12 +64,10 @@ export function convertToolChoice(
       for (const entry of entries) {
         if (entry.type === "function" || entry.type === "custom") {
           allowed.add(resolve(toolSet, entry, entry.type, "allowed_tools"));
-        } else if (entry.type === "local_shell" && toolSet.bindings.has(toolSet.names.localShellName())) {
-          allowed.add(toolSet.names.localShellName());
         } else if (entry.type === "namespace") {
           const before = allowed.size;
           for (const [chatName, binding] of toolSet.bindings) {
-            if (binding.kind !== "local_shell" && binding.namespace === entry.name) allowed.add(chatName);
+            if ("namespace" in binding && binding.namespace === entry.name) allowed.add(chatName);
           }
           if (allowed.size === before) {
             throw invalidRequest(
@@ -82,7 +77,7 @@ export function convertToolChoice(
             );
           }
         } else {
-          throw notSent(entry.type);
+          allowed.add(builtinChatName(toolSet, entry.type) ?? throwNotSent(entry.type));
         }
       }
       // Portable form: send only the allowed tools, with the mode as a plain tool choice.
@@ -90,9 +85,23 @@ export function convertToolChoice(
       if (mode === "required" && narrowed.length === 0) warnNoTools(warnings);
       return { choice: mode, tools: narrowed };
     }
-    default:
-      throw notSent(type);
+    default: {
+      const name = builtinChatName(toolSet, type) ?? throwNotSent(type);
+      return { choice: { type: "function", function: { name } }, tools };
+    }
   }
+}
+
+/** Chat name of the declared built-in tool of `type`, if any. */
+function builtinChatName(toolSet: ToolSet, type: string): string | undefined {
+  for (const [chatName, binding] of toolSet.bindings) {
+    if (binding.kind === type && binding.kind !== "function" && binding.kind !== "custom") return chatName;
+  }
+  return undefined;
+}
+
+function throwNotSent(type: string): never {
+  throw notSent(type);
 }
 
 interface NamedChoice {

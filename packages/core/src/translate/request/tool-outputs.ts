@@ -3,9 +3,31 @@
  * text}`; images and files follow in a user message once the run of tool messages ends. The calls
  * themselves are converted by their kind's file in `items/`.
  */
+import type { ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
 import { invalidRequest } from "../../errors.js";
 import { addToolCall, type InputConversion, pushMessage } from "./input-conversion.js";
 import { convertToolOutput } from "./multimodal.js";
+
+/** What a kind of call output answers: how errors name the call, and the call to synthesize for an orphan. */
+export interface ToolOutputKind {
+  /** The call in error messages (`function call`: "No tool call found for function call output..."). */
+  readonly what: string;
+  /** The chat tool call an output with no call answers (when orphans are synthesized). */
+  synthesize(conversion: InputConversion, callId: string): ChatCompletionMessageToolCall;
+}
+
+/** Outputs of `function` and `custom` tool calls: the synthesized call names the only tool of the kind. */
+export function namedToolOutput(kind: "function" | "custom", what: string): ToolOutputKind {
+  return {
+    what,
+    synthesize: (conversion, callId) => {
+      const name = conversion.tools.soleToolName(kind) ?? "unknown_tool";
+      return kind === "custom" && conversion.customTools
+        ? { id: callId, type: "custom", custom: { name, input: "" } }
+        : { id: callId, type: "function", function: { name, arguments: "{}" } };
+    },
+  };
+}
 
 /**
  * Appends the tool message of a call output; `key` names the field holding the call id (for errors).
@@ -14,7 +36,7 @@ import { convertToolOutput } from "./multimodal.js";
  */
 export function appendToolOutput(
   conversion: InputConversion,
-  kind: "function" | "custom" | "local_shell",
+  kind: ToolOutputKind,
   callId: string,
   output: string | readonly unknown[],
   param: string,
@@ -38,34 +60,20 @@ export function appendToolOutput(
 }
 
 /** The chat tool call id an output answers; synthesizes the call or throws when it is unknown. */
-function findCall(
-  conversion: InputConversion,
-  kind: "function" | "custom" | "local_shell",
-  callId: string,
-  param: string,
-): string {
+function findCall(conversion: InputConversion, kind: ToolOutputKind, callId: string, param: string): string {
   if (conversion.callIds.has(callId)) return callId;
   const alias = conversion.callAliases.get(callId);
   if (alias !== undefined) return alias;
   if (conversion.orphanToolOutputs !== "synthesize") {
-    const what =
-      kind === "function" ? "function call" : kind === "custom" ? "custom tool call" : "local shell call";
     throw invalidRequest(
-      `No tool call found for ${what} output with call_id '${callId}'.`,
+      `No tool call found for ${kind.what} output with call_id '${callId}'.`,
       param,
       "invalid_value",
     );
   }
-  const name =
-    kind === "local_shell"
-      ? conversion.tools.localShellName()
-      : (conversion.tools.soleToolName(kind) ?? "unknown_tool");
-  addToolCall(
-    conversion,
-    kind === "custom" && conversion.customTools
-      ? { id: callId, type: "custom", custom: { name, input: "" } }
-      : { id: callId, type: "function", function: { name, arguments: "{}" } },
-  );
+  const call = kind.synthesize(conversion, callId);
+  const name = call.type === "custom" ? call.custom.name : call.function.name;
+  addToolCall(conversion, call);
   conversion.warnings.push({
     code: "synthesized_tool_call",
     message: `No tool call found for the output with call_id '${callId}'; a call to '${name}' was synthesized before it.`,

@@ -2,15 +2,12 @@ import type { Tool } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
 import { ResponsesBridgeError } from "../../errors.js";
 import type { TranslationWarning } from "../../types.js";
+import { LOCAL_SHELL_PARAMETERS } from "../items/local-shell-call.js";
+import { builtinTools } from "../items/registry.js";
 import { createNameAllocator, flattenToolName } from "./tool-names.js";
-import {
-  type ConvertToolsOptions,
-  convertTools,
-  describeCustomFormat,
-  LOCAL_SHELL_PARAMETERS,
-} from "./tools.js";
+import { type ConvertToolsOptions, convertTools, describeCustomFormat } from "./tools.js";
 
-const drop: ConvertToolsOptions = { customTools: false, hostedTools: "drop" };
+const drop: ConvertToolsOptions = { customTools: false, hostedTools: "drop", builtinTools };
 const lark = { type: "grammar", syntax: "lark", definition: 'start: "x"' } as const;
 
 function convert(tools: unknown[], options: ConvertToolsOptions = drop) {
@@ -133,7 +130,7 @@ describe("convertTools", () => {
         { type: "custom", name: "free", format: { type: "text" } },
         { type: "custom", name: "bare" },
       ],
-      { customTools: true, hostedTools: "drop" },
+      { customTools: true, hostedTools: "drop", builtinTools },
     );
     expect(result.tools).toEqual([
       {
@@ -254,7 +251,11 @@ describe("convertTools", () => {
     ]);
     let rejected: unknown;
     try {
-      convert([{ type: "function", name: "f" }, tool], { customTools: false, hostedTools: "reject" });
+      convert([{ type: "function", name: "f" }, tool], {
+        customTools: false,
+        hostedTools: "reject",
+        builtinTools,
+      });
     } catch (error) {
       rejected = error;
     }

@@ -8,7 +8,8 @@
  *   backend supports them (`customTools`), a native chat custom tool.
  * - `namespace` -> its inner function and custom tools, each under a flattened unique name
  *   (`${namespace}__${name}`, see `flattenToolName`).
- * - `local_shell` -> a function `local_shell` with an exec schema ({@link LOCAL_SHELL_PARAMETERS}).
+ * - a built-in tool, declared by its `type` alone (see {@link BuiltinTool}; listed in `builtinTools` of
+ *   `items/registry.ts`) -> one function named after the type, with the tool's description and schema.
  * - anything else (`web_search`, `file_search`, `code_interpreter`, `computer_use_preview`,
  *   `image_generation`, `mcp`, `tool_search`, `shell`, `apply_patch`, unknown types) is a hosted
  *   tool the chat backend cannot run: left out with an `unsupported_tool` warning, or a 400 with
@@ -31,36 +32,22 @@ import { createNameAllocator, flattenToolName } from "./tool-names.js";
 /** What to do with hosted tools (`web_search`, `file_search`, `mcp`...) a chat backend cannot run. */
 export type HostedToolPolicy = "drop" | "reject";
 
-/** The chat function name of the `local_shell` tool (unless a client function already took it). */
-export const LOCAL_SHELL_NAME = "local_shell";
-
 /**
- * JSON schema of the `local_shell` function. A call's arguments map to a `local_shell_call` exec
- * action: `command` -> `action.command`, `workdir` -> `action.working_directory`, `timeout_ms` ->
- * `action.timeout_ms`, `env` -> `action.env`.
+ * A tool the client declares by its `type` alone (`{"type": "<type>"}`) and the bridge offers the chat
+ * model as one function: named after the type (unless a client function already took the name), with
+ * this description and parameter schema. Its calls come back as items of its kind (binding kind = type).
  */
-export const LOCAL_SHELL_PARAMETERS = {
-  type: "object",
-  properties: {
-    command: {
-      type: "array",
-      items: { type: "string" },
-      description: 'The program and its arguments, e.g. ["bash", "-lc", "ls -la"].',
-    },
-    workdir: { type: "string", description: "Directory to run the command in." },
-    timeout_ms: { type: "integer", description: "Time limit for the command, in milliseconds." },
-    env: {
-      type: "object",
-      additionalProperties: { type: "string" },
-      description: "Environment variables to set for the command.",
-    },
-  },
-  required: ["command"],
-  additionalProperties: false,
-} as const;
+export interface BuiltinTool {
+  /** The tool `type`: also the kind of its {@link ToolBinding} and its chat function's name. */
+  readonly type: BuiltinToolType;
+  /** The chat function's description. */
+  readonly description: string;
+  /** The chat function's JSON schema. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
 
-const LOCAL_SHELL_DESCRIPTION =
-  "Runs a command on the user's machine and returns its output (stdout and stderr).";
+/** The binding kinds of built-in tools (every kind but `function` and `custom`). */
+export type BuiltinToolType = Exclude<ToolBinding["kind"], "function" | "custom">;
 
 const CUSTOM_PARAMETERS = {
   type: "object",
@@ -88,6 +75,8 @@ export interface ConvertToolsOptions {
   customTools: boolean;
   /** Drop hosted tools with a warning (default), or reject the request. */
   hostedTools: HostedToolPolicy;
+  /** The built-in tools the bridge offers, by `type` (`builtinTools` of `items/registry.ts`). */
+  builtinTools: ReadonlyMap<string, BuiltinTool>;
 }
 
 /**
@@ -97,8 +86,8 @@ export interface ConvertToolsOptions {
 export interface ToolNames {
   /** Chat function name of the function or custom tool `name` (in `namespace`, if given). */
   chatName(name: string, namespace?: string | null): string;
-  /** Chat function name of the `local_shell` tool. */
-  localShellName(): string;
+  /** Chat function name of the built-in tool of this `type` (the type itself when it was not declared). */
+  builtinName(type: BuiltinToolType): string;
   /** Chat name of the only declared tool of this kind, or undefined when there are none or several. */
   soleToolName(kind: "function" | "custom"): string | undefined;
 }
@@ -121,7 +110,7 @@ export interface ToolSet {
 /** Names for history items when no tools are known (`convertInputToMessages` used on its own). */
 export const defaultToolNames: ToolNames = {
   chatName: (name, namespace) => (namespace ? flattenToolName(namespace, name) : name),
-  localShellName: () => LOCAL_SHELL_NAME,
+  builtinName: (type) => type,
   soleToolName: () => undefined,
 };
 
@@ -130,11 +119,12 @@ interface Declaration {
   name: string;
   namespace: string | undefined;
   namespaceDescription: string | undefined;
-  tool: FunctionTool | NamespaceTool.Function | CustomTool | undefined;
+  tool: FunctionTool | NamespaceTool.Function | CustomTool | BuiltinTool;
   chatName: string;
 }
 
-const LOCAL_SHELL_KEY = "\u0001local_shell";
+/** Declarations key of a built-in tool (no function name can collide with it). */
+const builtinKey = (type: string) => `\u0001${type}`;
 
 function identity(name: string, namespace: string | null | undefined): string {
   return `${namespace ?? ""}\u0000${name}`;
@@ -185,17 +175,20 @@ export function convertTools(
             });
           }
           break;
-        case "local_shell":
-          declare(LOCAL_SHELL_KEY, {
-            kind: "local_shell",
-            name: LOCAL_SHELL_NAME,
+        default: {
+          const builtin = options.builtinTools.get(tool.type);
+          if (builtin === undefined) {
+            hosted(tool, source.param(index), options, warnings);
+            break;
+          }
+          declare(builtinKey(builtin.type), {
+            kind: builtin.type,
+            name: builtin.type,
             namespace: undefined,
             namespaceDescription: undefined,
-            tool: undefined,
+            tool: builtin,
           });
-          break;
-        default:
-          hosted(tool, source.param(index), options, warnings);
+        }
       }
     }
   }
@@ -227,7 +220,7 @@ export function convertTools(
   const names: ToolNames = {
     chatName: (name, namespace) =>
       declarations.get(identity(name, namespace))?.chatName ?? defaultToolNames.chatName(name, namespace),
-    localShellName: () => declarations.get(LOCAL_SHELL_KEY)?.chatName ?? LOCAL_SHELL_NAME,
+    builtinName: (type) => declarations.get(builtinKey(type))?.chatName ?? type,
     soleToolName: (kind) => {
       let found: string | undefined;
       for (const declaration of declarations.values()) {
@@ -275,7 +268,9 @@ function hosted(
 }
 
 function toBinding(declaration: Declaration): ToolBinding {
-  if (declaration.kind === "local_shell") return { kind: "local_shell", name: declaration.name };
+  if (declaration.kind !== "function" && declaration.kind !== "custom") {
+    return { kind: declaration.kind, name: declaration.name };
+  }
   return declaration.namespace === undefined
     ? { kind: declaration.kind, name: declaration.name }
     : { kind: declaration.kind, name: declaration.name, namespace: declaration.namespace };
@@ -283,13 +278,13 @@ function toBinding(declaration: Declaration): ToolBinding {
 
 function toChatTool(declaration: Declaration, nativeCustom: boolean): ChatCompletionTool {
   const tool = declaration.tool;
-  if (tool === undefined) {
+  if (!("name" in tool)) {
     return {
       type: "function",
       function: {
         name: declaration.chatName,
-        description: LOCAL_SHELL_DESCRIPTION,
-        parameters: LOCAL_SHELL_PARAMETERS as unknown as Record<string, unknown>,
+        description: tool.description,
+        parameters: tool.parameters as Record<string, unknown>,
       },
     };
   }
