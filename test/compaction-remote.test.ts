@@ -33,63 +33,66 @@ const codexHistory: ResponseInputItem[] = [
 ];
 
 describe("compaction_trigger", () => {
-  it("streams exactly one sealed compaction item, and the next turn continues from its summary", async () => {
-    harness = await startHarness("node", { handler: SECRET });
-    const { backend, client } = harness;
-    backend.enqueue({ text: "NOTES: crate renamed to zap; 12 tests pass." }, { text: "Done." });
-    const events: ResponseStreamEvent[] = [];
-    const stream = client.responses.stream({
-      model: "m1",
-      store: false,
-      instructions: "You are Codex.",
-      tools: [{ type: "function", name: "shell", parameters: { type: "object" }, strict: false }],
-      input: [...codexHistory, trigger],
-    });
-    stream.on("event", (event) => events.push(event));
-    const compacted = await stream.finalResponse();
-
-    // The backend was asked for a summary: the conversation, then the prompt; no tools offered.
-    const asked = backend.requests.at(-1)!.body!;
-    expect(asked.tools).toBeUndefined();
-    expect(text(sentMessages(harness))).toContain("Rename the crate to zap");
-    expect(text(sentMessages(harness))).toContain("12 passed");
-    expect(JSON.stringify(sentMessages(harness).at(-1)?.content)).toContain("Write a summary");
-
-    // What Codex's remote compaction v2 reads: one compaction item done, then response.completed.
-    const types = events.map((event) => event.type);
-    expect(types).toEqual([
-      "response.created",
-      "response.in_progress",
-      "response.output_item.added",
-      "response.output_item.done",
-      "response.completed",
-    ]);
-    expect(events.map((event) => event.sequence_number)).toEqual([0, 1, 2, 3, 4]);
-    expect(compacted.status).toBe("completed");
-    expect(compacted.output).toHaveLength(1);
-    const item = compacted.output[0] as { type: string; id: string; encrypted_content: string };
-    expect(item).toMatchObject({ type: "compaction", id: expect.stringMatching(/^cmp_/) });
-    expect(item.encrypted_content).toMatch(/^rbc1\./);
-    expect(item.encrypted_content).not.toContain("zap");
-    expect(compacted.usage?.total_tokens).toBeGreaterThan(0);
-
-    // Codex's next request: the retained user message, the compaction item, a new ask.
-    const next = await client.responses
-      .stream({
+  it.each(["openai", "open-responses"] as const)(
+    "streams exactly one sealed compaction item, and the next turn continues from its summary (%s dialect)",
+    async (dialect) => {
+      harness = await startHarness("node", { handler: { ...SECRET, dialect } });
+      const { backend, client } = harness;
+      backend.enqueue({ text: "NOTES: crate renamed to zap; 12 tests pass." }, { text: "Done." });
+      const events: ResponseStreamEvent[] = [];
+      const stream = client.responses.stream({
         model: "m1",
         store: false,
-        input: [
-          codexHistory[0]!,
-          item as unknown as ResponseInputItem,
-          { role: "user", content: "Now bump the version." },
-        ],
-      })
-      .finalResponse();
-    expect(next.output_text).toBe("Done.");
-    const continued = text(sentMessages(harness));
-    expect(continued).toContain("NOTES: crate renamed to zap; 12 tests pass.");
-    expect(continued).not.toContain("12 passed");
-  });
+        instructions: "You are Codex.",
+        tools: [{ type: "function", name: "shell", parameters: { type: "object" }, strict: false }],
+        input: [...codexHistory, trigger],
+      });
+      stream.on("event", (event) => events.push(event));
+      const compacted = await stream.finalResponse();
+
+      // The backend was asked for a summary: the conversation, then the prompt; no tools offered.
+      const asked = backend.requests.at(-1)!.body!;
+      expect(asked.tools).toBeUndefined();
+      expect(text(sentMessages(harness))).toContain("Rename the crate to zap");
+      expect(text(sentMessages(harness))).toContain("12 passed");
+      expect(JSON.stringify(sentMessages(harness).at(-1)?.content)).toContain("Write a summary");
+
+      // What Codex's remote compaction v2 reads: one compaction item done, then response.completed.
+      const types = events.map((event) => event.type);
+      expect(types).toEqual([
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.output_item.done",
+        "response.completed",
+      ]);
+      expect(events.map((event) => event.sequence_number)).toEqual([0, 1, 2, 3, 4]);
+      expect(compacted.status).toBe("completed");
+      expect(compacted.output).toHaveLength(1);
+      const item = compacted.output[0] as { type: string; id: string; encrypted_content: string };
+      expect(item).toMatchObject({ type: "compaction", id: expect.stringMatching(/^cmp_/) });
+      expect(item.encrypted_content).toMatch(/^rbc1\./);
+      expect(item.encrypted_content).not.toContain("zap");
+      expect(compacted.usage?.total_tokens).toBeGreaterThan(0);
+
+      // Codex's next request: the retained user message, the compaction item, a new ask.
+      const next = await client.responses
+        .stream({
+          model: "m1",
+          store: false,
+          input: [
+            codexHistory[0]!,
+            item as unknown as ResponseInputItem,
+            { role: "user", content: "Now bump the version." },
+          ],
+        })
+        .finalResponse();
+      expect(next.output_text).toBe("Done.");
+      const continued = text(sentMessages(harness));
+      expect(continued).toContain("NOTES: crate renamed to zap; 12 tests pass.");
+      expect(continued).not.toContain("12 passed");
+    },
+  );
 
   it("answers JSON without stream, and a stored trigger turn prunes the chain for the next turn", async () => {
     harness = await startHarness("node", { handler: SECRET });
@@ -242,7 +245,11 @@ describe("context_management", () => {
     expect(reply.output.map((entry) => entry.type)).toEqual(["message"]);
     expect(backend.requests).toHaveLength(1);
     const bad = await client.responses
-      .create({ model: "m1", input: "hi", context_management: [{ type: "compaction", compact_threshold: -1 }] } as never)
+      .create({
+        model: "m1",
+        input: "hi",
+        context_management: [{ type: "compaction", compact_threshold: -1 }],
+      } as never)
       .catch((error: unknown) => error);
     expect((bad as InstanceType<typeof OpenAIClient.APIError>).status).toBe(400);
     expect((bad as InstanceType<typeof OpenAIClient.APIError>).error).toMatchObject({

@@ -1,13 +1,12 @@
 import { invalidRequest } from "../errors.js";
 import type { BridgeResult, HookContext } from "../handler/options.js";
-import type { ResponsesEndpointContext } from "../handler/responses-endpoint.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { StoreScope } from "../types.js";
 import { restoreCompactions, restoreHistory } from "./restore.js";
 import type { Sealer } from "./seal.js";
-import { emptyUsage, sealCompaction, summariseConversation } from "./summarise.js";
+import { type CompactionEndpoint, emptyUsage, sealCompaction, summariseConversation } from "./summarise.js";
 
 export { DEFAULT_COMPACTION_PROMPT } from "./summarise.js";
 
@@ -19,7 +18,7 @@ export { DEFAULT_COMPACTION_PROMPT } from "./summarise.js";
  * stands for the whole conversation it summarises.
  */
 export async function compactResponse(
-  endpoint: ResponsesEndpointContext,
+  endpoint: CompactionEndpoint,
   sealer: Sealer,
   body: unknown,
   signal: AbortSignal,
@@ -44,7 +43,11 @@ export async function compactResponse(
     "input",
   );
   const history = request.previous_response_id
-    ? await restoreHistory(sealer, chainToItems(await loadChain(store, request.previous_response_id, scope)), scope)
+    ? await restoreHistory(
+        sealer,
+        chainToItems(await loadChain(store, request.previous_response_id, scope)),
+        scope,
+      )
     : [];
   const summary = await summariseConversation(endpoint, { request, history, input, signal });
   const responseId = environment.generateId("resp");

@@ -9,11 +9,15 @@
  * Tokens are estimated (serialised length / 4, as for `truncation: "auto"`), not counted.
  */
 import type { ResponseInputItem } from "openai/resources/responses/responses";
-import type { ResponsesEndpointContext } from "../handler/responses-endpoint.js";
 import { estimateTokens } from "../translate/request/truncation.js";
 import type { ResponsesRequest, StoreScope } from "../types.js";
 import { summaryMessage } from "./restore.js";
-import { type CompactionItem, sealCompaction, summariseConversation } from "./summarise.js";
+import {
+  type CompactionEndpoint,
+  type CompactionItem,
+  sealCompaction,
+  summariseConversation,
+} from "./summarise.js";
 
 /** Without `compact_threshold`: this share of the `contextWindow` option (no window: no compaction). */
 export const DEFAULT_COMPACT_FRACTION = 0.8;
@@ -69,7 +73,7 @@ function isUserMessage(item: ResponseInputItem): boolean {
  * @throws {ResponsesBridgeError} the upstream's failure to write the summary, mapped.
  */
 export async function manageContext(
-  endpoint: ResponsesEndpointContext,
+  endpoint: CompactionEndpoint,
   turn: ContextTurn,
   signal: AbortSignal,
 ): Promise<ManagedContext | undefined> {

@@ -2,17 +2,39 @@
 // a `compaction` item. Shared by `POST /responses/compact`, `compaction_trigger` and `context_management`.
 import type { ResponseInputItem } from "openai/resources/responses/responses";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
-import type { ResponsesEndpointContext } from "../handler/responses-endpoint.js";
+import type { HookContext, ResponsesHandlerOptions } from "../handler/options.js";
+import type { UpstreamRouter } from "../handler/upstream-router.js";
 import { mapUsage } from "../translate/map-chat-outcome.js";
 import { convertRequestToChat } from "../translate/request-to-chat.js";
-import type { ResponseUsage, ResponsesRequest, StoreScope } from "../types.js";
+import type {
+  ResponseStore,
+  ResponsesRequest,
+  ResponseUsage,
+  StoreScope,
+  TranslationEnvironment,
+} from "../types.js";
 import { type CompactionPayload, scopeKey } from "./restore.js";
+import type { Sealer } from "./seal.js";
 
 /** The instruction the chat backend gets, after the conversation, to write a compaction summary. */
 export const DEFAULT_COMPACTION_PROMPT =
   "Write a summary of the conversation so far that lets you continue it without the earlier messages: the " +
   "user's goals and constraints, decisions made, facts and tool results that still matter, files and " +
   "commands involved, and what remains to be done. Write notes for yourself, not a reply to the user.";
+
+/**
+ * What compaction needs from the handler: the `POST /responses` endpoint's context (declared here, not
+ * imported, so the endpoint can call into compaction without an import cycle).
+ */
+export interface CompactionEndpoint {
+  options: ResponsesHandlerOptions;
+  store: ResponseStore;
+  router: UpstreamRouter;
+  environment: TranslationEnvironment;
+  keepAliveMs: number;
+  report: (error: unknown, context: HookContext) => void;
+  sealer: Sealer;
+}
 
 /** A `compaction` output item. */
 export interface CompactionItem {
@@ -51,7 +73,7 @@ function summaryText(content: unknown): string {
  * @throws {ResponsesBridgeError} the upstream's failure, mapped (`context_length_exceeded` for overflows).
  */
 export async function summariseConversation(
-  endpoint: ResponsesEndpointContext,
+  endpoint: CompactionEndpoint,
   { request, history, input, signal }: SummaryRequest,
 ): Promise<Summary> {
   const { options, router } = endpoint;
@@ -84,7 +106,7 @@ export async function summariseConversation(
 
 /** The `compaction` item holding `summary`, sealed for the caller's tenant; its id is `cmp_` + `suffix`. */
 export async function sealCompaction(
-  endpoint: ResponsesEndpointContext,
+  endpoint: CompactionEndpoint,
   summary: string,
   scope: StoreScope | undefined,
   suffix: string,

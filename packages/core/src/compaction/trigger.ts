@@ -8,7 +8,6 @@
 import type { ResponseInputItem, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { invalidRequest } from "../errors.js";
 import type { BridgeResult, HookContext } from "../handler/options.js";
-import type { ResponsesEndpointContext } from "../handler/responses-endpoint.js";
 import { toOpenResponsesEvent } from "../stream/dialect.js";
 import { encodeSSEEvent } from "../stream/encode-sse-event.js";
 import { withKeepAlive } from "../stream/keep-alive.js";
@@ -16,7 +15,7 @@ import { SSE_HEADERS } from "../stream/sse-headers.js";
 import { toStreamFailure } from "../stream/stream-turn.js";
 import { finishResponseObject } from "../translate/response-object.js";
 import type { ResponseObject, ResponsesRequest, StoreScope } from "../types.js";
-import { emptyUsage, sealCompaction, summariseConversation } from "./summarise.js";
+import { type CompactionEndpoint, emptyUsage, sealCompaction, summariseConversation } from "./summarise.js";
 
 /**
  * True when `input` ends with a `compaction_trigger` item.
@@ -39,7 +38,7 @@ export function endsWithCompactionTrigger(input: readonly ResponseInputItem[]): 
 
 /** One `compaction_trigger` turn, as the endpoint resolved it. */
 export interface CompactionTurn {
-  endpoint: ResponsesEndpointContext;
+  endpoint: CompactionEndpoint;
   request: ResponsesRequest;
   hooks: HookContext;
   scope: StoreScope | undefined;

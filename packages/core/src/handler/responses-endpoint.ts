@@ -172,7 +172,10 @@ function createTranslator(
     const translation = createTranslationOptions(turn.request, history, target, options);
     const { params, warnings, tools } = convertRequestToChat(chatRequest, translation.request);
     for (const warning of warnings) options.onWarning?.(warning, turn.hooks);
-    const result: Translation = { params, reply: { ...translation.reply, tools, reservedCallIds, ...leading } };
+    const result: Translation = {
+      params,
+      reply: { ...translation.reply, tools, reservedCallIds, ...leading },
+    };
     translations.set(target, result);
     return result;
   };

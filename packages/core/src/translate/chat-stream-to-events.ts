@@ -263,9 +263,11 @@ export class ChatStreamTranslator {
     const { status, incompleteReason } = mapFinishReason(this.finishReason, this.options.lengthFinish);
     const itemStatus: ItemStatus = status === "incomplete" ? "incomplete" : "completed";
     // Whitespace alone is the reply only when nothing else was produced.
-    if (this.pendingWhitespace.length > 0 &&
+    if (
+      this.pendingWhitespace.length > 0 &&
       this.nextOutputIndex === (this.options.leadingOutput?.length ?? 0) &&
-      this.calls.size === 0) {
+      this.calls.size === 0
+    ) {
       const text = this.pendingWhitespace;
       this.pendingWhitespace = "";
       this.openMessage().text(text, this.pendingLogprobs, this.emit);
