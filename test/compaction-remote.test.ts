@@ -165,7 +165,7 @@ describe("compaction_trigger", () => {
   it("ends the stream with response.failed when the backend cannot write the summary", async () => {
     harness = await startHarness("node", { handler: { ...SECRET, streamErrors: "events" } });
     const { backend, client } = harness;
-    backend.enqueue({ error: { status: 500, message: "backend down" } });
+    backend.enqueue({ error: { status: 500 } });
     const events: ResponseStreamEvent[] = [];
     const stream = client.responses.stream({ model: "m1", store: false, input: [...codexHistory, trigger] });
     stream.on("event", (event) => events.push(event));
