@@ -8,6 +8,11 @@ import type { Sealer } from "./seal.js";
 /** How a restored summary is introduced to the model. */
 const SUMMARY_HEADING = "Summary of the earlier conversation (compacted):\n\n";
 
+/** The user message a summary is given to the model as. */
+export function summaryMessage(summary: string): ResponseInputItem {
+  return { type: "message", role: "user", content: `${SUMMARY_HEADING}${summary}` };
+}
+
 /** The sealed payload of a compaction item. */
 export interface CompactionPayload {
   v: 1;
@@ -53,7 +58,33 @@ export async function restoreCompactions(
         "invalid_encrypted_content",
       );
     }
-    restored.push({ type: "message", role: "user", content: `${SUMMARY_HEADING}${summary}` });
+    restored.push(summaryMessage(summary));
   }
   return restored;
+}
+
+/**
+ * The stored history of a turn (`previous_response_id` chain or `conversation` items) as the upstream
+ * sees it: a `compaction` item summarises everything before it, so the items before the last one are
+ * dropped (the server prunes its own chain, as OpenAI's does), `compaction_trigger` items are dropped, and
+ * the compaction opened.
+ *
+ * @throws {ResponsesBridgeError} 400 `invalid_encrypted_content` (param `previous_response_id`) for a
+ * compaction item this server did not seal for this tenant.
+ */
+export async function restoreHistory(
+  sealer: Sealer,
+  items: ResponseInputItem[],
+  scope: StoreScope | undefined,
+): Promise<ResponseInputItem[]> {
+  let start = 0;
+  let triggers = false;
+  for (const [index, item] of items.entries()) {
+    const type = (item as { type?: unknown }).type;
+    if (type === "compaction") start = index;
+    else if (type === "compaction_trigger") triggers = true;
+  }
+  let kept = start === 0 ? items : items.slice(start);
+  if (triggers) kept = kept.filter((item) => (item as { type?: unknown }).type !== "compaction_trigger");
+  return restoreCompactions(sealer, kept, scope, "previous_response_id");
 }

@@ -4,8 +4,10 @@
  * streamed turn (batches, encoder, save-before-terminal, keep-alive) lives in `stream/stream-turn.ts`.
  */
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
-import { restoreCompactions } from "../compaction/restore.js";
+import { type ManagedContext, manageContext } from "../compaction/context-management.js";
+import { restoreCompactions, restoreHistory } from "../compaction/restore.js";
 import type { Sealer } from "../compaction/seal.js";
+import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
 import { parseResponsesRequest } from "../schema/responses-request.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
@@ -88,7 +90,14 @@ export async function createResponse(
   const request = await parseRequest(endpoint, body, hooks);
   const conversationId = checkStatefulRequest(request, endpoint.store, options); // conversation-turn.ts
   const turn = await resolveHistory(endpoint, request, scope, hooks, options, conversationId);
-  const translate = createTranslator(turn);
+  // Compaction (compaction/): a trailing compaction_trigger is answered with a compaction item alone;
+  // context_management may compact the conversation before the upstream call.
+  if (endsWithCompactionTrigger(turn.input)) {
+    await options.onStart?.(turn.response, turn.input);
+    return answerCompactionTrigger({ ...turn, save: (final) => saveTurn(turn, final) }, signal);
+  }
+  const managed = await manageContext(endpoint, { ...turn, responseId: turn.response.id }, signal);
+  const translate = createTranslator(turn, managed);
   // Translate for the first target now: request errors (400s) surface before any upstream call, and
   // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
   const first = translate(turn.targets[0]!);
@@ -131,7 +140,7 @@ async function resolveHistory(
       ? await conversationHistory(store, conversationId, scope)
       : [];
   // Compaction items stand for the conversation they summarise (the turn is stored with them sealed).
-  const history = await restoreCompactions(endpoint.sealer, storedHistory, scope, "previous_response_id");
+  const history = await restoreHistory(endpoint.sealer, storedHistory, scope);
   const chatInput = await restoreCompactions(endpoint.sealer, input, scope, "input");
   const response = createResponseObject(request, {
     id: options.responseId ?? environment.generateId("resp"),
@@ -141,21 +150,32 @@ async function resolveHistory(
   return { endpoint, request, hooks, scope, targets, input, history, chatInput, response, conversationId };
 }
 
-/** Step 3, translate the request: per target (capabilities differ), once each; warnings go to `onWarning`. */
-function createTranslator(turn: Turn): (target: ResolvedTarget) => Translation {
+/**
+ * Step 3, translate the request: per target (capabilities differ), once each; warnings go to `onWarning`.
+ * A compacted turn (`managed`) sends its summary and current exchange instead of its history and input.
+ */
+function createTranslator(
+  turn: Turn,
+  managed: ManagedContext | undefined,
+): (target: ResolvedTarget) => Translation {
   const { options } = turn.endpoint;
   const translations = new Map<ResolvedTarget, Translation>();
   // Call ids the conversation already used: a backend that restarts its numbering gets fresh ones.
   const reservedCallIds = collectCallIds(turn.history, turn.input);
-  const chatRequest =
-    turn.chatInput === turn.input ? turn.request : { ...turn.request, input: turn.chatInput };
+  const chatInput = managed?.chatInput ?? turn.chatInput;
+  const chatRequest = chatInput === turn.input ? turn.request : { ...turn.request, input: chatInput };
+  const history = managed?.history ?? turn.history;
+  const leading = managed ? { leadingOutput: managed.leadingOutput } : {};
   return (target) => {
     const cached = translations.get(target);
     if (cached) return cached;
-    const translation = createTranslationOptions(turn.request, turn.history, target, options);
+    const translation = createTranslationOptions(turn.request, history, target, options);
     const { params, warnings, tools } = convertRequestToChat(chatRequest, translation.request);
     for (const warning of warnings) options.onWarning?.(warning, turn.hooks);
-    const result: Translation = { params, reply: { ...translation.reply, tools, reservedCallIds } };
+    const result: Translation = {
+      params,
+      reply: { ...translation.reply, tools, reservedCallIds, ...leading },
+    };
     translations.set(target, result);
     return result;
   };

@@ -805,6 +805,28 @@ describe("parseResponsesRequest rejects", () => {
       message: `Invalid value for 'truncation': 'sometimes'. Supported values are: 'auto' and 'disabled'.`,
     },
     {
+      rule: "an unknown context_management type",
+      body: { ...base, context_management: [{ type: "truncate" }] },
+      param: "context_management.0.type",
+      code: "invalid_value",
+      message: `Invalid value for 'context_management.0.type': 'truncate'. Supported values are: 'compaction'.`,
+    },
+    {
+      rule: "a context_management threshold that is not a positive integer",
+      body: { ...base, context_management: [{ type: "compaction", compact_threshold: 0.5 }] },
+      param: "context_management.0.compact_threshold",
+      code: "invalid_type",
+      message:
+        "Invalid type for 'context_management.0.compact_threshold': expected an integer, but got a decimal instead.",
+    },
+    {
+      rule: "context_management as an object",
+      body: { ...base, context_management: { type: "compaction" } },
+      param: "context_management",
+      code: "invalid_type",
+      message: "Invalid type for 'context_management': expected an array, but got an object instead.",
+    },
+    {
       rule: "reasoning as a string",
       body: { ...base, reasoning: "high" },
       param: "reasoning",

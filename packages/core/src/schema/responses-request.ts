@@ -129,6 +129,15 @@ function buildRequestSchema(): Schema {
     ),
     text: z.nullish(textSchema()),
     truncation: z.nullish(z.enum(["auto", "disabled"])),
+    // Server-side compaction (compaction/context-management.ts); 'compaction' is the one entry type.
+    context_management: z.nullish(
+      arrayOf(
+        z.looseObject({
+          type: z.enum(["compaction"]),
+          compact_threshold: z.nullish(integer(1)),
+        }),
+      ),
+    ),
     include: z.nullish(arrayOf(z.string())),
     previous_response_id: optionalString(),
     conversation: z.nullish(

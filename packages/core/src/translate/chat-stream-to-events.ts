@@ -91,6 +91,8 @@ export class ChatStreamTranslator {
     this.environment = options.environment;
     this.options = options;
     this.thinkParser = options.thinkTags === false ? undefined : new ThinkTagParser();
+    // Items made before the reply (a context_management compaction) come first.
+    for (const item of options.leadingOutput ?? []) this.items[this.nextOutputIndex++] = item;
     this.callContext = {
       environment: options.environment,
       tools: options.tools,
@@ -109,6 +111,10 @@ export class ChatStreamTranslator {
     this.out = out;
     this.emit({ type: "response.created", sequence_number: 0, response: this.response });
     this.emit({ type: "response.in_progress", sequence_number: 0, response: this.response });
+    for (const [index, item] of (this.options.leadingOutput ?? []).entries()) {
+      this.emit({ type: "response.output_item.added", sequence_number: 0, output_index: index, item });
+      this.emit({ type: "response.output_item.done", sequence_number: 0, output_index: index, item });
+    }
   }
 
   /** Translates one upstream chunk (only choice 0 is used; usage is read from any chunk). */
@@ -257,7 +263,11 @@ export class ChatStreamTranslator {
     const { status, incompleteReason } = mapFinishReason(this.finishReason, this.options.lengthFinish);
     const itemStatus: ItemStatus = status === "incomplete" ? "incomplete" : "completed";
     // Whitespace alone is the reply only when nothing else was produced.
-    if (this.pendingWhitespace.length > 0 && this.nextOutputIndex === 0 && this.calls.size === 0) {
+    if (
+      this.pendingWhitespace.length > 0 &&
+      this.nextOutputIndex === (this.options.leadingOutput?.length ?? 0) &&
+      this.calls.size === 0
+    ) {
       const text = this.pendingWhitespace;
       this.pendingWhitespace = "";
       this.openMessage().text(text, this.pendingLogprobs, this.emit);

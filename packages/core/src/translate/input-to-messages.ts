@@ -13,8 +13,9 @@
  *
  * Items the chat backend cannot use are left out with an `unsupported_item` warning rather than a
  * 400, because real clients echo them back (CLIENTS.md corner case 5): hosted tool calls
- * (`web_search_call`, `tool_search_call`, `image_generation_call`, `mcp_call`...), `compaction` items
- * and unknown types.
+ * (`web_search_call`, `tool_search_call`, `image_generation_call`, `mcp_call`...) and unknown types.
+ * `compaction` items are opened before conversion (`compaction/restore.ts`), and a `compaction_trigger` turn
+ * never reaches it (`compaction/trigger.ts`); left here, either is left out with the same warning.
  */
 import type { ResponseInputItem } from "openai/resources/responses/responses";
 import { defaultItemType } from "../schema/responses-request.js";

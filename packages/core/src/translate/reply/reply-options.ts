@@ -1,3 +1,4 @@
+import type { ResponseOutputItem } from "openai/resources/responses/responses";
 import type { IdPrefix, ToolBindings, TranslationEnvironment } from "../../types.js";
 
 /**
@@ -48,6 +49,12 @@ export interface ReplyOptions {
    * Default: none.
    */
   reservedCallIds?: ReadonlySet<string>;
+  /**
+   * Output items the bridge made before the reply (the `compaction` item of `context_management`): they
+   * open the output (`output_index` 0…), streamed as `output_item.added` and `.done` right after
+   * `response.in_progress`, and the reply's items follow them. Default: none.
+   */
+  leadingOutput?: readonly ResponseOutputItem[];
 }
 
 /** Receives one event; the orchestrator assigns `sequence_number`. */
