@@ -39,6 +39,8 @@ export async function startHop(upstreamURL: string): Promise<{ url: string; clos
         headers: { "content-type": "application/json", authorization: "Bearer sk-bench-upstream-key" },
         body: JSON.stringify({ model: body.model, messages, stream: body.stream === true }),
         signal: new AbortController().signal,
+        // As openAICompatibleUpstream sends it: without it nodeFetch() follows redirects through undici's fetch.
+        redirect: "manual",
       });
       if (!body.stream) {
         const completion = JSON.parse(await reply.text()) as {

@@ -7,7 +7,7 @@ const handler = createResponsesHandler({
   upstream: openAICompatibleUpstream({
     baseURL: process.env.UPSTREAM_BASE_URL ?? "http://127.0.0.1:11434/v1",
     apiKey: process.env.UPSTREAM_API_KEY,
-    fetch: nodeFetch(), // node:http keep-alive client: a fraction of the global fetch's CPU per call
+    fetch: nodeFetch(), // undici keep-alive client: a fraction of the global fetch's CPU per call
   }),
 });
 
