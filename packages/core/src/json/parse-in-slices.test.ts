@@ -171,7 +171,7 @@ describe("parseJsonInSlices", () => {
       "e",
       "\\u12",
     ];
-    for (let seed = 1; seed <= 600; seed++) {
+    for (let seed = 1; seed <= 1000; seed++) {
       const next = random(seed * 7919);
       const text = valueText(next, 0);
       const at = Math.floor(next() * (text.length + 1));
@@ -183,6 +183,7 @@ describe("parseJsonInSlices", () => {
             ? text.slice(0, at) + breakers[Math.floor(next() * breakers.length)] + text.slice(at)
             : text.slice(0, at);
       await expectSameAsJsonParse(broken);
+      await expectSameAsJsonParse(broken, { chunk: 3, longString: 5, stringPiece: 2 });
     }
   });
 

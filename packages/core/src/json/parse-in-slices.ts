@@ -83,6 +83,16 @@ function nativeParse(text: string): unknown {
   }
 }
 
+/** What {@link SlicedParser.scanGroup} found. */
+interface Group {
+  /** End of the run of whole elements (-1: none before a large one). */
+  end: number;
+  /** What ends the run: a comma (more follows), the closing bracket, or an element larger than a chunk. */
+  next: "comma" | "close" | "big";
+  /** Start of the large element, when `next` is "big". */
+  big: number;
+}
+
 class SlicedParser {
   constructor(
     private readonly text: string,
@@ -91,7 +101,9 @@ class SlicedParser {
   ) {}
 
   skipSpace(at: number): number {
-    if (at >= this.text.length) return at;
+    const code = this.text.charCodeAt(at);
+    // Most values are followed by punctuation, not space: no regular expression run for them.
+    if (code !== 32 && code !== 10 && code !== 13 && code !== 9) return at;
     SPACE.lastIndex = at;
     SPACE.test(this.text);
     return SPACE.lastIndex;
@@ -142,85 +154,110 @@ class SlicedParser {
     return this.longString(at);
   }
 
-  private async array(at: number): Promise<[unknown[], number]> {
+  /**
+   * Scans the elements (or members) of the container whose first one starts at `start`, at the
+   * container's own depth, until about `sizes.chunk` characters have been passed. Returns where the run
+   * of whole elements scanned ends (`end`, before a separating comma or the closing bracket), what comes
+   * after it, and, when an element alone is larger than a chunk, where that element starts.
+   */
+  private scanGroup(start: number): Group {
     const text = this.text;
-    const result: unknown[] = [];
-    let groupStart = -1;
-    let groupEnd = -1;
-    const flush = async () => {
-      if (groupStart < 0) return;
-      const group = nativeParse(`[${text.slice(groupStart, groupEnd)}]`) as unknown[];
-      for (let index = 0; index < group.length; index++) result.push(group[index]);
-      groupStart = -1;
-      await this.slice.check();
-    };
-    let index = this.skipSpace(at + 1);
-    if (text.charCodeAt(index) === CLOSE_ARRAY) return [result, index + 1];
-    for (;;) {
-      let end = this.smallEnd(index);
-      if (end >= 0) {
-        if (groupStart < 0) groupStart = index;
-        groupEnd = end;
-        if (groupEnd - groupStart >= this.sizes.chunk) await flush();
-      } else {
-        await flush();
-        const [item, after] = await this.value(index);
-        result.push(item);
-        end = after;
+    const limit = this.sizes.chunk;
+    let depth = 0;
+    let elementStart = start;
+    let lastComma = -1;
+    for (let index = start; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === QUOTE) {
+        index = endOfString(text, index);
+        if (index < 0) throw new JsonSyntaxError();
+      } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+        depth++;
+      } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+        if (depth === 0) return { end: index, next: "close", big: -1 };
+        depth--;
+      } else if (code === COMMA && depth === 0) {
+        if (index - start >= limit) return { end: index, next: "comma", big: -1 };
+        lastComma = index;
+        elementStart = index + 1;
+        continue;
       }
-      const next = this.skipSpace(end);
-      const code = text.charCodeAt(next);
-      if (code === CLOSE_ARRAY) {
-        await flush();
-        return [result, next + 1];
-      }
-      if (code !== COMMA) throw new JsonSyntaxError();
-      index = this.skipSpace(next + 1);
+      if (index - elementStart > limit) return { end: lastComma, next: "big", big: elementStart };
     }
+    throw new JsonSyntaxError();
+  }
+
+  /**
+   * The elements (or members) of a container larger than a chunk: runs of small ones parsed natively,
+   * each as `[run]` (or `{run}`), large ones one at a time through `member`.
+   */
+  private async container(
+    at: number,
+    close: number,
+    parseRun: (run: string) => void,
+    member: (start: number) => Promise<number>,
+  ): Promise<number> {
+    const text = this.text;
+    let start = this.skipSpace(at + 1);
+    if (text.charCodeAt(start) === close) return start + 1;
+    for (;;) {
+      const group = this.scanGroup(start);
+      // An empty run before a comma or the end (`[1,]`, or `[1,,2]` split at a comma) is malformed.
+      if (group.end >= 0) {
+        if (this.skipSpace(start) === group.end) throw new JsonSyntaxError();
+        parseRun(text.slice(start, group.end));
+      }
+      const after =
+        group.next === "big" ? this.skipSpace(await member(this.skipSpace(group.big))) : group.end;
+      await this.slice.check();
+      const code = text.charCodeAt(after);
+      if (code === close) return after + 1;
+      if (code !== COMMA) throw new JsonSyntaxError();
+      start = this.skipSpace(after + 1);
+    }
+  }
+
+  private async array(at: number): Promise<[unknown[], number]> {
+    const result: unknown[] = [];
+    const end = await this.container(
+      at,
+      CLOSE_ARRAY,
+      (run) => {
+        const items = nativeParse(`[${run}]`) as unknown[];
+        for (let index = 0; index < items.length; index++) result.push(items[index]);
+      },
+      async (start) => {
+        const [item, after] = await this.value(start);
+        result.push(item);
+        return after;
+      },
+    );
+    return [result, end];
   }
 
   private async object(at: number): Promise<[Record<string, unknown>, number]> {
     const text = this.text;
     const result: Record<string, unknown> = {};
-    let groupStart = -1;
-    let groupEnd = -1;
-    const flush = async () => {
-      if (groupStart < 0) return;
-      const group = nativeParse(`{${text.slice(groupStart, groupEnd)}}`) as Record<string, unknown>;
-      for (const key of Object.keys(group)) assign(result, key, group[key]);
-      groupStart = -1;
-      await this.slice.check();
-    };
-    let index = this.skipSpace(at + 1);
-    if (text.charCodeAt(index) === CLOSE_OBJECT) return [result, index + 1];
-    for (;;) {
-      if (text.charCodeAt(index) !== QUOTE) throw new JsonSyntaxError();
-      const keyEnd = endOfString(text, index);
-      if (keyEnd < 0) throw new JsonSyntaxError();
-      const colon = this.skipSpace(keyEnd + 1);
-      if (text.charCodeAt(colon) !== COLON) throw new JsonSyntaxError();
-      const valueAt = this.skipSpace(colon + 1);
-      let end = this.smallEnd(valueAt);
-      if (end >= 0) {
-        if (groupStart < 0) groupStart = index;
-        groupEnd = end;
-        if (groupEnd - groupStart >= this.sizes.chunk) await flush();
-      } else {
-        await flush();
-        const key = nativeParse(text.slice(index, keyEnd + 1)) as string;
-        const [item, after] = await this.value(valueAt);
+    const end = await this.container(
+      at,
+      CLOSE_OBJECT,
+      (run) => {
+        const members = nativeParse(`{${run}}`) as Record<string, unknown>;
+        for (const key of Object.keys(members)) assign(result, key, members[key]);
+      },
+      async (start) => {
+        if (text.charCodeAt(start) !== QUOTE) throw new JsonSyntaxError();
+        const keyEnd = endOfString(text, start);
+        if (keyEnd < 0) throw new JsonSyntaxError();
+        const colon = this.skipSpace(keyEnd + 1);
+        if (text.charCodeAt(colon) !== COLON) throw new JsonSyntaxError();
+        const key = nativeParse(text.slice(start, keyEnd + 1)) as string;
+        const [item, after] = await this.value(this.skipSpace(colon + 1));
         assign(result, key, item);
-        end = after;
-      }
-      const next = this.skipSpace(end);
-      const code = text.charCodeAt(next);
-      if (code === CLOSE_OBJECT) {
-        await flush();
-        return [result, next + 1];
-      }
-      if (code !== COMMA) throw new JsonSyntaxError();
-      index = this.skipSpace(next + 1);
-    }
+        return after;
+      },
+    );
+    return [result, end];
   }
 
   /**

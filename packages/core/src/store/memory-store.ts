@@ -1,5 +1,6 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
+import { encodeStoredResponseInSlices } from "./encode-in-slices.js";
 import { createMemoryConversations } from "./memory-conversations.js";
 import { createMemoryTurnLog } from "./memory-turn-log.js";
 import type { ConversationStore, TurnLog } from "./stateful-types.js";
@@ -160,7 +161,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async put(record, scope) {
       const key = scopedKey(record.id, scope);
-      const value = encodeStoredResponse(record);
+      // Many items: encoded in slices, before any state changes (issue 17).
+      const value = await encodeStoredResponseInSlices(record);
       const itemKeys = itemIdsOf(record).map((itemId) => scopedKey(itemId, scope));
       const bytes = retainedBytes(value, key, itemKeys);
       if (bytes > maxBytes) {
