@@ -59,4 +59,36 @@ describe("validateResponsesRequest", () => {
       if ("value" in actual) expect((actual.value as { input: unknown }).input).toBe(request.input);
     }
   });
+
+  it("checks the count caps and ids of every item, with the same 400 as parseResponsesRequest", async () => {
+    const parts = {
+      role: "user",
+      content: [
+        { type: "input_text", text: "a" },
+        { type: "input_text", text: "b" },
+      ],
+    };
+    const cases: [Record<string, unknown>, { maxContentParts?: number; maxTools?: number }][] = [
+      [body({}, { [count - 2]: { type: "item_reference", id: "a\u0000b" } }), {}],
+      [body({}, { [270]: parts }), { maxContentParts: 1 }],
+      [
+        body(
+          {
+            tools: [
+              { type: "function", name: "f" },
+              { type: "function", name: "g" },
+            ],
+          },
+          { 5: 1 },
+        ),
+        { maxTools: 1 },
+      ],
+      [body({ model: "" }, { [count - 1]: parts }), { maxContentParts: 1 }],
+    ];
+    for (const [request, limits] of cases) {
+      const expected = await outcome(() => parseResponsesRequest(request, limits));
+      expect(expected).toHaveProperty("status", 400);
+      expect(await outcome(() => validateResponsesRequest(request, limits))).toEqual(expected);
+    }
+  });
 });

@@ -8,7 +8,7 @@
  */
 import { TimeSlice } from "../json/time-slice.js";
 import type { ResponsesRequest } from "../types.js";
-import { checkRequestLimits, type RequestLimits } from "./request-limits.js";
+import { checkInputItemLimits, checkRequestLimits, type RequestLimits } from "./request-limits.js";
 import { getInputItemSchema, getRequestSchema, parseResponsesRequest } from "./responses-request.js";
 import { issueToError } from "./zod-issue-to-error.js";
 
@@ -17,6 +17,8 @@ export const SLICED_INPUT_ITEMS = 256;
 
 /** Items checked between two clock reads. */
 const ITEMS_PER_CHECK = 16;
+/** Items whose counts are checked between two clock reads. */
+const ITEMS_PER_LIMIT_CHECK = 256;
 
 /** The top-level fields of the request schema, in the order it checks them. */
 function fieldOrder(): string[] {
@@ -37,8 +39,11 @@ export async function validateResponsesRequest(
   const items = fields.input;
   if (!Array.isArray(items) || items.length < SLICED_INPUT_ITEMS) return parseResponsesRequest(body, limits);
   const slice = new TimeSlice();
-  checkRequestLimits(fields, limits);
-  await slice.check();
+  checkRequestLimits(fields, limits, true);
+  for (let from = 0; from < items.length; from += ITEMS_PER_LIMIT_CHECK) {
+    checkInputItemLimits(items, limits ?? {}, from, Math.min(items.length, from + ITEMS_PER_LIMIT_CHECK));
+    await slice.check();
+  }
   const rest = getRequestSchema().safeParse({ ...fields, input: [] });
   const restIssue = rest.success ? undefined : rest.error.issues[0];
   if (restIssue) {
