@@ -250,7 +250,10 @@ describe("one hostile body does not stall the other clients", () => {
         `bounded work: load per core ${oversubscribed.toFixed(1)}, bound ${(50 * oversubscribed).toFixed(0)} ms`,
       );
       expect(Math.max(...worst)).toBeLessThan(50 * oversubscribed);
-      expect(rssGrowth).toBeLessThan(largest * 12);
+      // Peak RSS: the body's bytes, its text, the parsed values, the chat request and the stored turn each
+      // hold about one body's worth, and the sliced steps keep their garbage a little longer (logged;
+      // 169-205 MiB for 17.4 MiB with the load at 5-6 per core).
+      expect(rssGrowth).toBeLessThan(largest * 16);
     } finally {
       await client.close();
       await bridge.close();
