@@ -54,7 +54,9 @@ describe("bundle size of an app using the bridge", () => {
     // No `node:` import made it in: esbuild's browser platform fails on those.
     expect(web.inputs.some((path) => path.includes("packages/core/src/"))).toBe(true);
     expect(zodClassic(web.inputs)).toEqual([]);
-    expect(web.bytes).toBeLessThan(150_000);
+    // Raised from 150 KB when large bodies became cooperative (the sliced JSON parser, validation and
+    // serialisation; issue 17): 151.3 KB minified then.
+    expect(web.bytes).toBeLessThan(160_000);
   }, 60_000);
 
   it("a Node server (core + node adapter) stays small too, undici apart", async () => {

@@ -8,6 +8,7 @@ export { type OpenAIErrorBody, redactSecrets, toBridgeError, toOpenAIErrorBody }
 export {
   DEFAULT_MAX_BODY_BYTES,
   parseJsonBody,
+  parseJsonBytes,
   payloadTooLarge,
   readJsonBody,
   unsupportedContentEncoding,

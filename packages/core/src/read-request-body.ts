@@ -1,8 +1,8 @@
-import { decodeWhole } from "./bytes.js";
 import { invalidRequest, ResponsesBridgeError } from "./errors.js";
-import { assertJsonShape, MAX_JSON_DEPTH } from "./json-shape.js";
+import { parseJsonBody, parseJsonBytes } from "./json/parse-json-bytes.js";
+import { MAX_JSON_DEPTH } from "./json-shape.js";
 
-export { MAX_JSON_DEPTH };
+export { MAX_JSON_DEPTH, parseJsonBody, parseJsonBytes };
 
 /** Default request body limit: 20 MiB, enough for long agent histories with inline images. */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -21,7 +21,8 @@ const SUPPORTED_ENCODINGS = new Set(["gzip", "x-gzip", "deflate"]);
 /**
  * Reads a Web `Request` body as JSON, enforcing `maxBytes` on the decoded size: a body with a declared
  * length within the limit is read in one call, any other one while streaming (never buffering more than
- * the limit), decoding `gzip`/`deflate` bodies. Errors are OpenAI-shaped:
+ * the limit), decoding `gzip`/`deflate` bodies. A body over 1 MiB is parsed in slices that give the
+ * event loop back (see `parseJsonBytes`). Errors are OpenAI-shaped:
  * 413 over the limit, 415 for an unsupported `content-encoding`, 400 for malformed JSON or a bad
  * compressed body.
  */
@@ -48,7 +49,7 @@ export async function readJsonBody(
       throw unreadable();
     }
     if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes);
-    return parseJsonBody(decodeWhole([bytes], bytes.byteLength));
+    return parseJsonBytes([bytes], bytes.byteLength);
   }
   if (!request.body) throw invalidRequest("The request body is empty: expected a JSON object.");
   let stream: ReadableStream<Uint8Array> = request.body;
@@ -76,7 +77,7 @@ export async function readJsonBody(
     if (ResponsesBridgeError.isInstance(error)) throw error;
     throw unreadable();
   }
-  return parseJsonBody(decodeWhole(parts, total));
+  return parseJsonBytes(parts, total);
 }
 
 /** The 415 `unsupported_content_encoding` error for a body encoded with `encoding`. */
@@ -85,24 +86,6 @@ export function unsupportedContentEncoding(encoding: string): ResponsesBridgeErr
     `Unsupported content-encoding '${encoding}': send the body uncompressed, or gzip or deflate encoded.`,
     { status: 415, type: "invalid_request_error", code: "unsupported_content_encoding" },
   );
-}
-
-/**
- * Parses a whole request body's text as JSON with {@link readJsonBody}'s rules (a leading byte-order
- * mark is ignored; an empty or malformed body is a 400; a body nesting deeper than 128 levels or
- * holding more than 250,000 values is a 400 before it is parsed), for adapters that read bodies themselves.
- */
-export function parseJsonBody(text: string): unknown {
-  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  assertJsonShape(json);
-  try {
-    return JSON.parse(json);
-  } catch {
-    if (json.trim() === "") throw invalidRequest("The request body is empty: expected a JSON object.");
-    throw invalidRequest(
-      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-    );
-  }
 }
 
 /**

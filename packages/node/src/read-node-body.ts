@@ -5,6 +5,7 @@ import { invalidRequest } from "@responses-bridge/core";
 import {
   DEFAULT_MAX_BODY_BYTES,
   parseJsonBody,
+  parseJsonBytes,
   payloadTooLarge,
   unsupportedContentEncoding,
 } from "@responses-bridge/core/http";
@@ -61,24 +62,41 @@ export async function readNodeBody(
     return alreadyRead((req as { body?: unknown }).body, maxBytes);
   }
   if (encoding === "identity") {
-    return parseJsonBody(await collectText(source, maxBytes, "The request body could not be read."));
+    return parseCollected(await collectBytes(source, maxBytes, "The request body could not be read."));
   }
   const decoder = NODE_DECODERS[encoding]?.();
   if (!decoder) throw unsupportedContentEncoding(encoding);
   source.once("error", (error) => decoder.destroy(error));
-  const text = await collectText(
+  const body = await collectBytes(
     source.pipe(decoder),
     maxBytes,
     `The request body could not be read as ${encoding}.`,
   );
-  return parseJsonBody(text);
+  return parseCollected(body);
+}
+
+/** Bodies over this size are parsed in slices (the core's threshold in `parseJsonBytes`). */
+const SLICED_PARSE_BYTES = 1024 * 1024;
+
+/**
+ * The JSON value of a body read whole: small bodies as `parseJsonBody` does on their text (Node's
+ * decoder), bodies over 1 MiB with the core's `parseJsonBytes`, which decodes and parses them in slices
+ * so other requests keep being served meanwhile.
+ */
+function parseCollected({ parts, total }: { parts: Buffer[]; total: number }): unknown {
+  if (total <= SLICED_PARSE_BYTES) return parseJsonBody(utf8Text(parts));
+  return parseJsonBytes(parts, total);
 }
 
 /**
- * The whole of `stream` as UTF-8 text, failing with a 413 once more than `maxBytes` arrived (the rest is
+ * The whole of `stream` as byte chunks, failing with a 413 once more than `maxBytes` arrived (the rest is
  * discarded, not buffered) and with a 400 `unreadable` when the stream errors or closes early.
  */
-function collectText(stream: Readable, maxBytes: number, unreadable: string): Promise<string> {
+function collectBytes(
+  stream: Readable,
+  maxBytes: number,
+  unreadable: string,
+): Promise<{ parts: Buffer[]; total: number }> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let total = 0;
@@ -100,7 +118,7 @@ function collectText(stream: Readable, maxBytes: number, unreadable: string): Pr
       stream.on("error", () => {});
       stream.resume();
     };
-    const onEnd = () => finish(() => resolve(utf8Text(parts)));
+    const onEnd = () => finish(() => resolve({ parts, total }));
     const onError = () => finish(() => reject(invalidRequest(unreadable)));
     const onClose = () => finish(() => reject(invalidRequest(unreadable)));
     stream.on("data", onData);

@@ -9,7 +9,7 @@ import { restoreCompactions, restoreHistory } from "../compaction/restore.js";
 import type { Sealer } from "../compaction/seal.js";
 import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
-import { parseResponsesRequest } from "../schema/responses-request.js";
+import { validateResponsesRequest } from "../schema/validate-in-slices.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import { toOpenResponsesEvent } from "../stream/dialect.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
@@ -112,7 +112,7 @@ async function parseRequest(
   body: unknown,
   hooks: HookContext,
 ): Promise<ResponsesRequest> {
-  let request = parseResponsesRequest(body, endpoint.options.limits);
+  let request = await validateResponsesRequest(body, endpoint.options.limits);
   if (endpoint.options.transformRequest) request = await endpoint.options.transformRequest(request, hooks);
   return request;
 }

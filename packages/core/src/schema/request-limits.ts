@@ -80,10 +80,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Checks a parsed body against `limits` (merged over {@link DEFAULT_REQUEST_LIMITS}): O(number of input
  * items), each item looked at once, nothing allocated per element.
  *
+ * With `itemsLater`, the per-item checks are left to {@link checkInputItemLimits} (run in slices).
+ *
  * @throws {ResponsesBridgeError} 400 `array_above_max_length` (or `object_above_max_properties` for
  *   `metadata`) naming the field in `param`, or 400 `invalid_value` for an id with a control character.
  */
-export function checkRequestLimits(body: Record<string, unknown>, limits: RequestLimits = {}): void {
+export function checkRequestLimits(
+  body: Record<string, unknown>,
+  limits: RequestLimits = {},
+  itemsLater = false,
+): void {
   const caps = resolveLimits(limits);
   checkLength(body.tools, "tools", caps.maxTools, "maxTools");
   if (Array.isArray(body.tools)) {
@@ -108,7 +114,24 @@ export function checkRequestLimits(body: Record<string, unknown>, limits: Reques
   const input = body.input;
   if (!Array.isArray(input)) return;
   checkLength(input, "input", caps.maxInputItems, "maxInputItems");
-  for (let index = 0; index < input.length; index++) {
+  if (!itemsLater) checkInputItems(input, caps, 0, input.length);
+}
+
+/**
+ * The per-item part of {@link checkRequestLimits} for `input[from..to)` (ids, content parts, tools), for
+ * callers that check a long input in slices. `limits` as for `checkRequestLimits`.
+ */
+export function checkInputItemLimits(
+  input: readonly unknown[],
+  limits: RequestLimits,
+  from: number,
+  to: number,
+): void {
+  checkInputItems(input, resolveLimits(limits), from, to);
+}
+
+function checkInputItems(input: readonly unknown[], caps: Required<RequestLimits>, from: number, to: number) {
+  for (let index = from; index < to; index++) {
     const item = input[index];
     if (!isObject(item)) continue;
     if (typeof item.id === "string" && hasControlCharacter(item.id)) throw invalidId(`input.${index}.id`);

@@ -82,11 +82,18 @@ export function parseResponsesRequest(body: unknown, limits?: RequestLimits): Re
 }
 
 let requestSchema: Schema | undefined;
+let inputItemSchema: Schema | undefined;
 
 /** The request schema, built on first use. */
-function getRequestSchema(): Schema {
+export function getRequestSchema(): Schema {
   requestSchema ??= buildRequestSchema();
   return requestSchema;
+}
+
+/** The schema of one `input` item, as the request schema checks each (for `validate-in-slices.ts`). */
+export function getInputItemSchema(): Schema {
+  getRequestSchema();
+  return inputItemSchema!;
 }
 
 function buildRequestSchema(): Schema {
@@ -95,6 +102,7 @@ function buildRequestSchema(): Schema {
     defaultType: defaultItemType,
     unknown: "accept",
   });
+  inputItemSchema = inputItem;
   return z.looseObject({
     model: nonEmptyString(),
     input: z.optional(

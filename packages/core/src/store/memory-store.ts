@@ -1,5 +1,6 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
+import { encodeStoredResponseInSlices, SLICED_RECORD_ITEMS } from "./encode-in-slices.js";
 import { createMemoryConversations } from "./memory-conversations.js";
 import { createMemoryTurnLog, type MemoryTurnLogOptions } from "./memory-turn-log.js";
 import { scopedKey } from "./scope.js";
@@ -160,7 +161,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async put(record, scope) {
       const key = scopedKey(record.id, scope);
-      const value = encoder.encode(encodeStoredResponse(record));
+      // Few items: encoded at once; many: in slices, before any state changes (issue 17).
+      const value = encoder.encode(
+        record.input.length < SLICED_RECORD_ITEMS
+          ? encodeStoredResponse(record)
+          : await encodeStoredResponseInSlices(record),
+      );
       const itemKeys = itemIdsOf(record).map((itemId) => scopedKey(itemId, scope));
       const bytes = retainedBytes(value, key, itemKeys);
       if (bytes > maxBytes) {
