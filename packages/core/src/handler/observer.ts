@@ -1,28 +1,16 @@
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-} from "openai/resources/chat/completions";
-import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, toBridgeError } from "../errors.js";
 import { type ChatChunkStream, chatChunkStream, chunkBatches } from "../stream/chat-chunk-stream.js";
 import { KEEP_ALIVE } from "../stream/keep-alive.js";
-import type {
-  ChatUpstream,
-  ResponseObject,
-  ResponsesRequest,
-  TranslationWarning,
-  UpstreamCallOptions,
-} from "../types.js";
+import type { ChatUpstream, ResponseObject, UpstreamCallOptions } from "../types.js";
 import type {
   BridgeObserver,
   ObservedOutcome,
   ObservedRequest,
   ObservedRoute,
-  ObservedUpstreamRequest,
   RequestObserver,
 } from "./observer-types.js";
-import type { BridgeResult, HookContext, Principal, ResponsesHandlerOptions } from "./options.js";
+import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
 
 export type {

@@ -1,4 +1,3 @@
-import type { StoreScope } from "../types.js";
 import { scopedKey } from "./scope.js";
 import type { ConversationItem, ConversationStore, StoredConversation } from "./stateful-types.js";
 

@@ -6,10 +6,10 @@ import { registerUpstreamSecrets } from "../redact-secrets.js";
 import { chatChunkStream } from "../stream/chat-chunk-stream.js";
 import { readChatStreamBatches } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
-import { openGuardedReader, type UpstreamBody } from "./byte-source.js";
+import { openGuardedReader } from "./byte-source.js";
 import { linkAbort } from "./linked-abort.js";
 import { listUpstreamModels } from "./list-upstream-models.js";
-import type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "./upstream-fetch.js";
+import type { UpstreamFetch, UpstreamResponse } from "./upstream-fetch.js";
 
 export type { UpstreamFetch, UpstreamRequestInit, UpstreamResponse } from "./upstream-fetch.js";
 
