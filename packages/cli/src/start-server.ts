@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -54,6 +55,9 @@ export interface StartServerOptions {
     close(): void;
   };
 }
+
+/** The incoming `x-request-id` the handler keeps (the core's own rule, see `HookContext.requestId`). */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const SHUTTING_DOWN = JSON.stringify({
   error: {
@@ -122,12 +126,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (options.mount?.handle(req, res)) return;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    // The request id the handler will answer with (it keeps a sane incoming one): the key under which
+    // its hooks leave their notes for this request's log line.
+    const incoming = req.headers["x-request-id"];
+    let requestId = typeof incoming === "string" && SANE_REQUEST_ID.test(incoming) ? incoming : undefined;
+    if (requestId === undefined) {
+      requestId = `req_${randomUUID().replaceAll("-", "")}`;
+      req.headers["x-request-id"] = requestId;
+    }
     inflight += 1;
     res.once("close", () => {
       inflight -= 1;
-      const requestId = res.getHeader("x-request-id");
-      const record: RequestRecord =
-        (typeof requestId === "string" ? bridge.takeRecord(requestId) : undefined) ?? {};
+      const record: RequestRecord = bridge.takeRecord(requestId) ?? {};
       logger.request({
         method: req.method ?? "GET",
         path,
