@@ -80,6 +80,47 @@ describe("observer hook", () => {
     expect(entry!.ends[0]!.aborted).toBeUndefined();
   });
 
+  it("calls firstToken once per stream, before the first delta event, and never for JSON", async () => {
+    const calls: string[] = [];
+    let watchEvents = false;
+    const observer: BridgeObserver = {
+      request: () => ({
+        upstreamResponse: () => calls.push("upstreamResponse"),
+        firstToken: () => calls.push("firstToken"),
+        ...(watchEvents ? { event: (event) => calls.push(event.type) } : {}),
+        end: () => calls.push("end"),
+      }),
+    };
+    harness = await startHarness("node", { handler: { observer } });
+    const streamed = async () => {
+      calls.length = 0;
+      harness!.backend.enqueue({ reasoning: "think", text: "Hello there, friend" });
+      const stream = await harness!.client.responses.create({ model: "m1", input: "hi", stream: true });
+      for await (const _event of stream) {
+        // read to the end
+      }
+      await eventually(() => calls.includes("end"));
+    };
+    await streamed();
+    expect(calls).toEqual(["upstreamResponse", "firstToken", "end"]);
+    // Beside `event`: once, just before the first delta (a reasoning one here).
+    watchEvents = true;
+    await streamed();
+    expect(calls.filter((call) => call === "firstToken")).toHaveLength(1);
+    // It comes with the write that carries the first delta: after `response.created`, before any delta.
+    const first = calls.findIndex((call) => call.endsWith(".delta"));
+    expect(calls[first]).toBe("response.reasoning_text.delta");
+    expect(calls.indexOf("firstToken")).toBeLessThan(first);
+    expect(calls.indexOf("firstToken")).toBeGreaterThan(calls.indexOf("response.created"));
+
+    watchEvents = false;
+    calls.length = 0;
+    harness.backend.enqueue({ text: "ok" });
+    await harness.client.responses.create({ model: "m1", input: "hi" });
+    await eventually(() => calls.includes("end"));
+    expect(calls).toEqual(["upstreamResponse", "end"]);
+  });
+
   it("sees a non-streamed turn and the models route", async () => {
     const { seen, observer } = recorder();
     harness = await startHarness("node", { handler: { observer } });

@@ -105,7 +105,7 @@ function plan(quick: boolean) {
     ? {
         translation: { rounds: 5, iterations: 60 },
         handler: { requests: 3_000 },
-        warmup: { json: 200, stream: 40, concurrentMs: 300 },
+        warmup: { json: 200, stream: 40, concurrentMs: 300, maxMs: 600 },
         latency: { rounds: 2, json: 100, stream: 20 },
         throughput: { rounds: 1, durationMs: 700 },
         leak: { streams: 2_000 },
@@ -114,7 +114,7 @@ function plan(quick: boolean) {
     : {
         translation: { rounds: 9, iterations: 200 },
         handler: { requests: 10_000 },
-        warmup: { json: 500, stream: 100, concurrentMs: 800 },
+        warmup: { json: 500, stream: 100, concurrentMs: 1_000, maxMs: 8_000 },
         latency: { rounds: 5, json: 300, stream: 60 },
         throughput: { rounds: 3, durationMs: 1_500 },
         leak: { streams: 10_000 },
@@ -182,12 +182,31 @@ function createTargets(flags: Flags, upstream: Child, bridges: Map<string, Child
   return all;
 }
 
-async function warmup(targets: Target[], sizes: ReturnType<typeof plan>["warmup"]) {
+/**
+ * Warms every target up: sequential requests, then slices of 32 concurrent ones until the bridge's CPU
+ * per request settles (two slices in a row within 10% of each other) or `maxMs` has passed. A process
+ * keeps getting cheaper for seconds after its first requests (the JIT compiles its hot paths, V8 grows its
+ * young generation); a fixed short warmup left that to whichever target was measured first.
+ */
+async function warmup(
+  targets: Target[],
+  sizes: ReturnType<typeof plan>["warmup"],
+  cpuOf: (target: Target) => Promise<number> = async () => Number.NaN,
+) {
   for (const target of targets) {
     await sequential(target, "json", sizes.json);
     await sequential(target, "stream", sizes.stream);
-    await concurrent(target, "json", 32, sizes.concurrentMs);
-    await concurrent(target, "stream", 32, sizes.concurrentMs);
+    for (const kind of ["json", "stream"] as const) {
+      const started = Date.now();
+      let last = Number.NaN;
+      do {
+        const before = await cpuOf(target);
+        const result = await concurrent(target, kind, 32, sizes.concurrentMs);
+        const perRequest = ((await cpuOf(target)) - before) / Math.max(1, result.completed);
+        if (Math.abs(perRequest - last) <= 0.1 * last) break;
+        last = perRequest;
+      } while (Date.now() - started < sizes.maxMs);
+    }
   }
 }
 
@@ -224,7 +243,7 @@ async function measure(flags: Flags) {
   };
   const bridgeStats = (name: string) => bridges.get(childName(name))?.stats() ?? Promise.resolve(idle);
   console.log(`bench: targets ${targets.map((target) => target.name).join(", ")}; warming up...`);
-  await warmup(targets, sizes.warmup);
+  await warmup(targets, sizes.warmup, async (target) => (await bridgeStats(target.name)).cpuMicros);
 
   const samples = new Map<string, Record<Kind, Timing[]>>();
   for (const target of targets) samples.set(target.name, { json: [], stream: [] });

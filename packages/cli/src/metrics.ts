@@ -56,7 +56,6 @@ export function createBridgeMetrics(now: () => number = () => performance.now())
     request(info) {
       const started = now();
       let streaming = false;
-      let firstToken = false;
       return {
         parsed(body) {
           if (body.stream === true) {
@@ -71,11 +70,8 @@ export function createBridgeMetrics(now: () => number = () => performance.now())
               (upstreamErrors.get(error.code ?? String(error.status)) ?? 0) + 1,
             );
         },
-        event(event) {
-          if (!firstToken && event.type.endsWith(".delta")) {
-            firstToken = true;
-            ttft.observe((now() - started) / 1000);
-          }
+        firstToken() {
+          ttft.observe((now() - started) / 1000);
         },
         end(outcome) {
           if (streaming) activeStreams -= 1;

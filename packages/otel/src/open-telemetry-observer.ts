@@ -144,7 +144,6 @@ export function openTelemetryObserver(options: OpenTelemetryObserverOptions = {}
       let upstream: Span | undefined;
       let streaming = false;
       let model: string | undefined;
-      let firstAt: number | undefined;
       const endUpstream = () => {
         upstream?.end();
         upstream = undefined;
@@ -183,13 +182,10 @@ export function openTelemetryObserver(options: OpenTelemetryObserverOptions = {}
           upstream?.setAttribute("error.type", error.code ?? String(error.status));
           endUpstream();
         },
-        event(event) {
-          if (firstAt === undefined && event.type.endsWith(".delta")) {
-            firstAt = now();
-            const seconds = (firstAt - info.startedAt) / 1000;
-            span.setAttribute("gen_ai.server.time_to_first_token", seconds);
-            firstToken.record(seconds, model ? { "gen_ai.request.model": model } : {});
-          }
+        firstToken() {
+          const seconds = (now() - info.startedAt) / 1000;
+          span.setAttribute("gen_ai.server.time_to_first_token", seconds);
+          firstToken.record(seconds, model ? { "gen_ai.request.model": model } : {});
         },
         end(outcome) {
           endUpstream();

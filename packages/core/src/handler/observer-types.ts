@@ -72,8 +72,18 @@ export interface RequestObserver {
   upstreamChunk?(chunk: ChatCompletionChunk): void;
   /** The whole completion of a non-streamed upstream call. */
   upstreamCompletion?(completion: ChatCompletion): void;
-  /** Every Responses stream event, in order, as sent to the client. */
+  /**
+   * Every Responses stream event, in order, as sent to the client. Watching it takes the stream off the
+   * handler's template encoder (each event is then serialised with `JSON.stringify`): for the time to
+   * first token alone, use `firstToken`.
+   */
   event?(event: ResponseStreamEvent): void;
+  /**
+   * Once per stream, as the write that carries its first delta event (output text, reasoning or tool-call
+   * arguments) is about to be sent: the time to first token. Costs the stream nothing more than a check
+   * per event until then.
+   */
+  firstToken?(): void;
   /** A keep-alive comment was sent on the stream. */
   keepAlive?(): void;
   /** A non-fatal translation warning. */

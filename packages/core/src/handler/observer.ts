@@ -27,6 +27,8 @@ export interface RequestServices {
   options: ResponsesHandlerOptions;
   router: UpstreamRouter;
   report: (error: unknown, context: HookContext) => ResponsesBridgeError;
+  /** Called once, as a stream's first delta event is about to be sent (an observer's `firstToken`). */
+  firstDelta?: () => void;
 }
 
 /** An observed request: its services (hooks wired to the observer) and the wrapper for its result. */
@@ -79,6 +81,7 @@ export function observeRequest(
   const upstreamChunk = guard(w.upstreamChunk, w);
   const upstreamCompletion = guard(w.upstreamCompletion, w);
   const event = guard(w.event, w);
+  const firstToken = guard(w.firstToken, w);
   const keepAlive = guard(w.keepAlive, w);
   const warning = guard(w.warning, w);
   const endOnce = guard(w.end, w)!;
@@ -165,7 +168,7 @@ export function observeRequest(
   }
 
   return {
-    services: { options: observedOptions, router, report },
+    services: { options: observedOptions, router, report, ...(firstToken ? { firstDelta: firstToken } : {}) },
     fail(error, signal) {
       end({ status: error.status, error, ...(signal.aborted ? { aborted: true } : {}) });
     },

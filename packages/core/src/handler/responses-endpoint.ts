@@ -50,6 +50,8 @@ export interface ResponsesEndpointContext {
   report: (error: unknown, context: HookContext) => void;
   /** Opens the `compaction` items of the input and history. */
   sealer: Sealer;
+  /** Called once, as a stream's first delta event is about to be sent (an observer's `firstToken`). */
+  firstDelta?: (() => void) | undefined;
 }
 
 /** One turn as the steps share it. */
@@ -250,6 +252,7 @@ async function streamResponse(
     streamErrors: options.streamErrors,
     onEvent: onEvent ? (event) => onEvent(event, hooks) : undefined,
     toDialect: options.dialect === "open-responses" ? toOpenResponsesEvent : undefined,
+    onFirstDelta: turn.endpoint.firstDelta,
     onFinish: (final) => saveTurn(turn, final),
     onFail: (failed, error) => {
       options.onResponse?.(failed, hooks);

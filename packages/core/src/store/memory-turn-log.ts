@@ -10,8 +10,8 @@ export interface MemoryTurnLogOptions {
   /** Most logs kept; beyond it the oldest ended logs are dropped. Default 1,000. */
   maxLogs?: number;
   /**
-   * Bound on the event text kept, in bytes: a running turn's text counts two bytes per character (plus a
-   * fixed overhead per appended piece), an ended turn's its UTF-8 size. Beyond it the oldest ended logs
+   * Bound on the event text kept, in bytes: a turn's text counts two bytes per character (the most a
+   * JavaScript string takes) plus a fixed overhead per appended piece. Beyond it the oldest ended logs
    * are dropped (running turns are never dropped).
    * Default 16,777,216 (16 MiB).
    */
@@ -23,20 +23,13 @@ export interface MemoryTurnLogOptions {
 /** Heap taken by one kept piece besides its characters (the string header and its array slot). */
 const PIECE_OVERHEAD = 32;
 
-/** Heap taken by an ended log's buffer besides its bytes. */
-const BUFFER_OVERHEAD = 128;
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 interface Log {
-  /** The SSE text appended while the turn runs, piece by piece (frames are counted only when a reader asks). */
-  pieces: string[];
   /**
-   * Once the turn ended: its whole text as UTF-8, outside the JavaScript heap, so that the text kept for
-   * replay is never copied or scanned by the garbage collector (the pieces are released).
+   * The SSE text of the turn, piece by piece as the stream wrote it, kept as is once the turn ended:
+   * ending a log copies nothing, and frames are counted only when a reader replays them. (The pieces are
+   * the strings the client was sent, already flat; the garbage collector does not scan a string's text.)
    */
-  endedText: Uint8Array | undefined;
+  pieces: string[];
   bytes: number;
   ended: boolean;
   endedAt: number;
@@ -119,7 +112,6 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
       if (previous) drop(key, previous);
       const log: Log = {
         pieces: [],
-        endedText: undefined,
         bytes: 0,
         ended: false,
         endedAt: 0,
@@ -143,12 +135,6 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
           if (log.ended) return;
           log.ended = true;
           log.endedAt = now();
-          const text = encoder.encode(log.pieces.join(""));
-          log.pieces = [];
-          log.endedText = text;
-          const bytes = BUFFER_OVERHEAD + text.byteLength;
-          if (logs.get(key) === log) totalBytes += bytes - log.bytes;
-          log.bytes = bytes;
           wake(log);
           sweep();
         },
@@ -169,9 +155,9 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
         let index = 0;
         let sequence = 0;
         for (;;) {
-          if (log.endedText) {
-            // The rest of an ended log: the frames after both `startingAfter` and those already replayed.
-            const rest = framesAfter(decoder.decode(log.endedText), 0, Math.max(startingAfter, sequence - 1));
+          if (log.ended) {
+            // The rest of an ended log in one piece: its frames after `startingAfter`.
+            const rest = framesAfter(log.pieces.slice(index).join(""), sequence, startingAfter);
             if (rest !== "") yield rest;
             return;
           }
@@ -182,7 +168,7 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
             if (text !== "") yield text;
           }
           if (signal.aborted) return;
-          if (log.ended) continue; // its text moved to `endedText`, replayed from there
+          if (log.ended) continue;
           await new Promise<void>((resolve) => {
             const done = () => {
               signal.removeEventListener("abort", done);

@@ -3,6 +3,7 @@
  * `@responses-bridge/redis`: the compact string form a turn is kept in, the ids of the items a turn
  * holds, finding one of them, and the guard on chain length.
  */
+import { writeResponseJson } from "../json/response-json.js";
 import type { ResponseInputItem, StoredResponse } from "../types.js";
 
 /** Most turns a store's `getChain` follows, a guard against cycles in corrupted data. */
@@ -14,7 +15,8 @@ export const MAX_CHAIN_LENGTH = 100_000;
  * be read alone (the Redis chain script follows links that way without decoding the rest).
  */
 export function encodeStoredResponse(record: StoredResponse): string {
-  return `${JSON.stringify(record.previousResponseId)}\n${JSON.stringify(record.input)}\n${JSON.stringify(record.response)}`;
+  // The Response's text is kept for the stream's terminal event, which carries the same object.
+  return `${JSON.stringify(record.previousResponseId)}\n${JSON.stringify(record.input)}\n${writeResponseJson(record.response)}`;
 }
 
 /** The turn {@link encodeStoredResponse} encoded under `id`, or undefined when `value` is not such a string. */

@@ -1,5 +1,6 @@
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
+import { encodeStoredResponse } from "../store/stored-records.js";
 import { encodeSSEEvent, encodeTranslatorEvent } from "./encode-sse-event.js";
 
 /** The delta events the template encoder writes itself, each carrying `delta`. */
@@ -80,5 +81,42 @@ describe("encodeTranslatorEvent on events of other shapes", () => {
       },
     ] as unknown as ResponseStreamEvent[];
     for (const event of odd) expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
+  });
+});
+
+describe("encodeTranslatorEvent on terminal events of a stored turn", () => {
+  const response = () => ({
+    id: "resp_1",
+    object: "response",
+    status: "completed",
+    output: [{ id: "msg_1", type: "message", text: 'quote " and \u2028 and é' }],
+    usage: null,
+  });
+
+  it("writes the Response as the store serialised it, the same bytes as JSON.stringify, once", () => {
+    for (const type of ["response.completed", "response.incomplete", "response.failed"]) {
+      const final = response();
+      const stored = encodeStoredResponse({
+        id: final.id,
+        previousResponseId: null,
+        input: [],
+        response: final as never,
+      });
+      expect(stored.endsWith(`\n${JSON.stringify(final)}`)).toBe(true);
+      const event = { type, sequence_number: 9, response: final } as unknown as ResponseStreamEvent;
+      expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
+      // Handed out once: a later encoding of a changed Response is serialised afresh.
+      final.status = "failed";
+      expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
+    }
+  });
+
+  it("serialises a terminal event of another shape, or of a Response nobody stored, as JSON.stringify does", () => {
+    const final = response();
+    encodeStoredResponse({ id: final.id, previousResponseId: null, input: [], response: final as never });
+    const extra = { type: "response.completed", sequence_number: 3, response: final, extra: 1 };
+    expect(encodeTranslatorEvent(extra as never)).toBe(encodeSSEEvent(extra as never));
+    const unstored = { type: "response.completed", sequence_number: 4, response: response() };
+    expect(encodeTranslatorEvent(unstored as never)).toBe(encodeSSEEvent(unstored as never));
   });
 });

@@ -1,4 +1,5 @@
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { takeResponseJson } from "../json/response-json.js";
 
 /**
  * One SSE frame for a Responses event: `event: <type>\ndata: <single-line JSON>\n\n` (LF only).
@@ -131,6 +132,14 @@ export function encodeTranslatorEvent(event: ResponseStreamEvent): string {
       textJson.forget();
       if (item === undefined) break;
       return `event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":${event.sequence_number},"output_index":${event.output_index},"item":${item}}\n\n`;
+    }
+    case "response.completed":
+    case "response.incomplete":
+    case "response.failed": {
+      // The Response as the store just wrote it (a stored turn is saved before this event is sent).
+      const response = Object.keys(event).length === 3 ? takeResponseJson(event.response) : undefined;
+      if (response === undefined) break;
+      return `event: ${event.type}\ndata: {"type":"${event.type}","sequence_number":${event.sequence_number},"response":${response}}\n\n`;
     }
   }
   return encodeSSEEvent(event);

@@ -36,6 +36,8 @@ export interface StreamTurnOptions {
   onEvent: ((event: ResponseStreamEvent) => void) | undefined;
   /** Renames events for a dialect other than OpenAI's (before `onEvent`); absent for the default dialect. */
   toDialect?: ((event: ResponseStreamEvent) => ResponseStreamEvent) | undefined;
+  /** Called once, as the first delta event is about to be encoded (the time to first token). */
+  onFirstDelta?: (() => void) | undefined;
   /** Saves the final Response; runs before the terminal event is sent (save-before-terminal). */
   onFinish: (final: ResponseObject) => void | Promise<void>;
   /** The stream failed after it began (or in band before it): the failed Response and the failure. */
@@ -92,8 +94,26 @@ function awaitChunks(pending: Promise<AcceptedStream>): AsyncIterable<ChatComple
 /**
  * Each read's events as one piece of SSE text. With an `onEvent` hook, the hook sees every event first and
  * what it may have changed is serialised as it is; without one, the template encoder writes the deltas.
+ * `onFirstDelta` is called once, before the first delta event is encoded.
  */
 function createEncoder(
+  onEvent: ((event: ResponseStreamEvent) => void) | undefined,
+  toDialect: ((event: ResponseStreamEvent) => ResponseStreamEvent) | undefined,
+  onFirstDelta?: (() => void) | undefined,
+): (events: ResponseStreamEvent[]) => string {
+  const encode = createEventEncoder(onEvent, toDialect);
+  if (!onFirstDelta) return encode;
+  let waiting = true;
+  return (events) => {
+    if (waiting && events.some((event) => event.type.endsWith(".delta"))) {
+      waiting = false;
+      onFirstDelta();
+    }
+    return encode(events);
+  };
+}
+
+function createEventEncoder(
   onEvent: ((event: ResponseStreamEvent) => void) | undefined,
   toDialect: ((event: ResponseStreamEvent) => ResponseStreamEvent) | undefined,
 ): (events: ResponseStreamEvent[]) => string {
@@ -147,7 +167,7 @@ function failedInBand(
  */
 export async function streamTurn(options: StreamTurnOptions): Promise<AsyncIterable<string>> {
   const { upstream, controller, release, keepAliveMs } = options;
-  const encode = createEncoder(options.onEvent, options.toDialect);
+  const encode = createEncoder(options.onEvent, options.toDialect, options.onFirstDelta);
   let accepted: AcceptedStream;
   try {
     if (keepAliveMs > 0) {
