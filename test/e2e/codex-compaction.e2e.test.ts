@@ -9,33 +9,15 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ChatRequestBody, createScriptedBackend, type Scenario } from "@responses-bridge/testkit";
+import type { ChatRequestBody, Scenario } from "@responses-bridge/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  freePort,
-  READY_LINE,
-  REPO_ROOT,
-  spawnCli,
-  stopAllChildren,
-  waitForPort,
-} from "./support/cli-process.js";
+import { stopAllChildren } from "./support/cli-process.js";
+import { RUN_ROOT, startCodexBridge, textOf } from "./support/codex-bridge.js";
 import { codexVersion, runCodexExec } from "./support/codex.js";
 
 const CODEX_TIMEOUT_MS = 90_000;
-const RUN_ROOT =
-  REPO_ROOT.startsWith(`${tmpdir()}/`) || REPO_ROOT.startsWith("/tmp/")
-    ? join(homedir(), ".cache", "responses-bridge", "e2e")
-    : join(REPO_ROOT, ".tmp", "e2e");
 const RUN_DIR = join(RUN_ROOT, `compaction-${process.pid}`);
-
-function textOf(message: ChatRequestBody["messages"][number] | undefined): string {
-  const content = (message as { content?: unknown } | undefined)?.content;
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((part: { text?: string }) => part.text ?? "").join("");
-  return "";
-}
 
 beforeAll(async () => {
   expect(await codexVersion()).toBe("codex-cli 0.169.0");
@@ -48,10 +30,6 @@ afterAll(async () => {
 
 describe("Codex CLI 0.169 remote compaction through responses-bridge codex", () => {
   it("compacts mid-turn with compaction_trigger, then finishes the turn from the sealed summary", async () => {
-    const workspace = join(RUN_DIR, "workspace");
-    const codexHome = join(RUN_DIR, "codex-home");
-    const home = join(RUN_DIR, "home");
-    await mkdir(workspace, { recursive: true });
     const script = (body: ChatRequestBody): Scenario => {
       const all = body.messages.map(textOf).join("\n");
       const last = body.messages.at(-1);
@@ -69,27 +47,8 @@ describe("Codex CLI 0.169 remote compaction through responses-bridge codex", () 
         usage: { prompt_tokens: 50_000, completion_tokens: 20 },
       };
     };
-    const backend = createScriptedBackend({ script, models: ["scripted-model"] });
-    const upstream = await backend.listen();
-    const port = await freePort();
-    const bridge = spawnCli([
-      "codex",
-      "--upstream",
-      upstream.url,
-      "--model",
-      "scripted-model",
-      "--port",
-      String(port),
-      "--codex-home",
-      codexHome,
-      "--request-max-retries",
-      "1",
-      "--stream-max-retries",
-      "1",
-    ]);
+    const { backend, upstream, bridge, codexHome, workspace, home } = await startCodexBridge(RUN_DIR, script);
     try {
-      await bridge.waitForOutput(READY_LINE, 30_000);
-      await waitForPort(port);
       // Remote compaction is only used for a provider Codex takes for OpenAI.
       const configPath = join(codexHome, "config.toml");
       const config = await readFile(configPath, "utf8");

@@ -6,25 +6,11 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type ChatRequestBody,
-  createScriptedBackend,
-  type Scenario,
-  type ScriptedBackend,
-  type ScriptedServer,
-} from "@responses-bridge/testkit";
+import type { ChatRequestBody, Scenario } from "@responses-bridge/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ChildRun,
-  freePort,
-  READY_LINE,
-  REPO_ROOT,
-  spawnCli,
-  stopAllChildren,
-  waitForPort,
-} from "./support/cli-process.js";
+import { spawnCli, stopAllChildren } from "./support/cli-process.js";
+import { type CodexSetup, RUN_ROOT, startCodexBridge, textOf } from "./support/codex-bridge.js";
 import { CODEX_JS, type CodexRun, codexVersion, runCodexExec } from "./support/codex.js";
 import { coreEmitsCustomToolCalls } from "./support/core-capabilities.js";
 
@@ -32,64 +18,17 @@ import { coreEmitsCustomToolCalls } from "./support/core-capabilities.js";
 const CODEX_TIMEOUT_MS = 90_000;
 /** Failure scenarios must end well before Codex's default retry ladder would (about 24 s per CLIENTS.md §5). */
 const FAILURE_BUDGET_MS = 45_000;
-/**
- * CODEX_HOME and workspaces: inside the repo's .tmp/, unless the checkout itself is under the system
- * temp dir (CI clones may be), where Codex refuses to create its helper binaries; then under the
- * user's cache dir.
- */
-const RUN_ROOT =
-  REPO_ROOT.startsWith(`${tmpdir()}/`) || REPO_ROOT.startsWith("/tmp/")
-    ? join(homedir(), ".cache", "responses-bridge", "e2e")
-    : join(REPO_ROOT, ".tmp", "e2e");
 const RUN_DIR = join(RUN_ROOT, `run-${process.pid}`);
 
 const timings: { scenario: string; ms: number; code: number | null; error?: string }[] = [];
 const allRuns: CodexRun[] = [];
 let customToolsReady = false;
 
-interface Setup {
-  backend: ScriptedBackend;
-  upstream: ScriptedServer;
-  bridge: ChildRun;
-  codexHome: string;
-  workspace: string;
-  home: string;
-}
+type Setup = CodexSetup;
 
-/** Starts a scripted upstream and `responses-bridge codex` over it; waits until the bridge's port answers. */
-async function setUp(
-  name: string,
-  script: (body: ChatRequestBody) => Scenario,
-  extra: string[] = [],
-): Promise<Setup> {
-  const root = join(RUN_DIR, name);
-  const workspace = join(root, "workspace");
-  const codexHome = join(root, "codex-home");
-  const home = join(root, "home");
-  await mkdir(workspace, { recursive: true });
-  const backend = createScriptedBackend({ script, models: ["scripted-model"] });
-  const upstream = await backend.listen();
-  const port = await freePort();
-  const bridge = spawnCli([
-    "codex",
-    "--upstream",
-    upstream.url,
-    "--model",
-    "scripted-model",
-    "--port",
-    String(port),
-    "--codex-home",
-    codexHome,
-    "--request-max-retries",
-    "1",
-    "--stream-max-retries",
-    "1",
-    ...extra,
-  ]);
-  await bridge.waitForOutput(READY_LINE, 30_000);
-  // Codex retries a refused connection forever: only start it once the port answers.
-  await waitForPort(port);
-  return { backend, upstream, bridge, codexHome, workspace, home };
+/** Starts a scripted upstream and `responses-bridge codex` over it for the scenario `name`. */
+function setUp(name: string, script: (body: ChatRequestBody) => Scenario, extra: string[] = []) {
+  return startCodexBridge(join(RUN_DIR, name), script, extra);
 }
 
 async function tearDown(setup: Setup): Promise<void> {
@@ -117,13 +56,6 @@ async function codex(scenario: string, setup: Setup, prompt: string): Promise<Co
 
 function lastMessage(body: ChatRequestBody): ChatRequestBody["messages"][number] | undefined {
   return body.messages.at(-1);
-}
-
-function textOf(message: ChatRequestBody["messages"][number] | undefined): string {
-  const content = (message as { content?: unknown } | undefined)?.content;
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((part: { text?: string }) => part.text ?? "").join("");
-  return "";
 }
 
 beforeAll(async () => {
