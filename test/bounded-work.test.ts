@@ -14,6 +14,8 @@ import {
   type ResponsesHandler,
 } from "@responses-bridge/core";
 import { toNodeHandler } from "@responses-bridge/node";
+import { createScriptedBackend } from "@responses-bridge/testkit";
+import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { listen, MOUNTS, mountBridge } from "./utils/harness.js";
 
@@ -180,6 +182,66 @@ describe("caps are configurable and each names its field", () => {
     const { error } = (await response.json()) as { error: { param: string; message: string } };
     expect(error.param).toBe(param);
     expect(error.message).toMatch(/maximum length 1\b|at most 1 properties|maximum length 2\b/);
+  });
+});
+
+describe("a turn of thousands of items, handled in slices", () => {
+  it("reaches the upstream, is stored and continues exactly as a short one", async () => {
+    const backend = createScriptedBackend();
+    const handler = createResponsesHandler({
+      upstream: openAICompatibleUpstream({ baseURL: "http://upstream.test/v1", fetch: backend.fetch }),
+      keepAliveMs: 0,
+    });
+    const bridge = await listen(createServer(toNodeHandler(handler)));
+    const client = new OpenAI({ baseURL: bridge.url, apiKey: "k", maxRetries: 0 });
+    // 2,000 items (over every sliced threshold): questions, answers, parallel calls and their outputs.
+    const input: OpenAI.Responses.ResponseInputItem[] = [];
+    for (let turn = 0; turn < 400; turn++) {
+      input.push({ role: "user", content: `question ${turn} ${"é😀".repeat(turn % 50)}` });
+      input.push({
+        type: "message",
+        role: "assistant",
+        content: [{ type: "output_text", text: `a${turn}`, annotations: [] }],
+      } as never);
+      input.push({ type: "function_call", call_id: `call_${turn}`, name: "f", arguments: `{"n":${turn}}` });
+      input.push({ type: "function_call_output", call_id: `call_${turn}`, output: `out ${turn}` });
+      input.push({ role: "user", content: [{ type: "input_text", text: `more ${turn}` }] });
+    }
+    backend.enqueue({ text: "first" }, { text: "second" });
+    const tools = [{ type: "function" as const, name: "f", parameters: { type: "object" }, strict: false }];
+    const first = await client.responses.create({ model: "m", input, tools, instructions: "be brief" });
+    expect(first.output_text).toBe("first");
+    const sent = backend.requests[0]!.body!.messages;
+    // The system message, then per turn: user, assistant text with its call, the tool output, user.
+    expect(sent.length).toBe(1 + 400 * 4);
+    expect(sent[0]).toEqual({ role: "system", content: "be brief" });
+    expect(sent[2]).toEqual({
+      role: "assistant",
+      content: "a0",
+      tool_calls: [{ id: "call_0", type: "function", function: { name: "f", arguments: '{"n":0}' } }],
+    });
+    expect(sent.at(-1)).toEqual({ role: "user", content: "more 399" });
+    // Stored with an id per item, in order.
+    const page = await client.responses.inputItems.list(first.id, { order: "asc", limit: 100 });
+    expect(page.data.length).toBe(100);
+    expect(page.data.every((item) => typeof item.id === "string" && item.id !== "")).toBe(true);
+    expect(page.data[0]).toMatchObject({ type: "message", role: "user", status: "completed" });
+    // Continued: the whole stored turn, its reply, then the new input.
+    const second = await client.responses.create({
+      model: "m",
+      previous_response_id: first.id,
+      input: "next",
+      tools,
+    });
+    expect(second.output_text).toBe("second");
+    const history = backend.requests[1]!.body!.messages;
+    expect(history.length).toBe(400 * 4 + 2);
+    expect(history.slice(0, -2)).toEqual(sent.slice(1));
+    expect(history.slice(-2)).toEqual([
+      { role: "assistant", content: "first" },
+      { role: "user", content: "next" },
+    ]);
+    await bridge.close();
   });
 });
 
