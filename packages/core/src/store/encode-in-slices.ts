@@ -4,6 +4,7 @@
  * whenever a slice is due, so storing a turn of thousands of items does not hold other clients for the
  * whole of its `JSON.stringify` and encoding (and no text of the turn's whole size is built).
  */
+import { writeResponseJson } from "../json/response-json.js";
 import { stringifyInto, Utf8Pieces } from "../json/stringify-in-slices.js";
 import { forEachInSlices, TimeSlice } from "../json/time-slice.js";
 import type { StoredResponse, StoreScope } from "../types.js";
@@ -28,7 +29,10 @@ export async function encodeStoredResponseInSlices(
   sink.push(`${JSON.stringify(record.previousResponseId)}\n`);
   await stringifyInto(record.input, sink, slice);
   sink.push("\n");
-  await stringifyInto(record.response, sink, slice);
+  // A Response of a few output items is written as `encodeStoredResponse` writes it (its text kept for
+  // the stream's terminal event); one of many output items, in slices.
+  if (record.response.output.length < SLICED_RECORD_ITEMS) sink.push(writeResponseJson(record.response));
+  else await stringifyInto(record.response, sink, slice);
   return sink.bytes(slice);
 }
 
