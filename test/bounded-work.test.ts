@@ -246,7 +246,7 @@ describe("a turn of thousands of items, handled in slices", () => {
 });
 
 describe("one hostile body does not stall the other clients", () => {
-  it("small requests keep answering within 50 ms while near-limit bodies are handled; peak RSS stays a small multiple of the body", async () => {
+  it("small requests keep answering while near-limit bodies are handled (100 ms, scaled by the load); peak RSS stays a small multiple of the body", async () => {
     const bridge = await listen(createServer(toNodeHandler(handlerWith())));
     const item = { role: "user", content: "hello there, this is one of very many input items" };
     const bodies = [
@@ -303,23 +303,24 @@ describe("one hostile body does not stall the other clients", () => {
       );
       expect(statuses).toEqual([400, 400, 400, 200]);
       expect(latencies.length).toBeGreaterThan(5);
-      // The goal (issue 17) is 50 ms for any body. Bodies over 1 MiB are decoded, guarded, parsed,
-      // validated, serialised and stored in slices of a few milliseconds; what still runs in one go for a
-      // valid near-limit body (translation, item ids, the store's size accounting, GC pauses) keeps it
-      // above that (SECURITY.md, known gaps). Bounds, for a machine that is not oversubscribed: 100 ms for
-      // the hostile bodies, 250 ms for the valid one. On a machine running more processes than it has
-      // cores, every CPU-bound step (and the wait for a core) stretches by that factor, so the bounds do
-      // too (logged).
+      // The goal (issue 17) is 50 ms for any body. Every step of a body over 1 MiB whose work grows with
+      // it (decoding, the JSON guard, parsing, validation, translation, item ids, serialisation, the
+      // store's encoding and indexing) runs in slices of a few milliseconds; what remains are the garbage
+      // collector's pauses and the waits for a core of a loaded machine (SECURITY.md, known gaps). Bound,
+      // for a machine that is not oversubscribed: 100 ms for every body, the valid one included (measured
+      // on the shared 2-core machine: 27-65 ms for the valid body at a load of 1-1.6 per core, logged). On
+      // a machine running more processes than it has cores, every CPU-bound step (and the wait for a core)
+      // stretches by that factor, so the bound does too (logged).
       const oversubscribed = Math.max(1, loadavg()[0]! / availableParallelism());
       console.log(
-        `bounded work: load per core ${oversubscribed.toFixed(1)}, bounds ${(100 * oversubscribed).toFixed(0)} / ${(250 * oversubscribed).toFixed(0)} ms`,
+        `bounded work: load per core ${oversubscribed.toFixed(1)}, bound ${(100 * oversubscribed).toFixed(0)} ms`,
       );
-      expect(Math.max(...worst.slice(0, 3))).toBeLessThan(100 * oversubscribed);
-      expect(worst[3]).toBeLessThan(250 * oversubscribed);
+      expect(Math.max(...worst)).toBeLessThan(100 * oversubscribed);
       // Peak RSS: the body's bytes, its text, the parsed values, the chat request and the stored turn each
-      // hold about one body's worth, and the sliced steps keep their garbage a little longer (logged;
-      // 169-231 MiB for 17.4 MiB with the load at 3-6 per core).
-      expect(rssGrowth).toBeLessThan(largest * 16);
+      // hold about one body's worth, and the garbage of the four bodies waits for the collector (logged;
+      // 70-182 MiB for 17.4 MiB in 13 runs at a load of 1-2 per core; 169-231 MiB before the sliced
+      // stored-turn encoding and translation).
+      expect(rssGrowth).toBeLessThan(largest * 13);
     } finally {
       await client.close();
       await bridge.close();
