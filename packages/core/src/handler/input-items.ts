@@ -1,5 +1,6 @@
 import { invalidRequest } from "../errors.js";
 import { forEachInSlices } from "../json/time-slice.js";
+import { SLICED_INPUT_ITEMS } from "../schema/validate-in-slices.js";
 import type { IdPrefix, ResponseInputItem } from "../types.js";
 
 type Item = ResponseInputItem & { id?: string; type?: string };
@@ -22,13 +23,14 @@ export function identifyInputItems(
 const ITEMS_PER_STEP = 16;
 
 /**
- * {@link identifyInputItems} for thousands of items: a few at a time, giving the event loop back
- * whenever a slice is due.
+ * {@link identifyInputItems}, for thousands of items (at least `SLICED_INPUT_ITEMS`) a few at a time,
+ * giving the event loop back whenever a slice is due.
  */
 export async function identifyInputItemsInSlices(
   items: readonly ResponseInputItem[],
   generateId: (prefix: IdPrefix) => string,
 ): Promise<ResponseInputItem[]> {
+  if (items.length < SLICED_INPUT_ITEMS) return identifyInputItems(items, generateId);
   const identified = new Array<ResponseInputItem>(items.length);
   await forEachInSlices(items.length, ITEMS_PER_STEP, (from, to) => {
     for (let index = from; index < to; index++)
