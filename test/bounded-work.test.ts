@@ -14,6 +14,8 @@ import {
   type ResponsesHandler,
 } from "@responses-bridge/core";
 import { toNodeHandler } from "@responses-bridge/node";
+import { createScriptedBackend } from "@responses-bridge/testkit";
+import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { listen, MOUNTS, mountBridge } from "./utils/harness.js";
 
@@ -183,8 +185,68 @@ describe("caps are configurable and each names its field", () => {
   });
 });
 
+describe("a turn of thousands of items, handled in slices", () => {
+  it("reaches the upstream, is stored and continues exactly as a short one", async () => {
+    const backend = createScriptedBackend();
+    const handler = createResponsesHandler({
+      upstream: openAICompatibleUpstream({ baseURL: "http://upstream.test/v1", fetch: backend.fetch }),
+      keepAliveMs: 0,
+    });
+    const bridge = await listen(createServer(toNodeHandler(handler)));
+    const client = new OpenAI({ baseURL: bridge.url, apiKey: "k", maxRetries: 0 });
+    // 2,000 items (over every sliced threshold): questions, answers, parallel calls and their outputs.
+    const input: OpenAI.Responses.ResponseInputItem[] = [];
+    for (let turn = 0; turn < 400; turn++) {
+      input.push({ role: "user", content: `question ${turn} ${"é😀".repeat(turn % 50)}` });
+      input.push({
+        type: "message",
+        role: "assistant",
+        content: [{ type: "output_text", text: `a${turn}`, annotations: [] }],
+      } as never);
+      input.push({ type: "function_call", call_id: `call_${turn}`, name: "f", arguments: `{"n":${turn}}` });
+      input.push({ type: "function_call_output", call_id: `call_${turn}`, output: `out ${turn}` });
+      input.push({ role: "user", content: [{ type: "input_text", text: `more ${turn}` }] });
+    }
+    backend.enqueue({ text: "first" }, { text: "second" });
+    const tools = [{ type: "function" as const, name: "f", parameters: { type: "object" }, strict: false }];
+    const first = await client.responses.create({ model: "m", input, tools, instructions: "be brief" });
+    expect(first.output_text).toBe("first");
+    const sent = backend.requests[0]!.body!.messages;
+    // The system message, then per turn: user, assistant text with its call, the tool output, user.
+    expect(sent.length).toBe(1 + 400 * 4);
+    expect(sent[0]).toEqual({ role: "system", content: "be brief" });
+    expect(sent[2]).toEqual({
+      role: "assistant",
+      content: "a0",
+      tool_calls: [{ id: "call_0", type: "function", function: { name: "f", arguments: '{"n":0}' } }],
+    });
+    expect(sent.at(-1)).toEqual({ role: "user", content: "more 399" });
+    // Stored with an id per item, in order.
+    const page = await client.responses.inputItems.list(first.id, { order: "asc", limit: 100 });
+    expect(page.data.length).toBe(100);
+    expect(page.data.every((item) => typeof item.id === "string" && item.id !== "")).toBe(true);
+    expect(page.data[0]).toMatchObject({ type: "message", role: "user", status: "completed" });
+    // Continued: the whole stored turn, its reply, then the new input.
+    const second = await client.responses.create({
+      model: "m",
+      previous_response_id: first.id,
+      input: "next",
+      tools,
+    });
+    expect(second.output_text).toBe("second");
+    const history = backend.requests[1]!.body!.messages;
+    expect(history.length).toBe(400 * 4 + 2);
+    expect(history.slice(0, -2)).toEqual(sent.slice(1));
+    expect(history.slice(-2)).toEqual([
+      { role: "assistant", content: "first" },
+      { role: "user", content: "next" },
+    ]);
+    await bridge.close();
+  });
+});
+
 describe("one hostile body does not stall the other clients", () => {
-  it("small requests keep answering within 50 ms while near-limit bodies are handled; peak RSS stays a small multiple of the body", async () => {
+  it("small requests keep answering while near-limit bodies are handled (100 ms, scaled by the load); peak RSS stays a small multiple of the body", async () => {
     const bridge = await listen(createServer(toNodeHandler(handlerWith())));
     const item = { role: "user", content: "hello there, this is one of very many input items" };
     const bodies = [
@@ -241,22 +303,22 @@ describe("one hostile body does not stall the other clients", () => {
       );
       expect(statuses).toEqual([400, 400, 400, 200]);
       expect(latencies.length).toBeGreaterThan(5);
-      // The goal (issue 17) is 50 ms for any body. Bodies over 1 MiB are decoded, guarded, parsed,
-      // validated, serialised and stored in slices of a few milliseconds; what still runs in one go for a
-      // valid near-limit body (translation, item ids, the store's size accounting, GC pauses) keeps it
-      // above that (SECURITY.md, known gaps). Bounds, for a machine that is not oversubscribed: 100 ms for
-      // the hostile bodies, 250 ms for the valid one. On a machine running more processes than it has
-      // cores, every CPU-bound step (and the wait for a core) stretches by that factor, so the bounds do
-      // too (logged).
+      // The goal (issue 17) is 50 ms for any body. Every step of a body over 1 MiB whose work grows with
+      // it (decoding, the JSON guard, parsing, validation, translation, item ids, serialisation, the
+      // store's encoding and indexing) runs in slices of a few milliseconds; what remains are the garbage
+      // collector's pauses and the waits for a core of a loaded machine (SECURITY.md, known gaps). Bound,
+      // for a machine that is not oversubscribed: 100 ms for every body, the valid one included (measured
+      // on the shared 2-core machine: 27-65 ms for the valid body at a load of 1-1.6 per core, logged). On
+      // a machine running more processes than it has cores, every CPU-bound step (and the wait for a core)
+      // stretches by that factor, so the bound does too (logged).
       const oversubscribed = Math.max(1, loadavg()[0]! / availableParallelism());
       console.log(
-        `bounded work: load per core ${oversubscribed.toFixed(1)}, bounds ${(100 * oversubscribed).toFixed(0)} / ${(250 * oversubscribed).toFixed(0)} ms`,
+        `bounded work: load per core ${oversubscribed.toFixed(1)}, bound ${(100 * oversubscribed).toFixed(0)} ms`,
       );
-      expect(Math.max(...worst.slice(0, 3))).toBeLessThan(100 * oversubscribed);
-      expect(worst[3]).toBeLessThan(250 * oversubscribed);
-      // Peak RSS: the body's bytes, its text, the parsed values, the chat request and the stored turn each
-      // hold about one body's worth, and the sliced steps keep their garbage a little longer (logged;
-      // 169-231 MiB for 17.4 MiB with the load at 3-6 per core).
+      expect(Math.max(...worst)).toBeLessThan(100 * oversubscribed);
+      // Peak RSS: the body's bytes, its text, the parsed values, the chat request (joined into one string
+      // for the HTTP client) and the stored turn each hold about one body's worth, and the garbage of the
+      // four bodies waits for the collector (logged: 183-217 MiB for 17.4 MiB at a load of 1 per core).
       expect(rssGrowth).toBeLessThan(largest * 16);
     } finally {
       await client.close();

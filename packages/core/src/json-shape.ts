@@ -16,17 +16,18 @@ export const MAX_JSON_DEPTH = 128;
  */
 export const MAX_JSON_VALUES = 250_000;
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_OBJECT = 123;
-const CLOSE_OBJECT = 125;
-const OPEN_ARRAY = 91;
-const CLOSE_ARRAY = 93;
+/** Character codes of JSON's structural characters (shared by the guard and the sliced parser). */
+export const QUOTE = 34;
+export const BACKSLASH = 92;
+export const COLON = 58;
+export const COMMA = 44;
+export const OPEN_OBJECT = 123;
+export const CLOSE_OBJECT = 125;
+export const OPEN_ARRAY = 91;
+export const CLOSE_ARRAY = 93;
 
-/** Index of the quote that ends the string opened at `start`, or -1. */
-function endOfString(text: string, start: number): number {
+/** Index of the quote that ends the string opened at `start`, or -1 (native `indexOf` over the contents). */
+export function endOfString(text: string, start: number): number {
   let at = start + 1;
   for (;;) {
     at = text.indexOf('"', at);
@@ -38,24 +39,43 @@ function endOfString(text: string, start: number): number {
   }
 }
 
+/** Where one pass of the guard over a text stands: the next character to look at, and the counts so far. */
+export interface JsonShapeScan {
+  index: number;
+  depth: number;
+  values: number;
+  /** The top-level field being scanned (named in the 400), once one is. */
+  field: string | null;
+}
+
+/** A pass of the guard from the start of a text. */
+export function startJsonShapeScan(): JsonShapeScan {
+  return { index: 0, depth: 0, values: 0, field: null };
+}
+
 /**
- * Throws a 400 when `text` nests deeper than `maxDepth` or holds more than `maxValues` values, naming
- * the top-level field where the bound was crossed in `param`. Malformed JSON is left to `JSON.parse`.
+ * One step of the guard: scans `text` from `scan.index` for at most `steps` tokens (a string counts as
+ * one), updating `scan`; `scan.index` is the text's length once it is done. Throws the guard's 400s.
  */
-export function assertJsonShape(
+export function scanJsonShape(
   text: string,
-  maxDepth: number = MAX_JSON_DEPTH,
-  maxValues: number = MAX_JSON_VALUES,
+  scan: JsonShapeScan,
+  maxDepth: number,
+  maxValues: number,
+  steps: number,
 ): void {
-  let depth = 0;
-  let values = 0;
-  let field: string | null = null;
+  let { depth, values, field } = scan;
   const length = text.length;
-  for (let index = 0; index < length; index++) {
+  let index = scan.index;
+  for (let left = steps; index < length && left > 0; index++, left--) {
     const code = text.charCodeAt(index);
     if (code === QUOTE) {
       const end = endOfString(text, index);
-      if (end < 0) return;
+      // An unterminated string: malformed, left to `JSON.parse`.
+      if (end < 0) {
+        index = length;
+        break;
+      }
       if (depth === 1) {
         let next = end + 1;
         while (next < length && text.charCodeAt(next) <= 32) next++;
@@ -84,4 +104,20 @@ export function assertJsonShape(
       );
     }
   }
+  scan.index = index;
+  scan.depth = depth;
+  scan.values = values;
+  scan.field = field;
+}
+
+/**
+ * Throws a 400 when `text` nests deeper than `maxDepth` or holds more than `maxValues` values, naming
+ * the top-level field where the bound was crossed in `param`. Malformed JSON is left to `JSON.parse`.
+ */
+export function assertJsonShape(
+  text: string,
+  maxDepth: number = MAX_JSON_DEPTH,
+  maxValues: number = MAX_JSON_VALUES,
+): void {
+  scanJsonShape(text, startJsonShapeScan(), maxDepth, maxValues, Number.POSITIVE_INFINITY);
 }

@@ -6,7 +6,7 @@ import { KEEP_ALIVE, withKeepAlive } from "../stream/keep-alive.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
 import type { ResponseObject, ResponseStreamEvent, StoredResponse, StoreScope } from "../types.js";
 import type { TurnOptions } from "./conversation-turn.js";
-import { identifyInputItems } from "./input-items.js";
+import { identifyInputItemsInSlices } from "./input-items.js";
 import type { BridgeResult, HookContext } from "./options.js";
 import { createResponse, type ResponsesEndpointContext } from "./responses-endpoint.js";
 
@@ -128,7 +128,7 @@ export async function startBackground(
       const stored: StoredResponse = {
         id,
         previousResponseId: response.previous_response_id ?? null,
-        input: identifyInputItems(input, environment.generateId),
+        input: await identifyInputItemsInSlices(input, environment.generateId),
         response: first,
       };
       await store.put(stored, scope);

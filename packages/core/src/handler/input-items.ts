@@ -1,4 +1,6 @@
 import { invalidRequest } from "../errors.js";
+import { forEachInSlices } from "../json/time-slice.js";
+import { SLICED_INPUT_ITEMS } from "../schema/validate-in-slices.js";
 import type { IdPrefix, ResponseInputItem } from "../types.js";
 
 type Item = ResponseInputItem & { id?: string; type?: string };
@@ -14,31 +16,56 @@ export function identifyInputItems(
   items: readonly ResponseInputItem[],
   generateId: (prefix: IdPrefix) => string,
 ): ResponseInputItem[] {
-  return items.map((original) => {
-    const item = original as Item;
-    const type = item.type ?? ("role" in item ? "message" : undefined);
-    if (type === "message" && "role" in item) {
-      const content = (item as { content: unknown }).content;
-      const partType = item.role === "assistant" ? "output_text" : "input_text";
-      const parts =
-        typeof content === "string"
-          ? [
-              partType === "output_text"
-                ? { type: partType, text: content, annotations: [] }
-                : { type: partType, text: content },
-            ]
-          : content;
-      return {
-        ...item,
-        type: "message",
-        id: item.id ?? generateId("msg"),
-        status: (item as { status?: string }).status ?? "completed",
-        content: parts,
-      } as ResponseInputItem;
-    }
-    if (item.id) return original;
-    return { ...item, id: generateId(PREFIX_BY_TYPE[type ?? ""] ?? "msg") } as ResponseInputItem;
+  return items.map((item) => identifyInputItem(item, generateId));
+}
+
+/** Items identified between two clock reads by {@link identifyInputItemsInSlices}. */
+const ITEMS_PER_STEP = 16;
+
+/**
+ * {@link identifyInputItems}, for thousands of items (at least `SLICED_INPUT_ITEMS`) a few at a time,
+ * giving the event loop back whenever a slice is due.
+ */
+export async function identifyInputItemsInSlices(
+  items: readonly ResponseInputItem[],
+  generateId: (prefix: IdPrefix) => string,
+): Promise<ResponseInputItem[]> {
+  if (items.length < SLICED_INPUT_ITEMS) return identifyInputItems(items, generateId);
+  const identified = new Array<ResponseInputItem>(items.length);
+  await forEachInSlices(items.length, ITEMS_PER_STEP, (from, to) => {
+    for (let index = from; index < to; index++)
+      identified[index] = identifyInputItem(items[index]!, generateId);
   });
+  return identified;
+}
+
+function identifyInputItem(
+  original: ResponseInputItem,
+  generateId: (prefix: IdPrefix) => string,
+): ResponseInputItem {
+  const item = original as Item;
+  const type = item.type ?? ("role" in item ? "message" : undefined);
+  if (type === "message" && "role" in item) {
+    const content = (item as { content: unknown }).content;
+    const partType = item.role === "assistant" ? "output_text" : "input_text";
+    const parts =
+      typeof content === "string"
+        ? [
+            partType === "output_text"
+              ? { type: partType, text: content, annotations: [] }
+              : { type: partType, text: content },
+          ]
+        : content;
+    return {
+      ...item,
+      type: "message",
+      id: item.id ?? generateId("msg"),
+      status: (item as { status?: string }).status ?? "completed",
+      content: parts,
+    } as ResponseInputItem;
+  }
+  if (item.id) return original;
+  return { ...item, id: generateId(PREFIX_BY_TYPE[type ?? ""] ?? "msg") } as ResponseInputItem;
 }
 
 /** One page of `GET /v1/responses/{id}/input_items`, shaped like OpenAI's list objects. */

@@ -9,7 +9,8 @@ import { restoreCompactions, restoreHistory } from "../compaction/restore.js";
 import type { Sealer } from "../compaction/seal.js";
 import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
-import { validateResponsesRequest } from "../schema/validate-in-slices.js";
+import { forEachInSlices } from "../json/time-slice.js";
+import { SLICED_INPUT_ITEMS, validateResponsesRequest } from "../schema/validate-in-slices.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import { toOpenResponsesEvent } from "../stream/dialect.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
@@ -18,7 +19,7 @@ import { collectCallIds } from "../translate/call-ids.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
-import { convertRequestToChat } from "../translate/request-to-chat.js";
+import { startRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
 import { createTranslationOptions } from "../translate/translation-options.js";
 import type {
@@ -36,7 +37,7 @@ import {
   conversationHistory,
   type TurnOptions,
 } from "./conversation-turn.js";
-import { identifyInputItems } from "./input-items.js";
+import { identifyInputItems, identifyInputItemsInSlices } from "./input-items.js";
 import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
 import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
 
@@ -74,6 +75,9 @@ interface Turn {
   conversationId: string | undefined;
 }
 
+/** Items translated (or identified) between two clock reads, when there are thousands. */
+const ITEMS_PER_STEP = 16;
+
 /** The request translated for one target. */
 interface Translation {
   params: ChatCompletionCreateParams;
@@ -102,7 +106,7 @@ export async function createResponse(
   const translate = createTranslator(turn, managed);
   // Translate for the first target now: request errors (400s) surface before any upstream call, and
   // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
-  const first = translate(turn.targets[0]!);
+  const first = await translate(turn.targets[0]!);
   await options.onStart?.(turn.response, turn.input);
   if (!request.stream) return foldTurn(turn, translate, signal);
   return streamResponse(turn, translate, first.reply, signal);
@@ -155,41 +159,46 @@ async function resolveHistory(
 /**
  * Step 3, translate the request: per target (capabilities differ), once each; warnings go to `onWarning`.
  * A compacted turn (`managed`) sends its summary and current exchange instead of its history and input.
+ * Thousands of items are translated a few at a time, giving the event loop back whenever a slice is due.
  */
 function createTranslator(
   turn: Turn,
   managed: ManagedContext | undefined,
-): (target: ResolvedTarget) => Translation {
+): (target: ResolvedTarget) => Promise<Translation> {
   const { options } = turn.endpoint;
-  const translations = new Map<ResolvedTarget, Translation>();
+  const translations = new Map<ResolvedTarget, Promise<Translation>>();
   // Call ids the conversation already used: a backend that restarts its numbering gets fresh ones.
   const reservedCallIds = collectCallIds(turn.history, turn.input);
   const chatInput = managed?.chatInput ?? turn.chatInput;
   const chatRequest = chatInput === turn.input ? turn.request : { ...turn.request, input: chatInput };
   const history = managed?.history ?? turn.history;
   const leading = managed ? { leadingOutput: managed.leadingOutput } : {};
-  return (target) => {
-    const cached = translations.get(target);
-    if (cached) return cached;
+  const translateFor = async (target: ResolvedTarget): Promise<Translation> => {
     const translation = createTranslationOptions(turn.request, history, target, options);
-    const { params, warnings, tools } = convertRequestToChat(chatRequest, translation.request);
+    const builder = startRequestToChat(chatRequest, translation.request);
+    if (builder.itemCount < SLICED_INPUT_ITEMS) builder.convert(builder.itemCount);
+    else await forEachInSlices(builder.itemCount, ITEMS_PER_STEP, (from, to) => builder.convert(to - from));
+    const { params, warnings, tools } = builder.finish();
     for (const warning of warnings) options.onWarning?.(warning, turn.hooks);
-    const result: Translation = {
-      params,
-      reply: { ...translation.reply, tools, reservedCallIds, ...leading },
-    };
-    translations.set(target, result);
-    return result;
+    return { params, reply: { ...translation.reply, tools, reservedCallIds, ...leading } };
+  };
+  return (target) => {
+    let translation = translations.get(target);
+    if (!translation) {
+      translation = translateFor(target);
+      translations.set(target, translation);
+    }
+    return translation;
   };
 }
 
 /** Step 4, call the upstream (before the call): the translation for `target`, through `transformChatRequest`. */
 async function prepareCall(
   turn: Turn,
-  translate: (target: ResolvedTarget) => Translation,
+  translate: (target: ResolvedTarget) => Promise<Translation>,
   target: ResolvedTarget,
 ): Promise<Translation> {
-  const translation = translate(target);
+  const translation = await translate(target);
   const transform = turn.endpoint.options.transformChatRequest;
   if (!transform) return translation;
   return { params: await transform(translation.params, turn.hooks), reply: translation.reply };
@@ -198,7 +207,7 @@ async function prepareCall(
 /** Step 5a, fold: one non-streamed call (with fallback), its completion converted, saved, answered as JSON. */
 async function foldTurn(
   turn: Turn,
-  translate: (target: ResolvedTarget) => Translation,
+  translate: (target: ResolvedTarget) => Promise<Translation>,
   signal: AbortSignal,
 ): Promise<BridgeResult> {
   const { router, environment } = turn.endpoint;
@@ -220,7 +229,7 @@ async function foldTurn(
 /** Step 5b, stream: the upstream call (with fallback) handed to the byte pipeline, which saves before the terminal event. */
 async function streamResponse(
   turn: Turn,
-  translate: (target: ResolvedTarget) => Translation,
+  translate: (target: ResolvedTarget) => Promise<Translation>,
   pendingReply: ReplyOptions,
   signal: AbortSignal,
 ): Promise<BridgeResult> {
@@ -270,26 +279,42 @@ async function streamResponse(
 function saveTurn(turn: Turn, final: ResponseObject): Promise<void> | undefined {
   const { endpoint, request, hooks } = turn;
   endpoint.options.onResponse?.(final, hooks);
-  const { conversationId } = turn;
-  if (request.store === false && !conversationId) return undefined;
+  if (request.store === false && !turn.conversationId) return undefined;
   const report = (error: unknown) => endpoint.report(error, hooks);
+  const { generateId } = endpoint.environment;
+  // Thousands of items are given their ids in slices (issue 17).
+  if (turn.input.length >= SLICED_INPUT_ITEMS) {
+    return identifyInputItemsInSlices(turn.input, generateId)
+      .then((input) => storeTurn(turn, final, input, report))
+      .catch(report);
+  }
   try {
-    const record = {
-      id: final.id,
-      previousResponseId: request.previous_response_id ?? null,
-      input: identifyInputItems(turn.input, endpoint.environment.generateId),
-      response: final,
-    };
-    const { store } = endpoint;
-    const stored =
-      request.store === false ? Promise.resolve() : Promise.resolve(store.put(record, turn.scope));
-    // A turn with `conversation` also adds its input and output items to the conversation.
-    const saved = conversationId
-      ? stored.then(() => appendTurnToConversation(store, conversationId, record, turn.scope))
-      : stored;
-    return saved.catch(report);
+    return storeTurn(turn, final, identifyInputItems(turn.input, generateId), report);
   } catch (error) {
     report(error);
     return undefined;
   }
+}
+
+/** The turn into the store (unless `store: false`) and its conversation; failures go to `report`. */
+function storeTurn(
+  turn: Turn,
+  final: ResponseObject,
+  input: ResponseInputItem[],
+  report: (error: unknown) => void,
+): Promise<void> {
+  const { endpoint, request, conversationId } = turn;
+  const record = {
+    id: final.id,
+    previousResponseId: request.previous_response_id ?? null,
+    input,
+    response: final,
+  };
+  const { store } = endpoint;
+  const stored = request.store === false ? Promise.resolve() : Promise.resolve(store.put(record, turn.scope));
+  // A turn with `conversation` also adds its input and output items to the conversation.
+  const saved = conversationId
+    ? stored.then(() => appendTurnToConversation(store, conversationId, record, turn.scope))
+    : stored;
+  return saved.catch(report);
 }

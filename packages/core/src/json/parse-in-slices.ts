@@ -11,7 +11,17 @@
  * Recursion follows only the containers larger than a chunk, so its depth is that of the text, which the
  * JSON guard has bounded before this runs.
  */
-import { endOfString } from "./shape-in-slices.js";
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  endOfString,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+} from "../json-shape.js";
 import type { TimeSlice } from "./time-slice.js";
 
 /** Thrown for text that is not JSON (the caller turns it into its 400). */
@@ -40,15 +50,6 @@ const DEFAULT_SIZES: SliceSizes = {
   longString: LONG_STRING_CHARS,
   stringPiece: STRING_PIECE_CHARS,
 };
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_OBJECT = 123;
-const CLOSE_OBJECT = 125;
-const OPEN_ARRAY = 91;
-const CLOSE_ARRAY = 93;
 
 const SPACE = /[ \t\n\r]*/y;
 const LITERAL = /[^,\]}\s]*/y;

@@ -3,12 +3,19 @@
  * items), in time slices: each element of an array is serialised on its own and the pieces joined, the
  * event loop given back whenever a slice is due. The text equals `JSON.stringify(value)` for plain data
  * (objects, arrays, strings, numbers, booleans, null; `undefined` and functions left out as it does);
- * a value with a `toJSON` method at the top is handed to `JSON.stringify` whole.
+ * a value with a `toJSON` method at the top is handed to `JSON.stringify` whole. The text can also be
+ * had as UTF-8 bytes ({@link Utf8Pieces}), encoded a batch of pieces at a time, so that no text of the
+ * whole size is built nor encoded in one go.
  */
 import { TimeSlice } from "./time-slice.js";
 
 /** Arrays with at least this many elements are serialised element by element. */
 const SLICED_ARRAY_LENGTH = 64;
+
+/** Where the serialised pieces go, in order. */
+export interface TextSink {
+  push(text: string): void;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
@@ -19,39 +26,138 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
-async function stringifyArray(array: readonly unknown[], slice: TimeSlice): Promise<string> {
-  const pieces: string[] = new Array(array.length);
+const isLongArray = (value: unknown): value is unknown[] =>
+  Array.isArray(value) && value.length >= SLICED_ARRAY_LENGTH;
+
+async function stringifyArray(array: readonly unknown[], slice: TimeSlice, sink: TextSink): Promise<void> {
+  sink.push("[");
   for (let index = 0; index < array.length; index++) {
-    pieces[index] = JSON.stringify(array[index]) ?? "null";
+    if (index > 0) sink.push(",");
+    sink.push(JSON.stringify(array[index]) ?? "null");
     await slice.check();
   }
-  return `[${pieces.join(",")}]`;
+  sink.push("]");
 }
 
 /**
- * `JSON.stringify(value)`, serialising long arrays (the value itself, or the arrays among its own
- * properties) one element at a time, pausing whenever `slice` is due.
+ * Pushes the pieces of `JSON.stringify(value)` into `sink`, serialising long arrays (the value itself, or
+ * the arrays among its own properties) one element at a time, pausing whenever `slice` is due. Nothing is
+ * pushed for a value `JSON.stringify` leaves out (`undefined`, a function).
  */
-export async function stringifyInSlices(value: unknown, slice: TimeSlice = new TimeSlice()): Promise<string> {
-  if (Array.isArray(value)) {
-    return value.length >= SLICED_ARRAY_LENGTH ? stringifyArray(value, slice) : JSON.stringify(value);
+export async function stringifyInto(value: unknown, sink: TextSink, slice: TimeSlice): Promise<void> {
+  if (isLongArray(value)) return stringifyArray(value, slice, sink);
+  if (!isPlainObject(value) || !Object.keys(value).some((key) => isLongArray(value[key]))) {
+    const text = JSON.stringify(value);
+    if (text !== undefined) sink.push(text);
+    return;
   }
-  if (!isPlainObject(value)) return JSON.stringify(value);
-  const keys = Object.keys(value);
-  if (
-    !keys.some((key) => Array.isArray(value[key]) && (value[key] as unknown[]).length >= SLICED_ARRAY_LENGTH)
-  ) {
-    return JSON.stringify(value);
-  }
-  const members: string[] = [];
-  for (const key of keys) {
+  let first = true;
+  for (const key of Object.keys(value)) {
     const member = value[key];
-    const text =
-      Array.isArray(member) && member.length >= SLICED_ARRAY_LENGTH
-        ? await stringifyArray(member, slice)
-        : JSON.stringify(member);
-    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+    const text = isLongArray(member) ? undefined : JSON.stringify(member);
+    if (text === undefined && !isLongArray(member)) continue;
+    sink.push(`${first ? "{" : ","}${JSON.stringify(key)}:`);
+    first = false;
+    if (text === undefined) await stringifyArray(member as unknown[], slice, sink);
+    else sink.push(text);
     await slice.check();
   }
-  return `{${members.join(",")}}`;
+  sink.push(first ? "{}" : "}");
 }
+
+/**
+ * Characters of text gathered before they are joined (and encoded) as one batch: large enough for the
+ * batch to be allocated outside the young generation, so that the garbage collector's scavenges do not
+ * copy the text over and over while the rest is serialised.
+ */
+const BATCH_CHARS = 256 * 1024;
+
+/**
+ * A {@link TextSink} that joins its pieces into batches of about {@link BATCH_CHARS} characters (a batch
+ * ends on a whole piece, so never inside a surrogate pair), each turned into a `T` on its own.
+ */
+class Batches<T> implements TextSink {
+  protected readonly batches: T[] = [];
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(private readonly convert: (text: string) => T) {}
+
+  push(text: string): void {
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= BATCH_CHARS) this.flush();
+  }
+
+  protected flush(): void {
+    if (this.pending.length === 0) return;
+    this.batches.push(this.convert(this.pending.join("")));
+    this.pending = [];
+    this.pendingChars = 0;
+  }
+}
+
+/** `JSON.stringify(value)`, serialising long arrays one element at a time, pausing whenever `slice` is due. */
+export async function stringifyInSlices(value: unknown, slice: TimeSlice = new TimeSlice()): Promise<string> {
+  if (!isLongArray(value) && !isPlainObject(value)) return JSON.stringify(value);
+  const batches = new TextBatches();
+  await stringifyInto(value, batches, slice);
+  const text = batches.text();
+  // The join is one copy of the whole text: its reader (the HTTP client encoding it) starts on a later
+  // macrotask, so the two do not add up to one longer pause.
+  await slice.pause();
+  return text;
+}
+
+class TextBatches extends Batches<string> {
+  constructor() {
+    super((text) => text);
+  }
+
+  /** The batches joined into one flat string (a rope would be flattened by its reader, in a longer step). */
+  text(): string {
+    this.flush();
+    return this.batches.join("");
+  }
+}
+
+/** Bytes copied into the result between two clock reads. */
+const COPY_STEP_BYTES = 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+/**
+ * A {@link TextSink} that keeps its text as UTF-8, each batch encoded on its own; `bytes()` joins the
+ * batches into one array in steps. Its bytes equal `TextEncoder.encode` of the pieces joined.
+ */
+export class Utf8Pieces extends Batches<Uint8Array> {
+  constructor() {
+    super((text) => encoder.encode(text));
+  }
+
+  /** The bytes of everything pushed, joined in steps that pause whenever `slice` is due. */
+  async bytes(slice: TimeSlice): Promise<Uint8Array> {
+    this.flush();
+    const batches = this.batches.splice(0);
+    if (batches.length === 1) return batches[0]!;
+    let total = 0;
+    for (const batch of batches) total += batch.byteLength;
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    let copied = 0;
+    for (let index = 0; index < batches.length; index++) {
+      bytes.set(batches[index]!, offset);
+      offset += batches[index]!.byteLength;
+      copied += batches[index]!.byteLength;
+      // Each batch is released once copied: the two copies never coexist whole.
+      batches[index] = EMPTY;
+      if (copied >= COPY_STEP_BYTES) {
+        copied = 0;
+        await slice.check();
+      }
+    }
+    return bytes;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

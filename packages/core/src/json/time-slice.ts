@@ -41,3 +41,20 @@ export class TimeSlice {
     if (this.due()) await this.pause();
   }
 }
+
+/**
+ * Runs `step(from, to)` over `[0, count)` in runs of `batch` indices, pausing between runs whenever
+ * `slice` is due: the one loop of every sliced step that works item by item (validating, identifying,
+ * translating or indexing thousands of input items).
+ */
+export async function forEachInSlices(
+  count: number,
+  batch: number,
+  step: (from: number, to: number) => void,
+  slice: TimeSlice = new TimeSlice(),
+): Promise<void> {
+  for (let from = 0; from < count; from += batch) {
+    step(from, Math.min(count, from + batch));
+    await slice.check();
+  }
+}

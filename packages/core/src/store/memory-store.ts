@@ -1,6 +1,6 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
-import { encodeStoredResponseInSlices, SLICED_RECORD_ITEMS } from "./encode-in-slices.js";
+import { encodeStoredResponseInSlices, itemKeysInSlices, SLICED_RECORD_ITEMS } from "./encode-in-slices.js";
 import { createMemoryConversations } from "./memory-conversations.js";
 import { createMemoryTurnLog, type MemoryTurnLogOptions } from "./memory-turn-log.js";
 import { scopedKey } from "./scope.js";
@@ -161,13 +161,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async put(record, scope) {
       const key = scopedKey(record.id, scope);
-      // Few items: encoded at once; many: in slices, before any state changes (issue 17).
-      const value = encoder.encode(
-        record.input.length < SLICED_RECORD_ITEMS
-          ? encodeStoredResponse(record)
-          : await encodeStoredResponseInSlices(record),
-      );
-      const itemKeys = itemIdsOf(record).map((itemId) => scopedKey(itemId, scope));
+      // Few items: encoded and indexed at once; many: in slices, before any state changes (issue 17).
+      const few = record.input.length < SLICED_RECORD_ITEMS;
+      const value = few
+        ? encoder.encode(encodeStoredResponse(record))
+        : await encodeStoredResponseInSlices(record);
+      const itemKeys = few
+        ? itemIdsOf(record).map((itemId) => scopedKey(itemId, scope))
+        : await itemKeysInSlices(record, scope);
       const bytes = retainedBytes(value, key, itemKeys);
       if (bytes > maxBytes) {
         throw new ResponsesBridgeError(

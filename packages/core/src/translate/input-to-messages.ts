@@ -76,8 +76,9 @@ export function convertInputToMessages(
 }
 
 /**
- * Converts `items` and appends them to the conversion's messages. `paramOf(index)` names an
- * item in error messages (`input.3`, or `previous_response_id` for stored history).
+ * Converts `items` (those from `from` up to `to`, by default all) and appends them to the conversion's
+ * messages. `paramOf(index)` names an item in error messages (`input.3`, or `previous_response_id` for
+ * stored history).
  *
  * @internal
  */
@@ -85,8 +86,10 @@ export function appendInputItems(
   conversion: InputConversion,
   items: readonly ResponseInputItem[],
   paramOf: (index: number) => string,
+  from = 0,
+  to = items.length,
 ): void {
-  for (let index = 0; index < items.length; index++) {
+  for (let index = from; index < to; index++) {
     convertItem(conversion, items[index] as ResponseInputItem, paramOf(index));
   }
 }

@@ -32,6 +32,7 @@ import { builtinTools } from "./items/registry.js";
 import {
   createInputConversion,
   finishInputConversion,
+  type InputConversion,
   type OrphanToolOutputPolicy,
 } from "./request/input-conversion.js";
 import { convertReasoningEffort, DEFAULT_ACCEPTED_EFFORTS } from "./request/reasoning-effort.js";
@@ -131,8 +132,38 @@ export function convertRequestToChat(
   request: ResponseCreateParams,
   options: ConvertRequestOptions = {},
 ): ConvertRequestResult {
+  const builder = startRequestToChat(request, options);
+  builder.convert(builder.itemCount);
+  return builder.finish();
+}
+
+/**
+ * {@link convertRequestToChat} in steps, for a caller that gives the event loop back between them (a
+ * request of thousands of input items): `convert(count)` converts the next `count` items (history, then
+ * input), `finish()` builds the result once `itemCount` items are converted. Same result, same 400s.
+ *
+ * @internal
+ */
+export interface ChatRequestBuilder {
+  /** The items to convert: the history's and the input's. */
+  readonly itemCount: number;
+  /** Converts the next `count` items (fewer when fewer are left). */
+  convert(count: number): void;
+  /** The result: call once, after every item is converted. */
+  finish(): ConvertRequestResult;
+}
+
+/**
+ * Starts {@link convertRequestToChat}: declares the tools and the instructions message (a 400 for them is
+ * thrown here); the items are converted by the builder.
+ *
+ * @internal
+ */
+export function startRequestToChat(
+  request: ResponseCreateParams,
+  options: ConvertRequestOptions = {},
+): ChatRequestBuilder {
   const capabilities = options.capabilities ?? {};
-  const extras = request as ResponsesRequest;
   const warnings: TranslationWarning[] = [];
   const input = normalizeInput(request.input);
   const history = options.history ?? [];
@@ -167,8 +198,38 @@ export function convertRequestToChat(
     },
     toolSet.names,
   );
-  if (history.length > 0) appendInputItems(conversion, history, historyParam);
-  appendInputItems(conversion, input, inputParam);
+  const itemCount = history.length + input.length;
+  let converted = 0;
+  return {
+    itemCount,
+    convert(count) {
+      const end = Math.min(itemCount, converted + count);
+      if (converted < history.length) {
+        const to = Math.min(end, history.length);
+        appendInputItems(conversion, history, historyParam, converted, to);
+        converted = to;
+      }
+      if (converted < end) {
+        appendInputItems(conversion, input, inputParam, converted - history.length, end - history.length);
+        converted = end;
+      }
+    },
+    finish: () => finishRequestToChat(request, options, messages, conversion, toolSet, warnings),
+  };
+}
+
+/** The rest of {@link convertRequestToChat}, once its items are converted: the chat parameters. */
+function finishRequestToChat(
+  request: ResponseCreateParams,
+  options: ConvertRequestOptions,
+  messages: ChatCompletionMessageParam[],
+  conversion: InputConversion,
+  toolSet: ReturnType<typeof convertTools>,
+  warnings: TranslationWarning[],
+): ConvertRequestResult {
+  const capabilities = options.capabilities ?? {};
+  const extras = request as ResponsesRequest;
+  const customTools = capabilities.customTools === true;
   finishInputConversion(conversion);
   if (messages.length === 0) {
     throw invalidRequest(
