@@ -13,8 +13,8 @@ import { join } from "node:path";
 import type { ChatRequestBody, Scenario } from "@responses-bridge/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { stopAllChildren } from "./support/cli-process.js";
-import { RUN_ROOT, startCodexBridge, textOf } from "./support/codex-bridge.js";
 import { codexVersion, runCodexExec } from "./support/codex.js";
+import { RUN_ROOT, startCodexBridge, textOf } from "./support/codex-bridge.js";
 
 const CODEX_TIMEOUT_MS = 90_000;
 const RUN_DIR = join(RUN_ROOT, `compaction-${process.pid}`);

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import type { ChatRequestBody, Scenario } from "@responses-bridge/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spawnCli, stopAllChildren } from "./support/cli-process.js";
-import { type CodexSetup, RUN_ROOT, startCodexBridge, textOf } from "./support/codex-bridge.js";
 import { CODEX_JS, type CodexRun, codexVersion, runCodexExec } from "./support/codex.js";
+import { type CodexSetup, RUN_ROOT, startCodexBridge, textOf } from "./support/codex-bridge.js";
 import { coreEmitsCustomToolCalls } from "./support/core-capabilities.js";
 
 /** Per-scenario bound on the Codex run; it is killed after this. */
