@@ -8,7 +8,7 @@ import type OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type Harness, startHarness } from "./utils/harness.js";
+import { closeHarness, type Harness, startHarness } from "./utils/harness.js";
 
 /** Per-turn id styles: the id each turn's n-th call gets. */
 const ID_STYLES: Array<[string, (index: number) => string]> = [
@@ -45,10 +45,9 @@ function chatCallIds(messages: ChatCompletionMessageParam[]): { calls: string[];
 
 let harness: Harness | undefined;
 afterEach(async () => {
-  const failures = harness?.oracleFailures ?? [];
-  await harness?.close();
+  const closing = harness;
   harness = undefined;
-  expect(failures).toEqual([]);
+  await closeHarness(closing);
 });
 
 beforeAll(() => setTracingDisabled(true));

@@ -5,14 +5,13 @@ import { validateOpenResponsesCompaction } from "@responses-bridge/testkit";
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "./utils/harness.js";
+import { closeHarness, type Harness, startHarness } from "./utils/harness.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
-  const failures = harness?.oracleFailures ?? [];
-  await harness?.close();
+  const closing = harness;
   harness = undefined;
-  expect(failures).toEqual([]);
+  await closeHarness(closing);
 });
 
 function lastMessages(h: Harness): ChatCompletionMessageParam[] {

@@ -6,6 +6,7 @@ import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  closeHarness,
   eventually,
   type Harness,
   MOUNTS,
@@ -31,11 +32,7 @@ function fold(events: ResponseStreamEvent[]) {
 
 describe.each(MOUNTS)("openai SDK through the %s mount", (mount) => {
   let harness: Harness;
-  afterEach(async () => {
-    const failures = harness?.oracleFailures ?? [];
-    await harness?.close();
-    expect(failures).toEqual([]);
-  });
+  afterEach(() => closeHarness(harness));
 
   it("responses.create returns a complete Response with output_text and usage", async () => {
     harness = await startHarness(mount);

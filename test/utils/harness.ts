@@ -29,6 +29,7 @@ import { Hono } from "hono";
 import type OpenAI from "openai";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { expect } from "vitest";
 import { OpenAIClient } from "./openai-client.js";
 
 /** Express 4, installed as the `express4` alias (its API is the one typed by `@types/express` 5). */
@@ -201,6 +202,16 @@ export interface Harness {
 }
 
 /** Serves a Node request listener on 127.0.0.1 and returns its base URL and a close that drops open sockets. */
+/**
+ * Closes `harness` (when a test started one) and then fails the test if the harness's oracles saw an
+ * answer that does not conform (schema or fold): the `afterEach` every harness test runs.
+ */
+export async function closeHarness(harness: Harness | undefined): Promise<void> {
+  const failures = harness?.oracleFailures ?? [];
+  await harness?.close();
+  expect(failures).toEqual([]);
+}
+
 export function listen(server: Server): Promise<MountedBridge> {
   return listenNodeServer(server);
 }

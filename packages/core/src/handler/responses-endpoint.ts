@@ -6,7 +6,7 @@
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { type ManagedContext, manageContext } from "../compaction/context-management.js";
 import { restoreCompactions, restoreHistory } from "../compaction/restore.js";
-import type { Sealer } from "../compaction/seal.js";
+import type { CompactionEndpoint } from "../compaction/summarise.js";
 import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
 import { forEachInSlices } from "../json/time-slice.js";
@@ -22,14 +22,7 @@ import type { ReplyOptions } from "../translate/reply/reply-options.js";
 import { startRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
 import { createTranslationOptions } from "../translate/translation-options.js";
-import type {
-  ResponseInputItem,
-  ResponseObject,
-  ResponseStore,
-  ResponsesRequest,
-  StoreScope,
-  TranslationEnvironment,
-} from "../types.js";
+import type { ResponseInputItem, ResponseObject, ResponsesRequest, StoreScope } from "../types.js";
 import { linkAbort } from "../upstream/linked-abort.js";
 import {
   appendTurnToConversation,
@@ -38,19 +31,11 @@ import {
   type TurnOptions,
 } from "./conversation-turn.js";
 import { identifyInputItems, identifyInputItemsInSlices } from "./input-items.js";
-import type { BridgeResult, HookContext, ResponsesHandlerOptions } from "./options.js";
-import type { ResolvedTarget, UpstreamRouter } from "./upstream-router.js";
+import type { BridgeResult, HookContext } from "./options.js";
+import type { ResolvedTarget } from "./upstream-router.js";
 
-/** Everything the endpoint needs from the handler. */
-export interface ResponsesEndpointContext {
-  options: ResponsesHandlerOptions;
-  store: ResponseStore;
-  router: UpstreamRouter;
-  environment: TranslationEnvironment;
-  keepAliveMs: number;
-  report: (error: unknown, context: HookContext) => void;
-  /** Opens the `compaction` items of the input and history. */
-  sealer: Sealer;
+/** Everything the endpoint needs from the handler: what compaction needs, and the first-token call. */
+export interface ResponsesEndpointContext extends CompactionEndpoint {
   /** Called once, as a stream's first delta event is about to be sent (an observer's `firstToken`). */
   firstDelta?: (() => void) | undefined;
 }
