@@ -173,8 +173,8 @@ describe("background responses (memory store)", () => {
     expect((await waitUntilDone(sdk, third.id)).status).toBe("completed");
   });
 
-  it("a foreground streamed turn with store on can be followed while it runs (extension)", async () => {
-    harness = await startHarness("node");
+  it("with resumableStreams, a foreground streamed turn with store on can be followed while it runs (extension)", async () => {
+    harness = await startHarness("node", { handler: { resumableStreams: true } });
     const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "foreground words keep coming here", chunkSize: 3, delayMs: 25 });
     const stream = await sdk.responses.create({ model: "scripted-model", input: "hi", stream: true });
@@ -200,8 +200,8 @@ describe("background responses (memory store)", () => {
     expect(JSON.stringify(followed)).toBe(JSON.stringify(original.slice(2)));
   });
 
-  it("resumableStreams: false leaves foreground streams out of the turn log", async () => {
-    harness = await startHarness("node", { handler: { resumableStreams: false } });
+  it("by default (as with OpenAI) foreground streams are left out of the turn log: resuming one is a 400", async () => {
+    harness = await startHarness("node");
     const sdk = openAIClient(harness.url);
     harness.backend.enqueue({ text: "plain" });
     const stream = await sdk.responses.create({ model: "scripted-model", input: "hi", stream: true });

@@ -7,13 +7,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import {
   createResponsesHandler,
   openAICompatibleUpstream,
   type ResponsesHandler,
 } from "@responses-bridge/core";
-import { toNodeHandler } from "@responses-bridge/node";
+import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { createScriptedBackend } from "@responses-bridge/testkit";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
@@ -92,6 +93,39 @@ async function bigBodyClient(url: string, bodies: readonly string[]) {
       child.kill();
       await rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The testkit's scripted upstream in a process of its own (`fixtures/processes/scripted-upstream.ts`):
+ * the bridge sends it every byte of a large chat request over loopback, as it would a real backend,
+ * while its own work on the request stays off the process being measured.
+ */
+async function scriptedUpstreamProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=@responses-bridge/source",
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "fixtures/processes/scripted-upstream.ts"),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  const url = /^listening (\S+)/.exec(String(first.value))?.[1];
+  if (!url) {
+    child.kill();
+    throw new Error(`the scripted upstream did not start: ${first.value}`);
+  }
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
   };
 }
 
@@ -246,8 +280,22 @@ describe("a turn of thousands of items, handled in slices", () => {
 });
 
 describe("one hostile body does not stall the other clients", () => {
-  it("small requests keep answering while near-limit bodies are handled (100 ms, scaled by the load); peak RSS stays a small multiple of the body", async () => {
-    const bridge = await listen(createServer(toNodeHandler(handlerWith())));
+  it("small requests wait at most 50 ms more (scaled by the load) while near-limit bodies are handled; peak RSS stays a small multiple of the body", async () => {
+    // The near-limit bodies go to a bridge whose upstream is a real loopback server reached through
+    // `nodeFetch()`, as the CLI runs: every byte of the chat request is serialised, encoded and sent. The
+    // small requests go to a second bridge in the same process (same event loop), whose upstream answers
+    // at once, so their latency is the wait the large bodies cause and nothing the upstream does.
+    const upstream = await scriptedUpstreamProcess();
+    const bridge = await listen(
+      createServer(
+        toNodeHandler(
+          handlerWith({
+            upstream: openAICompatibleUpstream({ baseURL: upstream.url, apiKey: "k", fetch: nodeFetch() }),
+          }),
+        ),
+      ),
+    );
+    const smallBridge = await listen(createServer(toNodeHandler(handlerWith())));
     const item = { role: "user", content: "hello there, this is one of very many input items" };
     const bodies = [
       // 600,000 items (about 18 MB): over the input cap.
@@ -263,66 +311,95 @@ describe("one hostile body does not stall the other clients", () => {
     const small = JSON.stringify({ model: "m", input: "hi", store: false });
     try {
       // Warm up (schema built, connections open).
+      expect((await postJson(smallBridge.url, small)).status).toBe(200);
       expect((await postJson(bridge.url, small)).status).toBe(200);
-      const rssBefore = process.resourceUsage().maxRSS * 1024;
-      const latencies: number[] = [];
-      let done = false;
-      const smallStream = (async () => {
-        while (!done) {
+      /** One pass: a control window of small requests alone, then the same while each body is handled. */
+      const pass = async () => {
+        const latencies: number[] = [];
+        let done = false;
+        const smallStream = (async () => {
+          while (!done) {
+            const started = performance.now();
+            const answer = await postJson(smallBridge.url, small);
+            latencies.push(performance.now() - started);
+            expect(answer.status).toBe(200);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        })();
+        // Control: the same small requests with no large body in flight, for the machine's own noise.
+        const controlEnd = performance.now() + 1_000;
+        while (performance.now() < controlEnd || latencies.length < 20) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const control = Math.max(...latencies.slice(3));
+        // The longest the event loop was held while the bodies were handled (any one step, or a pause of
+        // the garbage collector).
+        const loopDelay = monitorEventLoopDelay({ resolution: 2 });
+        loopDelay.enable();
+        const statuses: number[] = [];
+        /** Per body: the slowest small request that finished while it (or the one before) was handled. */
+        const worst: number[] = [];
+        for (const [index, body] of bodies.entries()) {
+          const mark = latencies.length;
           const started = performance.now();
-          const answer = await postJson(bridge.url, small);
-          latencies.push(performance.now() - started);
-          expect(answer.status).toBe(200);
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          statuses.push(await client.post(index));
+          // Let the small request in flight finish: it waited on this body.
+          const settled = latencies.length;
+          while (latencies.length === settled && performance.now() - started < 10_000) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          worst.push(Math.max(0, ...latencies.slice(mark)));
+          console.log(
+            `body ${(body.length / 2 ** 20).toFixed(1)} MiB: ${(performance.now() - started).toFixed(0)} ms, small max ${worst.at(-1)!.toFixed(0)} ms`,
+          );
         }
-      })();
-      const statuses: number[] = [];
-      /** Per body: the slowest small request that finished while it (or the one before) was handled. */
-      const worst: number[] = [];
-      for (const [index, body] of bodies.entries()) {
-        const mark = latencies.length;
-        const started = performance.now();
-        statuses.push(await client.post(index));
-        // Let the small request in flight finish: it waited on this body.
-        const settled = latencies.length;
-        while (latencies.length === settled && performance.now() - started < 10_000) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-        worst.push(Math.max(0, ...latencies.slice(mark)));
+        loopDelay.disable();
+        done = true;
+        await smallStream;
+        // The goal (issue 17): no other client waits more than 50 ms because of any body up to the
+        // limit. Every step of a body over 1 MiB whose work grows with it (decoding, the JSON guard,
+        // parsing, validation, translation, item ids, serialising and encoding the chat request, the
+        // store's encoding and indexing) runs in slices of a few milliseconds; what remains are the
+        // collector's pauses. "Because of it" is the slowest small request beyond the slowest of the
+        // control. On a machine running more processes than it has cores, every CPU-bound step (and the
+        // wait for a core) stretches by that factor, so the bound does too.
+        const oversubscribed = Math.max(1, loadavg()[0]! / availableParallelism());
+        const result = {
+          statuses,
+          count: latencies.length,
+          extraWait: Math.max(...worst) - control,
+          longestHold: loopDelay.max / 1e6,
+          bound: 50 * oversubscribed,
+        };
+        const median = [...latencies].sort((a, b) => a - b)[latencies.length >> 1]!;
         console.log(
-          `body ${(body.length / 2 ** 20).toFixed(1)} MiB: ${(performance.now() - started).toFixed(0)} ms, small max ${worst.at(-1)!.toFixed(0)} ms`,
+          `bounded work: ${latencies.length} small requests, median ${median.toFixed(1)} ms, control max ${control.toFixed(0)} ms, ` +
+            `max while the bodies ran ${Math.max(...worst).toFixed(0)} ms, longest event-loop hold ${result.longestHold.toFixed(0)} ms; ` +
+            `load per core ${oversubscribed.toFixed(1)}, bound ${result.bound.toFixed(0)} ms; statuses ${statuses.join(",")}`,
         );
-      }
-      done = true;
-      await smallStream;
+        return result;
+      };
+      const rssBefore = process.resourceUsage().maxRSS * 1024;
+      let result = await pass();
       const rssGrowth = process.resourceUsage().maxRSS * 1024 - rssBefore;
-      const max = Math.max(...latencies);
-      const median = [...latencies].sort((a, b) => a - b)[latencies.length >> 1]!;
       console.log(
-        `bounded work: ${latencies.length} small requests, max latency ${max.toFixed(0)} ms, median ${median.toFixed(1)} ms; statuses ${statuses.join(",")}; peak RSS growth ${(rssGrowth / 2 ** 20).toFixed(0)} MiB for a largest body of ${(largest / 2 ** 20).toFixed(1)} MiB`,
+        `bounded work: peak RSS growth ${(rssGrowth / 2 ** 20).toFixed(0)} MiB for a largest body of ${(largest / 2 ** 20).toFixed(1)} MiB`,
       );
-      expect(statuses).toEqual([400, 400, 400, 200]);
-      expect(latencies.length).toBeGreaterThan(5);
-      // The goal (issue 17) is 50 ms for any body. Every step of a body over 1 MiB whose work grows with
-      // it (decoding, the JSON guard, parsing, validation, translation, item ids, serialisation, the
-      // store's encoding and indexing) runs in slices of a few milliseconds; what remains are the garbage
-      // collector's pauses and the waits for a core of a loaded machine (SECURITY.md, known gaps). Bound,
-      // for a machine that is not oversubscribed: 100 ms for every body, the valid one included (measured
-      // on the shared 2-core machine: 27-65 ms for the valid body at a load of 1-1.6 per core, logged). On
-      // a machine running more processes than it has cores, every CPU-bound step (and the wait for a core)
-      // stretches by that factor, so the bound does too (logged).
-      const oversubscribed = Math.max(1, loadavg()[0]! / availableParallelism());
-      console.log(
-        `bounded work: load per core ${oversubscribed.toFixed(1)}, bound ${(100 * oversubscribed).toFixed(0)} ms`,
-      );
-      expect(Math.max(...worst)).toBeLessThan(100 * oversubscribed);
-      // Peak RSS: the body's bytes, its text, the parsed values, the chat request (joined into one string
-      // for the HTTP client) and the stored turn each hold about one body's worth, and the garbage of the
-      // four bodies waits for the collector (logged: 183-217 MiB for 17.4 MiB at a load of 1 per core).
+      // A bound missed once is measured again: a stall of the bridge's own making repeats, while another
+      // process taking the core for a moment (this machine is shared) does not (logged: one pass in 14 held
+      // the loop 62 ms, every other 18-33 ms, at a load of 1 per core).
+      if (Math.max(result.extraWait, result.longestHold) >= result.bound) result = await pass();
+      expect(result.statuses).toEqual([400, 400, 400, 200]);
+      expect(result.count).toBeGreaterThan(25);
+      expect(result.extraWait).toBeLessThan(result.bound);
+      expect(result.longestHold).toBeLessThan(result.bound);
+      // Peak RSS: the body's bytes, its text, the parsed values, the chat request's bytes and the stored
+      // turn each hold about one body's worth, and the garbage of the four bodies waits for the collector
+      // (logged: 101-147 MiB for 17.4 MiB at a load of 1 per core).
       expect(rssGrowth).toBeLessThan(largest * 16);
     } finally {
       await client.close();
-      await bridge.close();
+      await Promise.all([bridge.close(), smallBridge.close(), upstream.close()]);
     }
   }, 60_000);
 });

@@ -138,7 +138,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     },
     running: new Map(),
   };
-  const resumableStreams = options.resumableStreams ?? true;
+  const resumableStreams = options.resumableStreams ?? false;
 
   function json(
     status: number,

@@ -105,6 +105,39 @@ describe("nodeFetch", () => {
     expect(server.connections).toBeLessThanOrEqual(2);
   });
 
+  it.each([
+    ["nodeFetch()", () => nodeFetch()],
+    ["the global fetch (the default)", () => undefined],
+  ])("a chat request of megabytes, handed over as bytes, arrives intact through %s", async (_, client) => {
+    const received: { length: number; body: Buffer }[] = [];
+    const server = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on("data", (part: Buffer) => parts.push(part));
+      req.once("end", () => {
+        received.push({ length: Number(req.headers["content-length"]), body: Buffer.concat(parts) });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(completion));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const upstream = openAICompatibleUpstream({ baseURL: `http://127.0.0.1:${port}/v1`, fetch: client() });
+      const messages = new Array(4_000).fill(0).map((_, index) => ({
+        role: "user" as const,
+        content: `${index} héllo 😀 字 ${"x".repeat(500)}`,
+      }));
+      const reply = await upstream.create({ model: "m", messages }, { signal: signal() });
+      expect(reply.choices[0]?.message.content).toBe("hi");
+      const [request] = received;
+      expect(request!.body.length).toBeGreaterThan(2 * 1024 * 1024);
+      expect(request!.length).toBe(request!.body.length);
+      expect(JSON.parse(request!.body.toString("utf8"))).toEqual({ model: "m", messages });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("streams every chunk, and a stream read to [DONE] leaves its connection reusable", async () => {
     const server = await loopback((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeStoredResponseInSlices } from "../store/encode-in-slices.js";
 import { encodeStoredResponse } from "../store/stored-records.js";
 import type { StoredResponse } from "../types.js";
-import { stringifyInSlices } from "./stringify-in-slices.js";
+import { BYTES_FROM_CHARS, serializeInSlices, stringifyInSlices } from "./stringify-in-slices.js";
 import { TimeSlice } from "./time-slice.js";
 
 describe("stringifyInSlices", () => {
@@ -52,5 +52,26 @@ describe("stringifyInSlices", () => {
     );
     const small = { ...record, input: record.input.slice(0, 3), previousResponseId: null };
     expect(text(await encodeStoredResponseInSlices(small))).toBe(encodeStoredResponse(small));
+  });
+
+  it("hands out a large text as its UTF-8 bytes, characters split across batches included, and a small one as text", async () => {
+    // Every message holds multi-byte characters, so batch boundaries fall next to them.
+    const messages = new Array(3_000).fill(0).map((_, index) => ({
+      role: "user",
+      content: `${index} héllo 😀 ${"x".repeat(400)} \u2028 ${"字".repeat(index % 13)}`,
+    }));
+    const value = { model: "m", messages, stream: true };
+    const text = JSON.stringify(value);
+    expect(text.length).toBeGreaterThan(BYTES_FROM_CHARS);
+    const large = await serializeInSlices(value, new TimeSlice(0));
+    expect(large).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(large as Uint8Array).equals(Buffer.from(text))).toBe(true);
+
+    const small = { model: "m", messages: messages.slice(0, 100) };
+    expect(await serializeInSlices(small, new TimeSlice(0))).toBe(JSON.stringify(small));
+    // The threshold is the text's length in characters.
+    expect(await serializeInSlices(small, new TimeSlice(0), JSON.stringify(small).length)).toBeInstanceOf(
+      Uint8Array,
+    );
   });
 });

@@ -80,12 +80,15 @@ class Batches<T> implements TextSink {
   protected readonly batches: T[] = [];
   private pending: string[] = [];
   private pendingChars = 0;
+  /** Characters pushed in all. */
+  chars = 0;
 
   constructor(private readonly convert: (text: string) => T) {}
 
   push(text: string): void {
     this.pending.push(text);
     this.pendingChars += text.length;
+    this.chars += text.length;
     if (this.pendingChars >= BATCH_CHARS) this.flush();
   }
 
@@ -99,9 +102,30 @@ class Batches<T> implements TextSink {
 
 /** `JSON.stringify(value)`, serialising long arrays one element at a time, pausing whenever `slice` is due. */
 export async function stringifyInSlices(value: unknown, slice: TimeSlice = new TimeSlice()): Promise<string> {
+  const body = await serializeInSlices(value, slice, Number.POSITIVE_INFINITY);
+  return body as string;
+}
+
+/**
+ * Characters from which {@link serializeInSlices} hands out UTF-8 bytes rather than text: encoding a text
+ * of many megabytes is one long step for whichever HTTP client does it.
+ */
+export const BYTES_FROM_CHARS = 1024 * 1024;
+
+/**
+ * `JSON.stringify(value)` serialised as {@link stringifyInSlices} does; a text of `bytesFromChars`
+ * characters or more comes back as its UTF-8 bytes instead, encoded a batch at a time and joined in
+ * steps, so that neither the join nor the encoding is one long step.
+ */
+export async function serializeInSlices(
+  value: unknown,
+  slice: TimeSlice = new TimeSlice(),
+  bytesFromChars: number = BYTES_FROM_CHARS,
+): Promise<string | Bytes> {
   if (!isLongArray(value) && !isPlainObject(value)) return JSON.stringify(value);
   const batches = new TextBatches();
   await stringifyInto(value, batches, slice);
+  if (batches.chars >= bytesFromChars) return batches.bytes(slice);
   const text = batches.text();
   // The join is one copy of the whole text: its reader (the HTTP client encoding it) starts on a later
   // macrotask, so the two do not add up to one longer pause.
@@ -119,7 +143,22 @@ class TextBatches extends Batches<string> {
     this.flush();
     return this.batches.join("");
   }
+
+  /** The UTF-8 bytes of the batches, each encoded on its own, pausing whenever `slice` is due. */
+  async bytes(slice: TimeSlice): Promise<Bytes> {
+    this.flush();
+    const texts = this.batches.splice(0);
+    const encoded: Bytes[] = [];
+    for (const text of texts) {
+      encoded.push(encoder.encode(text));
+      await slice.check();
+    }
+    return joinBytes(encoded, slice);
+  }
 }
+
+/** Bytes on an `ArrayBuffer` of their own (what `fetch` bodies and `TextEncoder` use). */
+type Bytes = Uint8Array<ArrayBuffer>;
 
 /** Bytes copied into the result between two clock reads. */
 const COPY_STEP_BYTES = 1024 * 1024;
@@ -130,34 +169,38 @@ const encoder = new TextEncoder();
  * A {@link TextSink} that keeps its text as UTF-8, each batch encoded on its own; `bytes()` joins the
  * batches into one array in steps. Its bytes equal `TextEncoder.encode` of the pieces joined.
  */
-export class Utf8Pieces extends Batches<Uint8Array> {
+export class Utf8Pieces extends Batches<Bytes> {
   constructor() {
     super((text) => encoder.encode(text));
   }
 
   /** The bytes of everything pushed, joined in steps that pause whenever `slice` is due. */
-  async bytes(slice: TimeSlice): Promise<Uint8Array> {
+  bytes(slice: TimeSlice): Promise<Bytes> {
     this.flush();
-    const batches = this.batches.splice(0);
-    if (batches.length === 1) return batches[0]!;
-    let total = 0;
-    for (const batch of batches) total += batch.byteLength;
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    let copied = 0;
-    for (let index = 0; index < batches.length; index++) {
-      bytes.set(batches[index]!, offset);
-      offset += batches[index]!.byteLength;
-      copied += batches[index]!.byteLength;
-      // Each batch is released once copied: the two copies never coexist whole.
-      batches[index] = EMPTY;
-      if (copied >= COPY_STEP_BYTES) {
-        copied = 0;
-        await slice.check();
-      }
-    }
-    return bytes;
+    return joinBytes(this.batches.splice(0), slice);
   }
 }
 
-const EMPTY = new Uint8Array(0);
+/** `batches` copied into one array in steps that pause whenever `slice` is due; each is released once copied. */
+async function joinBytes(batches: Bytes[], slice: TimeSlice): Promise<Bytes> {
+  if (batches.length === 1) return batches[0]!;
+  let total = 0;
+  for (const batch of batches) total += batch.byteLength;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  let copied = 0;
+  for (let index = 0; index < batches.length; index++) {
+    bytes.set(batches[index]!, offset);
+    offset += batches[index]!.byteLength;
+    copied += batches[index]!.byteLength;
+    // Each batch is released once copied: the two copies never coexist whole.
+    batches[index] = EMPTY;
+    if (copied >= COPY_STEP_BYTES) {
+      copied = 0;
+      await slice.check();
+    }
+  }
+  return bytes;
+}
+
+const EMPTY: Bytes = new Uint8Array(0);

@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { decodeWhole } from "../bytes.js";
 import { redactSecrets, upstreamConnectionError, upstreamError, upstreamTimeout } from "../errors.js";
-import { stringifyInSlices } from "../json/stringify-in-slices.js";
+import { serializeInSlices } from "../json/stringify-in-slices.js";
 import { registerUpstreamSecrets } from "../redact-secrets.js";
 import { chatChunkStream } from "../stream/chat-chunk-stream.js";
 import { readChatStreamBatches } from "../stream/read-chat-stream.js";
@@ -136,8 +136,9 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     redirects = 0,
   ): Promise<Posted> {
     let response: UpstreamResponse;
-    // A request of many messages is serialised in slices that give the event loop back (issue 17).
-    const body = await stringifyInSlices(params);
+    // A request of many messages is serialised in slices that give the event loop back, and a large one
+    // is handed over as UTF-8 bytes, so that the HTTP client does not encode megabytes in one step (issue 17).
+    const body = await serializeInSlices(params);
     // Our own signal: aborted by the caller's, and by the headers timeout; detached once the answer is read.
     const { controller, release: detach } = linkAbort(call.signal);
     let timedOut = false;

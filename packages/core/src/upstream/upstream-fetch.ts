@@ -7,8 +7,13 @@ export interface UpstreamRequestInit {
   /** `POST` for chat calls; `GET` (without a body) for `listModels`. */
   method: "POST" | "GET";
   headers: Record<string, string>;
-  /** The JSON request body (absent for `GET`). */
-  body?: string;
+  /**
+   * The JSON request body (absent for `GET`): its text, or, for a body of a million characters or more,
+   * its UTF-8 bytes. A large body is serialised and encoded a slice at a time so that the event loop is
+   * never held for long (`fetch`, `nodeFetch()` and `new Request()` take either; a function that reads
+   * the body itself decodes bytes with `new TextDecoder().decode(body)`).
+   */
+  body?: string | Uint8Array<ArrayBuffer>;
   /** Aborted when the client leaves or a timeout passes; the request and its body must then stop. */
   signal: AbortSignal;
   /**
