@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { holdOffMemoryReducer } from "./memory-reducer.js";
 import { runCli } from "./run-cli.js";
+import { tuneHeapForServing } from "./tune-heap.js";
 
-// A server's process: on Node 20, V8 shrinking the heap after idle seconds makes the next requests slow.
-holdOffMemoryReducer();
+// This process is a long-running server: a heap that stays small, and no post-idle slowdown on Node 20.
+tuneHeapForServing();
 void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   // Leave once output is flushed, even if a library left a handle open (a Redis socket reconnecting).
