@@ -137,9 +137,9 @@ const ignore = () => {};
  * const upstream = openAICompatibleUpstream({ baseURL: "http://127.0.0.1:11434/v1", fetch: nodeFetch() });
  * ```
  *
- * It does what the upstream needs and no more: the method, headers and string body, the abort signal
- * (which also stops a body being read, and closes its connection), status, headers and the body read
- * chunk by chunk. With `redirect: "manual"` (which `openAICompatibleUpstream` always sends: it follows
+ * It does what the upstream needs and no more: the method, headers and body (text, or bytes for a large
+ * one), the abort signal (which also stops a body being read, and closes its connection), status, headers
+ * and the body read chunk by chunk. With `redirect: "manual"` (which `openAICompatibleUpstream` always sends: it follows
  * nothing by default, see its `redirect` option) a redirect answer is returned as it is. Without it the
  * call goes through undici's `fetch` on the same pool, which follows redirects as `fetch` does
  * (`authorization` is not sent to another origin). It asks for no compression, and decodes a compressed
