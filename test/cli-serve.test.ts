@@ -108,6 +108,45 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
     expect(bridge.output.stderr).toBe("");
   });
 
+  it("follows a stored foreground stream while it runs only with --resumable-streams (or its variable)", async () => {
+    const plain = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"]);
+    const resumable = spawnCli(["serve", "--upstream", upstream.url, "--port", "0"], {
+      env: { ...process.env, RESPONSES_BRIDGE_RESUMABLE_STREAMS: "1" },
+    });
+    for (const [bridge, followed] of [
+      [plain, false],
+      [resumable, true],
+    ] as const) {
+      const client = new OpenAIClient({ baseURL: await readyURL(bridge), apiKey: "unused", maxRetries: 0 });
+      const stream = await client.responses.create({ model: "scripted-model", input: "slow", stream: true });
+      const original = [];
+      let follower: Promise<unknown[] | number> | undefined;
+      for await (const event of stream) {
+        original.push(event);
+        if (original.length === 3) {
+          const id = (original[0] as { response: { id: string } }).response.id;
+          follower = (async () => {
+            try {
+              const events = [];
+              for await (const resumed of await client.responses.retrieve(id, {
+                stream: true,
+                starting_after: 1,
+              }))
+                events.push(resumed);
+              return events;
+            } catch (error) {
+              return (error as { status: number }).status;
+            }
+          })();
+        }
+      }
+      // Without the flag only background responses can be followed, as with OpenAI: a foreground turn is
+      // not known until it is stored at its end (404).
+      expect(await follower).toEqual(followed ? original.slice(2) : 404);
+      expect((await bridge.stop("SIGTERM")).code).toBe(0);
+    }
+  });
+
   it("writes JSON lines with --json-logs", async () => {
     const bridge = spawnCli([
       "serve",

@@ -182,7 +182,13 @@ export async function benchHandler(options: { requests: number }): Promise<Handl
     upstream: openAICompatibleUpstream({
       baseURL: "http://in-memory.test/v1",
       fetch: async (_url, init) =>
-        answer(init.body?.includes('"stream":true') ? (paced ? frames : [sse]) : [completion]),
+        answer(
+          typeof init.body === "string" && init.body.includes('"stream":true')
+            ? paced
+              ? frames
+              : [sse]
+            : [completion],
+        ),
     }),
   });
   const bodies = {

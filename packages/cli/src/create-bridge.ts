@@ -208,6 +208,7 @@ export async function createBridge(options: CreateBridgeOptions): Promise<Bridge
   if (settings.limits.maxBodyBytes !== undefined) handlerOptions.maxBodyBytes = settings.limits.maxBodyBytes;
   if (settings.limits.keepAliveMs !== undefined) handlerOptions.keepAliveMs = settings.limits.keepAliveMs;
   if (settings.dialect !== "openai") handlerOptions.dialect = settings.dialect;
+  if (settings.resumableStreams) handlerOptions.resumableStreams = true;
   if (settings.clientKey) {
     const expected = settings.clientKey.value;
     handlerOptions.authenticate = ({ headers }) => {

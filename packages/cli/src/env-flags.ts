@@ -17,6 +17,7 @@ export const ENV_FLAGS: ReadonlyArray<{ flag: string; env: readonly string[]; bo
   { flag: "no-probe", env: ["RESPONSES_BRIDGE_NO_PROBE"], boolean: true },
   { flag: "shutdown-timeout", env: ["RESPONSES_BRIDGE_SHUTDOWN_TIMEOUT"] },
   { flag: "metrics", env: ["RESPONSES_BRIDGE_METRICS"], boolean: true },
+  { flag: "resumable-streams", env: ["RESPONSES_BRIDGE_RESUMABLE_STREAMS"], boolean: true },
   { flag: "cors", env: ["RESPONSES_BRIDGE_CORS"] },
   { flag: "idle-timeout", env: ["RESPONSES_BRIDGE_IDLE_TIMEOUT"] },
   { flag: "keep-alive-timeout", env: ["RESPONSES_BRIDGE_KEEP_ALIVE_TIMEOUT"] },

@@ -28,6 +28,9 @@ const SERVE_OPTIONS = `  -u, --upstream URL|PRESET  the Chat Completions backend
       --request-timeout MS   time a client has to send a whole request (default 300000; 0: none)
       --max-connections N    most open connections; more are closed as they arrive (default: no limit)
       --metrics              serve Prometheus metrics at GET /metrics
+      --resumable-streams    let a stored foreground stream be followed while it runs
+                             (GET /v1/responses/ID?stream=true&starting_after=N); background
+                             responses always can (an extension; costs CPU and memory per stream)
       --cors ORIGINS         allow browsers from these origins (comma-separated, or *): preflights
                              answered, access-control-allow-origin on answers
       --inspect              serve a live request inspector at /__inspector/ on the same port (each turn's

@@ -40,6 +40,12 @@ export interface ServeFlags {
   maxConnections?: number;
   /** `--metrics`: serve Prometheus text at `/metrics`. */
   metrics?: boolean;
+  /**
+   * `--resumable-streams`: foreground streamed turns with `store` on can be followed with
+   * `GET /v1/responses/{id}?stream=true&starting_after=N` while they run (an extension; background turns
+   * always can).
+   */
+  resumableStreams?: boolean;
   /** `--cors ORIGINS`: comma-separated origins (or `*`) allowed to call the bridge from a browser. */
   cors?: string[];
   /** `--inspect`: serve the live request inspector at `/__inspector/` on the same port. */
@@ -97,6 +103,7 @@ const SERVE_OPTIONS = {
   "request-timeout": { type: "string" },
   "max-connections": { type: "string" },
   metrics: { type: "boolean" },
+  "resumable-streams": { type: "boolean" },
   cors: { type: "string" },
   inspect: { type: "boolean" },
   "inspect-remote": { type: "boolean" },
@@ -217,6 +224,7 @@ function serveFlags(
     probe: values["no-probe"] !== true,
   };
   if (values.metrics === true) flags.metrics = true;
+  if (values["resumable-streams"] === true) flags.resumableStreams = true;
   const cors = nonEmpty(values.cors as string | undefined, "cors", command);
   if (cors !== undefined) {
     const origins = cors

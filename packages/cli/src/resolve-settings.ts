@@ -78,6 +78,8 @@ export interface BridgeSettings {
   secrets: Secret[];
   /** Serve Prometheus text at `/metrics`. */
   metrics: boolean;
+  /** Foreground streams with `store` on are written to the turn log, so they can be resumed. */
+  resumableStreams: boolean;
   /** Origins allowed by CORS (`*` for any); empty: no CORS headers. */
   cors: string[];
   /** Event names: `--dialect`, else `$RESPONSES_BRIDGE_DIALECT`, else `openai`. */
@@ -301,6 +303,7 @@ export function resolveSettings(
     probe: flags.probe,
     secrets,
     metrics: flags.metrics === true,
+    resumableStreams: flags.resumableStreams === true,
     cors: flags.cors ?? [],
     dialect: resolveDialect(flags, env),
   };

@@ -14,7 +14,7 @@ function handlerWith(store: ResponseStore, onError?: (error: Error) => void) {
     upstream: openAICompatibleUpstream({
       baseURL: "http://upstream.test/v1",
       fetch: async (_url, init) =>
-        init.body?.includes('"stream":true')
+        typeof init.body === "string" && init.body.includes('"stream":true')
           ? new Response(sse, { headers: { "content-type": "text/event-stream" } })
           : Response.json(completion({ content: "hi" })),
     }),
