@@ -149,8 +149,10 @@ class TextBatches extends Batches<string> {
     this.flush();
     const texts = this.batches.splice(0);
     const encoded: Bytes[] = [];
-    for (const text of texts) {
-      encoded.push(encoder.encode(text));
+    for (let index = 0; index < texts.length; index++) {
+      encoded.push(encoder.encode(texts[index]!));
+      // Each batch of text is released once encoded: the text and its bytes never coexist whole.
+      texts[index] = "";
       await slice.check();
     }
     return joinBytes(encoded, slice);
