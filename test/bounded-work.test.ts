@@ -18,6 +18,7 @@ import { nodeFetch, toNodeHandler } from "@responses-bridge/node";
 import { createScriptedBackend } from "@responses-bridge/testkit";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import { spawnChild, TSX_LOADER } from "./e2e/support/cli-process.js";
 import { listen, MOUNTS, mountBridge } from "./utils/harness.js";
 
 /** An upstream that answers every chat request with one short reply, without reading the request. */
@@ -101,32 +102,15 @@ async function bigBodyClient(url: string, bodies: readonly string[]) {
  * the bridge sends it every byte of a large chat request over loopback, as it would a real backend,
  * while its own work on the request stays off the process being measured.
  */
-async function scriptedUpstreamProcess(): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@responses-bridge/source",
-      "--import",
-      "tsx",
-      join(import.meta.dirname, "fixtures/processes/scripted-upstream.ts"),
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  const url = /^listening (\S+)/.exec(String(first.value))?.[1];
-  if (!url) {
-    child.kill();
-    throw new Error(`the scripted upstream did not start: ${first.value}`);
-  }
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+async function scriptedUpstreamProcess(): Promise<{ url: string; close(): Promise<unknown> }> {
+  const run = spawnChild(process.execPath, [
+    "--conditions=@responses-bridge/source",
+    "--import",
+    TSX_LOADER,
+    join(import.meta.dirname, "fixtures/processes/scripted-upstream.ts"),
+  ]);
+  const [, url] = await run.waitForOutput(/^listening (\S+)/m);
+  return { url: url!, close: () => run.stop("SIGTERM") };
 }
 
 describe.each(MOUNTS)("bad input is a 400, never a 5xx, on %s", (mount) => {
