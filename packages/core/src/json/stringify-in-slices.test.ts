@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { encodeStoredResponseInSlices } from "../store/encode-in-slices.js";
 import { encodeStoredResponse } from "../store/stored-records.js";
 import type { StoredResponse } from "../types.js";
-import { BYTES_FROM_CHARS, serializeInSlices, stringifyInSlices } from "./stringify-in-slices.js";
+import { BYTES_FROM_CHARS, serializeInSlices } from "./stringify-in-slices.js";
 import { TimeSlice } from "./time-slice.js";
 
-describe("stringifyInSlices", () => {
+describe("serializeInSlices", () => {
   it("gives JSON.stringify's text for long arrays, objects holding them, and everything else", async () => {
     const message = {
       role: "user",
@@ -27,7 +27,9 @@ describe("stringifyInSlices", () => {
       Object.assign(Object.create(null), { list: new Array(70).fill([1, "x"]) }),
     ];
     for (const value of values) {
-      expect(await stringifyInSlices(value, new TimeSlice(0))).toBe(JSON.stringify(value));
+      expect(await serializeInSlices(value, new TimeSlice(0), Number.POSITIVE_INFINITY)).toBe(
+        JSON.stringify(value),
+      );
     }
   });
 

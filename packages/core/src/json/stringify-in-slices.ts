@@ -100,12 +100,6 @@ class Batches<T> implements TextSink {
   }
 }
 
-/** `JSON.stringify(value)`, serialising long arrays one element at a time, pausing whenever `slice` is due. */
-export async function stringifyInSlices(value: unknown, slice: TimeSlice = new TimeSlice()): Promise<string> {
-  const body = await serializeInSlices(value, slice, Number.POSITIVE_INFINITY);
-  return body as string;
-}
-
 /**
  * Characters from which {@link serializeInSlices} hands out UTF-8 bytes rather than text: encoding a text
  * of many megabytes is one long step for whichever HTTP client does it.
@@ -113,9 +107,9 @@ export async function stringifyInSlices(value: unknown, slice: TimeSlice = new T
 export const BYTES_FROM_CHARS = 1024 * 1024;
 
 /**
- * `JSON.stringify(value)` serialised as {@link stringifyInSlices} does; a text of `bytesFromChars`
- * characters or more comes back as its UTF-8 bytes instead, encoded a batch at a time and joined in
- * steps, so that neither the join nor the encoding is one long step.
+ * `JSON.stringify(value)`, serialising long arrays one element at a time, pausing whenever `slice` is due;
+ * a text of `bytesFromChars` characters or more comes back as its UTF-8 bytes instead, encoded a batch at
+ * a time and joined in steps, so that neither the join nor the encoding is one long step.
  */
 export async function serializeInSlices(
   value: unknown,
