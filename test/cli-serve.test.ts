@@ -1,6 +1,6 @@
 // `responses-bridge serve` as a child process, driven by the real openai SDK over a scripted upstream.
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,6 +63,32 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
       );
     }
     expect(bridge.output.stderr).toBe("");
+  });
+
+  it("serves with Node 20's young generation: on Node 24 it restarts itself once with the flag, same pid", async () => {
+    // V8 reads the young generation's size only at start, so the CLI re-executes itself (process.execve)
+    // with --max-semi-space-size=16 where Node's default is larger (Node 24: 128 MB of young generation).
+    const nodeArgs = async (env?: NodeJS.ProcessEnv) => {
+      const bridge = spawnCli(["serve", "--upstream", upstream.url, "--no-probe", "--port", "0"], { env });
+      const url = await readyURL(bridge);
+      const response = await new OpenAIClient({ baseURL: url, apiKey: "unused" }).responses.create({
+        model: "scripted-model",
+        input: "hi",
+      });
+      expect(response.output_text).toBe("Hello from the scripted upstream.");
+      // The pid the test spawned is still the serving process: /proc shows what it now runs.
+      const args = (await readFile(`/proc/${bridge.child.pid}/cmdline`, "utf8")).split("\0");
+      expect((await bridge.stop("SIGTERM")).code).toBe(0);
+      expect(bridge.output.stderr).toBe("");
+      return args;
+    };
+    const restarts = Number.parseInt(process.versions.node, 10) >= 24;
+    const args = await nodeArgs();
+    expect(args.includes("--max-semi-space-size=16")).toBe(restarts);
+    expect(args.filter((arg) => arg === "serve")).toHaveLength(1);
+    // An operator's own choice wins, and needs no restart.
+    const chosen = await nodeArgs({ NODE_OPTIONS: "--max-semi-space-size=8" });
+    expect(chosen.some((arg) => arg.startsWith("--max-semi-space-size"))).toBe(false);
   });
 
   it("serves background responses, cancel, resume and conversations", async () => {

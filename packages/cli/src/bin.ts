@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { runCli } from "./run-cli.js";
-import { tuneHeapForServing } from "./tune-heap.js";
+import { restartWithStartupFlags, tuneHeapForServing } from "./tune-heap.js";
 
-// This process is a long-running server: a heap that stays small, and no post-idle slowdown on Node 20.
+// This process is a long-running server: a young generation no larger than Node 20's (a restart with
+// Node flags, on Node 24), a heap that stays small, and no post-idle slowdown on Node 20.
+restartWithStartupFlags();
 tuneHeapForServing();
 void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -15,7 +15,6 @@ import { nodeFetch } from "@responses-bridge/node";
 import type { Logger } from "./create-logger.js";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { MOCK_MODEL } from "./mock-cues.js";
-import { createMockUpstream } from "./mock-upstream.js";
 import type { BridgeSettings, StoreSettings, UpstreamSettings } from "./resolve-settings.js";
 
 /** Most request records awaiting their log line (beyond it the oldest is dropped). */
@@ -71,9 +70,12 @@ export interface CreateBridgeOptions {
   observer?: BridgeObserver;
 }
 
-/** Builds the chat upstream for one upstream setting. */
-export function createUpstream(upstream: UpstreamSettings): ChatUpstream {
-  if (upstream.kind === "mock") return createMockUpstream();
+/**
+ * Builds the chat upstream for one upstream setting. The in-process mock (and the testkit it runs on) is
+ * loaded only when asked for: a server in front of a real model never holds it.
+ */
+export async function createUpstream(upstream: UpstreamSettings): Promise<ChatUpstream> {
+  if (upstream.kind === "mock") return (await import("./mock-upstream.js")).createMockUpstream();
   return openAICompatibleUpstream({
     baseURL: upstream.baseURL,
     apiKey: upstream.apiKey?.reveal(),
@@ -122,7 +124,7 @@ function sameSecret(given: string, expected: string): boolean {
 export async function createBridge(options: CreateBridgeOptions): Promise<Bridge> {
   const { settings, logger } = options;
   const upstreams = new Map<string, ChatUpstream>();
-  for (const upstream of settings.upstreams) upstreams.set(upstream.name, createUpstream(upstream));
+  for (const upstream of settings.upstreams) upstreams.set(upstream.name, await createUpstream(upstream));
 
   const routes: Record<string, UpstreamRoute[]> = {};
   for (const [model, targets] of Object.entries(settings.routes)) {

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { tuneHeapForServing } from "./tune-heap.js";
+import { startupFlags, tuneHeapForServing } from "./tune-heap.js";
 
 describe("tuneHeapForServing", () => {
   it("caps the old generation's growth everywhere and holds off the memory reducer on Node 20 only", () => {
@@ -18,6 +18,38 @@ describe("tuneHeapForServing", () => {
     // `node --<flag> -e 0` fails on a flag neither Node nor V8 knows, so the names are checked for real.
     const flags = tuneHeapForServing("20.0.0", () => {});
     const run = spawnSync(process.execPath, [...flags, "-e", "0"], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+});
+
+describe("startupFlags", () => {
+  const started = { nodeVersion: "24.1.0", execArgv: [], argv: ["serve", "--upstream", "ollama"] };
+
+  it("asks for Node 20's young generation on Node 24 and later, for the serving commands only", () => {
+    expect(startupFlags(started)).toEqual(["--max-semi-space-size=16"]);
+    expect(startupFlags({ ...started, nodeVersion: "25.0.0", argv: ["codex"] })).toEqual([
+      "--max-semi-space-size=16",
+    ]);
+    for (const nodeVersion of ["20.19.0", "22.15.0"])
+      expect(startupFlags({ ...started, nodeVersion })).toEqual([]);
+    for (const argv of [["--version"], ["help", "serve"], []])
+      expect(startupFlags({ ...started, argv })).toEqual([]);
+  });
+
+  it("keeps an operator's own choice, given to Node or in NODE_OPTIONS (so a restart happens at most once)", () => {
+    expect(startupFlags({ ...started, execArgv: ["--max-semi-space-size=16"] })).toEqual([]);
+    expect(startupFlags({ ...started, execArgv: ["--max_semi_space_size", "4"] })).toEqual([]);
+    expect(
+      startupFlags({ ...started, nodeOptions: "--enable-source-maps --max-semi-space-size=64" }),
+    ).toEqual([]);
+    expect(startupFlags({ ...started, nodeOptions: "--max-old-space-size=512" })).toEqual([
+      "--max-semi-space-size=16",
+    ]);
+  });
+
+  it("names a flag Node accepts on its command line", () => {
+    const run = spawnSync(process.execPath, [...startupFlags(started), "-e", "0"], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
   });

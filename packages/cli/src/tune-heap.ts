@@ -1,6 +1,8 @@
-// V8's heap, tuned for the CLI's own process (a long-running server): set at start with
-// `v8.setFlagsFromString`, since Node 20 neither takes these flags in `NODE_OPTIONS` nor can re-execute
-// itself with them. Both flags are read each time V8 uses them, so they take effect at run time.
+// V8's heap, tuned for the CLI's own process (a long-running server). Two kinds of flag:
+// - flags V8 reads each time it uses them, set at start with `v8.setFlagsFromString` (Node 20 neither
+//   takes them in `NODE_OPTIONS` nor can re-execute itself);
+// - flags V8 reads only when the heap is set up (the young generation's size), which only Node's own
+//   command line can give: the CLI re-executes itself with them (`process.execve`, Node 22.15 and later).
 import { setFlagsFromString } from "node:v8";
 
 /**
@@ -16,13 +18,24 @@ const NEVER_MS = 2_000_000_000;
 const HEAP_GROWING_PERCENT = 25;
 
 /**
+ * Largest semi-space of the young generation, in MB: what Node 20 and 22 give a 64-bit process (32 MB of
+ * young generation). Node 24 gives 64 MB per semi-space (128 MB; measured on a 24 GiB machine, with any
+ * `--max-old-space-size`).
+ */
+const SEMI_SPACE_MB = 16;
+
+/** The commands that start a server (the others print and exit, and are not worth a restart). */
+const SERVING_COMMANDS = new Set(["serve", "codex"]);
+
+/**
  * Tunes V8's heap for the CLI's server process. A library never calls this: it changes V8 for the whole
  * process, which is its host's to decide.
  *
  * - **The old generation grows by at most 25% between full collections** (`--heap-growing-percent`). Under
  *   the benchmark's load most of the CLI's peak RSS was garbage the collector had let pile up: 199–214 MB
- *   against 136–150 MB with this flag on Node 20, with no CPU cost beyond the run-to-run noise (the live
- *   heap is small); 308 against 286 MB on Node 24, where the young generation is most of it.
+ *   against 136–150 MB with this flag on Node 20. The price is more full collections: in four alternating
+ *   full bench runs, 25% against 100% gave 151–155 against 169–171 MB peak RSS, and 291–370 against
+ *   261–331 µs CPU per JSON request (about 10% more), 799–895 against 820–824 µs per stream.
  * - **On Node 20, V8's memory reducer is held off** (`--gc-memory-reducer-start-delay-ms`). After a few idle
  *   seconds it shrank the heap, and the next burst then cost 2–4x the CPU per request (1,850–1,930 µs per
  *   JSON request after 25 s of idleness, against 370–530 µs held off, the same as `node
@@ -41,4 +54,69 @@ export function tuneHeapForServing(
   if (Number.parseInt(nodeVersion, 10) < 22) flags.push(`--gc-memory-reducer-start-delay-ms=${NEVER_MS}`);
   for (const flag of flags) setFlags(flag);
   return flags;
+}
+
+/** What {@link startupFlags} looks at: the process as Node started it. */
+export interface StartedProcess {
+  /** `process.versions.node`. */
+  nodeVersion: string;
+  /** `process.execArgv`: the flags Node was started with. */
+  execArgv: readonly string[];
+  /** `process.env.NODE_OPTIONS`. */
+  nodeOptions?: string | undefined;
+  /** `process.argv.slice(2)`: the CLI's own arguments (the command first). */
+  argv: readonly string[];
+}
+
+/**
+ * The flags a serving command needs on Node's command line that this process was not started with;
+ * empty when there are none.
+ *
+ * - **On Node 24 and later, `--max-semi-space-size=16`**: the young generation Node 20 and 22 have. Node
+ *   24 gives two 64 MB semi-spaces, and under the benchmark's load they were a third of the CLI's peak
+ *   RSS: 287–290 MB against 198 MB with the flag. CPU per request stayed within the run-to-run noise, in
+ *   alternation: 877–1,141 against 725–811 µs per stream, 277 against 321 µs per JSON request. An
+ *   operator who sets the flag (in `NODE_OPTIONS` or on Node's command line) keeps theirs.
+ *
+ * @param started - This process as Node started it.
+ * @returns Flags to re-execute with, in order.
+ */
+export function startupFlags(started: StartedProcess): string[] {
+  if (!SERVING_COMMANDS.has(started.argv[0] ?? "")) return [];
+  if (Number.parseInt(started.nodeVersion, 10) < 24) return [];
+  const given = [...started.execArgv, ...(started.nodeOptions ?? "").split(/\s+/)];
+  if (given.some((flag) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(flag))) return [];
+  return [`--max-semi-space-size=${SEMI_SPACE_MB}`];
+}
+
+/** `process.execve` (Node 22.15 and 23.11 onwards), which `@types/node` 20 does not declare. */
+type Execve = (file: string, args: readonly string[], env: NodeJS.ProcessEnv) => never;
+
+/**
+ * Replaces this process (same pid, same standard streams, nothing written yet) with Node started with
+ * {@link startupFlags} added, when there are any and `process.execve` exists. Returns when there is
+ * nothing to do or the platform cannot (`process.execve` throws on Windows): the CLI then serves with
+ * V8's defaults.
+ *
+ * @returns Only when the process was not replaced.
+ */
+export function restartWithStartupFlags(): void {
+  const flags = startupFlags({
+    nodeVersion: process.versions.node,
+    execArgv: process.execArgv,
+    nodeOptions: process.env.NODE_OPTIONS,
+    argv: process.argv.slice(2),
+  });
+  const execve = (process as { execve?: Execve }).execve;
+  if (flags.length === 0 || typeof execve !== "function") return;
+  try {
+    execve.call(
+      process,
+      process.execPath,
+      [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)],
+      process.env,
+    );
+  } catch {
+    // Not replaced: serve as started.
+  }
 }

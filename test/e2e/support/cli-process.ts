@@ -42,7 +42,7 @@ export interface ChildRun {
 
 /** Options of {@link spawnCli} and {@link spawnChild}. */
 export interface SpawnOptions {
-  /** Extra environment variables (merged over the test's own, minus NODE_OPTIONS). */
+  /** Extra environment variables (merged over the test's own, minus its NODE_OPTIONS: give one here). */
   env?: NodeJS.ProcessEnv;
   /** Working directory. Default the repository root. */
   cwd?: string;
@@ -60,8 +60,9 @@ export async function stopAllChildren(): Promise<void> {
 
 /** Spawns any command with collected output. */
 export function spawnChild(command: string, args: readonly string[], options: SpawnOptions = {}): ChildRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.NODE_OPTIONS;
+  Object.assign(env, options.env);
   const child = spawn(command, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env,
