@@ -79,16 +79,11 @@ export async function resolveNodeRequest(
     if (!res.writableFinished) controller.abort(new DOMException("The client disconnected.", "AbortError"));
   });
   const { path, query } = splitUrl((req as { originalUrl?: string }).originalUrl ?? req.url ?? "/");
-  let headers: Headers | undefined;
   const result = await handler.handle({
     method: req.method ?? "GET",
     path,
     ...(query === undefined ? {} : { query }),
-    // Built on first use: most requests never read them (only an `authenticate` hook does).
-    get headers() {
-      headers ??= toHeaders(req);
-      return headers;
-    },
+    headers: toHeaders(req),
     // Read once `authenticate` accepted the request; its errors get the handler's x-request-id and onError.
     readBody: () =>
       readNodeBody(req, {
