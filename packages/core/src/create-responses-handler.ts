@@ -27,6 +27,7 @@ import { createResponse, type ResponsesEndpointContext } from "./handler/respons
 import { cancelResponse, resumeStream, retrieveResponse } from "./handler/turn-control.js";
 import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
+import { jsonBodyText } from "./json/response-json.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import { createMemoryTurnLog } from "./store/memory-turn-log.js";
@@ -314,7 +315,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
 /** Turns a {@link BridgeResult} into a Web `Response` (JSON body, or a pull-based SSE stream). */
 export function toWebResponse(result: BridgeResult): Response {
   if (result.kind === "json") {
-    return new Response(JSON.stringify(result.body), {
+    return new Response(jsonBodyText(result.body), {
       status: result.status,
       headers: { "content-type": "application/json", ...result.headers },
     });

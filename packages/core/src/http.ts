@@ -5,6 +5,7 @@
 export type { BridgeRequest, BridgeResult } from "./create-responses-handler.js";
 export { toWebResponse } from "./create-responses-handler.js";
 export { type OpenAIErrorBody, redactSecrets, toBridgeError, toOpenAIErrorBody } from "./errors.js";
+export { jsonBodyText } from "./json/response-json.js";
 export {
   DEFAULT_MAX_BODY_BYTES,
   parseJsonBody,

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { jsonBodyText } from "@responses-bridge/core/http";
 import { type NodeHandlerSource, resolveNodeRequest, writeResult } from "@responses-bridge/node";
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
 import { installFrameworkErrors } from "./framework-errors.js";
@@ -49,7 +50,7 @@ export const responsesPlugin: FastifyPluginCallback<ResponsesPluginOptions> = (a
       return reply
         .code(result.status)
         .headers({ ...result.headers, "content-type": "application/json" })
-        .send(Buffer.from(JSON.stringify(result.body)));
+        .send(Buffer.from(jsonBodyText(result.body)));
     }
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined) reply.raw.setHeader(name, value);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { BridgeResult } from "@responses-bridge/core/http";
+import { type BridgeResult, jsonBodyText } from "@responses-bridge/core/http";
 
 /** A response that compression middleware (`compression`) patched with a `flush()`. */
 type FlushableResponse = ServerResponse & { flush?: () => void };
@@ -19,7 +19,7 @@ export async function writeResult(
   signal?: AbortSignal,
 ): Promise<void> {
   if (result.kind === "json") {
-    const payload = JSON.stringify(result.body);
+    const payload = jsonBodyText(result.body);
     res.writeHead(result.status, {
       ...result.headers,
       "content-type": "application/json",

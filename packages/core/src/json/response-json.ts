@@ -7,8 +7,10 @@
  * The text is remembered per object, and handed out once: the terminal event takes it, so a Response
  * that is encoded again later (retrieved, replayed) is serialised afresh. Nothing changes a finished
  * Response between the two (the `onResponse` hook runs before the store), and an event that a hook or a
- * dialect may have changed is never encoded from here.
+ * dialect may have changed is never encoded from here. A non-streamed turn's JSON answer takes it the same
+ * way ({@link jsonBodyText}).
  */
+
 const written = new WeakMap<object, string>();
 
 /** `JSON.stringify(response)`, remembered for the terminal event that will carry the same object. */
@@ -23,4 +25,18 @@ export function takeResponseJson(response: object): string | undefined {
   const json = written.get(response);
   if (json !== undefined) written.delete(response);
   return json;
+}
+
+/**
+ * The JSON text of a `json` `BridgeResult`'s body, for adapters: `JSON.stringify(body)`, or the
+ * text the handler already wrote for that object. A stored Response is serialised for the store before it
+ * is answered, so with this it is serialised once, not twice.
+ *
+ * @example
+ * ```ts
+ * if (result.kind === "json") res.end(jsonBodyText(result.body));
+ * ```
+ */
+export function jsonBodyText(body: unknown): string {
+  return (typeof body === "object" && body !== null && takeResponseJson(body)) || JSON.stringify(body);
 }

@@ -1,3 +1,4 @@
+import { type LruLinks, LruMap } from "./lru-map.js";
 import { scopedKey } from "./scope.js";
 import type { ConversationItem, ConversationStore, StoredConversation } from "./stateful-types.js";
 
@@ -11,7 +12,9 @@ export interface MemoryConversationsOptions {
   now?: () => number;
 }
 
-interface Entry {
+interface Entry extends LruLinks<Entry> {
+  /** Its key in the store (scoped). */
+  key: string;
   conversation: StoredConversation;
   items: ConversationItem[];
   expiresAt: number;
@@ -30,7 +33,7 @@ export function createMemoryConversations(options: MemoryConversationsOptions = 
     throw new TypeError("createMemoryConversations: maxConversations must be at least 1");
   }
   const expires = ttlMs > 0 && Number.isFinite(ttlMs);
-  const entries = new Map<string, Entry>();
+  const entries = new LruMap<Entry>();
   const expiry = () => (expires ? now() + ttlMs : Number.POSITIVE_INFINITY);
 
   function read(key: string): Entry | undefined {
@@ -40,22 +43,22 @@ export function createMemoryConversations(options: MemoryConversationsOptions = 
       entries.delete(key);
       return undefined;
     }
-    entries.delete(key);
-    entries.set(key, entry);
+    entries.touch(entry);
     return entry;
   }
 
   return {
     async create(conversation, items, scope) {
-      entries.set(scopedKey(conversation.id, scope), {
+      const key = scopedKey(conversation.id, scope);
+      entries.set(key, {
+        key,
         conversation: { ...conversation, metadata: { ...conversation.metadata } },
         items: [...items],
         expiresAt: expiry(),
+        older: undefined,
+        newer: undefined,
       });
-      for (const [key] of entries) {
-        if (entries.size <= maxConversations) break;
-        entries.delete(key);
-      }
+      while (entries.size > maxConversations) entries.delete(entries.oldest!.key);
     },
     async get(id, scope) {
       const entry = read(scopedKey(id, scope));

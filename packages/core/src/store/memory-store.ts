@@ -1,6 +1,7 @@
 import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseInputItem, ResponseStore, StoredResponse, StoreScope } from "../types.js";
 import { encodeStoredResponseInSlices, itemKeysInSlices, SLICED_RECORD_ITEMS } from "./encode-in-slices.js";
+import { type LruLinks, LruMap } from "./lru-map.js";
 import { createMemoryConversations } from "./memory-conversations.js";
 import { createMemoryTurnLog, type MemoryTurnLogOptions } from "./memory-turn-log.js";
 import { scopedKey } from "./scope.js";
@@ -57,9 +58,11 @@ export interface MemoryStore extends ResponseStore {
   readonly indexedItems: number;
 }
 
-interface Entry {
+interface Entry extends LruLinks<Entry> {
   /** The turn's id. */
   id: string;
+  /** Its key in the store (scoped). */
+  key: string;
   /**
    * The turn in compact form ({@link encodeStoredResponse}) as UTF-8, decoded and parsed on each read.
    * Bytes outside the JavaScript heap: the garbage collector neither scans nor moves what the store keeps.
@@ -72,7 +75,7 @@ interface Entry {
   itemKeys: string[];
 }
 
-/** Memory taken by one entry besides its bytes: the entry object, its buffer's header, its map slot, the item key array. */
+/** Memory taken by one entry besides its bytes: the entry object and its links, its buffer's header, its map slot, the item key array. */
 const ENTRY_OVERHEAD = 256;
 /** Heap taken by one item index slot besides its key's characters. */
 const ITEM_OVERHEAD = 64;
@@ -104,19 +107,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   if (!(maxBytes >= 1)) throw new TypeError("createMemoryStore: maxBytes must be at least 1");
   if (!(ttlMs >= 0)) throw new TypeError("createMemoryStore: ttlMs must be 0 or more");
   const expires = ttlMs > 0 && Number.isFinite(ttlMs);
-  // Map iteration order is insertion order: re-inserting on use keeps the least recently used first.
-  const entries = new Map<string, Entry>();
+  const entries = new LruMap<Entry>();
   /** Scoped item key -> scoped record key. */
   const itemIndex = new Map<string, string>();
   let totalBytes = 0;
   let nextSweepAt = expires ? now() + Math.min(ttlMs, 60_000) : Number.POSITIVE_INFINITY;
 
-  function remove(key: string, entry: Entry) {
-    entries.delete(key);
+  function remove(entry: Entry) {
+    entries.delete(entry.key);
     totalBytes -= entry.bytes;
     for (const itemKey of entry.itemKeys) {
       // Only when it still points here: a later record may have taken the item id over.
-      if (itemIndex.get(itemKey) === key) itemIndex.delete(itemKey);
+      if (itemIndex.get(itemKey) === entry.key) itemIndex.delete(itemKey);
     }
   }
 
@@ -124,18 +126,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   function sweep(at: number) {
     if (at < nextSweepAt) return;
     nextSweepAt = at + Math.min(ttlMs, 60_000);
-    for (const [key, entry] of entries) if (entry.expiresAt <= at) remove(key, entry);
+    for (const entry of entries.values()) if (entry.expiresAt <= at) remove(entry);
   }
 
   function read(key: string): StoredResponse | undefined {
     const entry = entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= now()) {
-      remove(key, entry);
+      remove(entry);
       return undefined;
     }
-    entries.delete(key);
-    entries.set(key, entry);
+    entries.touch(entry);
     return decodeStoredResponse(entry.id, decoder.decode(entry.value));
   }
 
@@ -179,26 +180,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const at = now();
       sweep(at);
       const previous = entries.get(key);
-      if (previous) remove(key, previous);
+      if (previous) remove(previous);
       entries.set(key, {
         id: record.id,
+        key,
         value,
         expiresAt: expires ? at + ttlMs : Number.POSITIVE_INFINITY,
         bytes,
         itemKeys,
+        older: undefined,
+        newer: undefined,
       });
       totalBytes += bytes;
       for (const itemKey of itemKeys) itemIndex.set(itemKey, key);
-      for (const [oldestKey, oldest] of entries) {
+      for (let oldest = entries.oldest; oldest; oldest = entries.oldest) {
         if (entries.size <= maxEntries && totalBytes <= maxBytes) break;
-        remove(oldestKey, oldest);
+        remove(oldest);
       }
     },
     async delete(id, scope) {
       const key = scopedKey(id, scope);
       const existed = read(key) !== undefined;
       const entry = entries.get(key);
-      if (entry) remove(key, entry);
+      if (entry) remove(entry);
       return existed;
     },
     async getChain(id, scope) {
