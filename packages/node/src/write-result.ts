@@ -20,11 +20,14 @@ export async function writeResult(
 ): Promise<void> {
   if (result.kind === "json") {
     const payload = jsonBodyText(result.body);
-    res.writeHead(result.status, {
-      ...result.headers,
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(payload),
-    });
+    // Not `{ ...result.headers, … }`: on Node 20 that literal gets a hidden class of its own per call.
+    res.writeHead(
+      result.status,
+      Object.assign({}, result.headers, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(payload),
+      }),
+    );
     res.end(payload);
     return;
   }

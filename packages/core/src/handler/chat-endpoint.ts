@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { invalidRequest } from "../errors.js";
+import { objectWith } from "../object-with.js";
 import { redactRegisteredSecrets, redactSecrets } from "../redact-secrets.js";
 import { SSE_HEADERS } from "../stream/sse-headers.js";
 import { linkAbort } from "../upstream/linked-abort.js";
@@ -90,7 +91,7 @@ export async function passChatCompletion(
   return {
     kind: "stream",
     status: 200,
-    headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId },
+    headers: objectWith(SSE_HEADERS, { "x-request-id": hooks.requestId }),
     body: encode(),
   };
 }

@@ -1,5 +1,6 @@
 import { invalidRequest } from "../errors.js";
 import { forEachInSlices } from "../json/time-slice.js";
+import { objectWith } from "../object-with.js";
 import { SLICED_INPUT_ITEMS } from "../schema/validate-in-slices.js";
 import type { IdPrefix, ResponseInputItem } from "../types.js";
 
@@ -56,16 +57,15 @@ function identifyInputItem(
               : { type: partType, text: content },
           ]
         : content;
-    return {
-      ...item,
+    return objectWith(item, {
       type: "message",
       id: item.id ?? generateId("msg"),
       status: (item as { status?: string }).status ?? "completed",
       content: parts,
-    } as ResponseInputItem;
+    }) as ResponseInputItem;
   }
   if (item.id) return original;
-  return { ...item, id: generateId(PREFIX_BY_TYPE[type ?? ""] ?? "msg") } as ResponseInputItem;
+  return objectWith(item, { id: generateId(PREFIX_BY_TYPE[type ?? ""] ?? "msg") }) as ResponseInputItem;
 }
 
 /** One page of `GET /v1/responses/{id}/input_items`, shaped like OpenAI's list objects. */

@@ -1,8 +1,9 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { type ResponsesBridgeError, toBridgeError } from "../errors.js";
+import { objectWith } from "../object-with.js";
 import { type ChatChunkStream, chatChunkStream, chunkBatches } from "../stream/chat-chunk-stream.js";
 import { KEEP_ALIVE } from "../stream/keep-alive.js";
-import type { ChatUpstream, ResponseObject, UpstreamCallOptions } from "../types.js";
+import type { ChatUpstream, ResponseObject, ResponsesRequest, UpstreamCallOptions } from "../types.js";
 import type {
   BridgeObserver,
   ObservedOutcome,
@@ -93,7 +94,7 @@ export function observeRequest(
   function end(outcome: Omit<ObservedOutcome, "endedAt">): void {
     if (ended) return;
     ended = true;
-    endOnce({ ...outcome, endedAt: now() });
+    endOnce(objectWith(outcome, { endedAt: now() }));
   }
 
   const { options } = base;
@@ -102,7 +103,7 @@ export function observeRequest(
     function callOptions(params: ChatCompletionCreateParams, call: UpstreamCallOptions): UpstreamCallOptions {
       attempt += 1;
       const headers = upstreamRequest?.({ model, params, attempt });
-      return headers ? { ...call, headers: { ...call.headers, ...headers } } : call;
+      return headers ? objectWith(call, { headers: objectWith(call.headers ?? {}, headers) }) : call;
     }
     function failed(error: unknown): never {
       upstreamResponse?.({ ok: false, error: toBridgeError(error) });
@@ -141,17 +142,16 @@ export function observeRequest(
     lastError = bridgeError;
     return bridgeError;
   };
-  const observedOptions: ResponsesHandlerOptions = {
-    ...options,
-    transformRequest: async (request, context) => {
+  const observedOptions: ResponsesHandlerOptions = objectWith(options, {
+    transformRequest: async (request: ResponsesRequest, context: HookContext) => {
       parsed?.(request, context.principal);
       return options.transformRequest ? options.transformRequest(request, context) : request;
     },
-    onResponse: (response, context) => {
+    onResponse: (response: ResponseObject, context: HookContext) => {
       final = response;
       options.onResponse?.(response, context);
     },
-  };
+  });
 
   // Only what the observer watches leaves the handler's fast paths (per-event encoding of a stream).
   if (event) {
@@ -205,7 +205,7 @@ export function observeRequest(
               return step;
             },
             async return(value?: unknown) {
-              end({ ...outcome(), aborted: true });
+              end(objectWith(outcome(), { aborted: true }));
               return (await iterator.return?.(value)) ?? { value: undefined, done: true };
             },
           };

@@ -10,6 +10,7 @@ import type { CompactionEndpoint } from "../compaction/summarise.js";
 import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
 import { forEachInSlices } from "../json/time-slice.js";
+import { objectWith } from "../object-with.js";
 import { SLICED_INPUT_ITEMS, validateResponsesRequest } from "../schema/validate-in-slices.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
 import { toOpenResponsesEvent } from "../stream/dialect.js";
@@ -165,7 +166,7 @@ function createTranslator(
     else await forEachInSlices(builder.itemCount, ITEMS_PER_STEP, (from, to) => builder.convert(to - from));
     const { params, warnings, tools } = builder.finish();
     for (const warning of warnings) options.onWarning?.(warning, turn.hooks);
-    return { params, reply: { ...translation.reply, tools, reservedCallIds, ...leading } };
+    return { params, reply: objectWith(translation.reply, { tools, reservedCallIds, ...leading }) };
   };
   return (target) => {
     let translation = translations.get(target);
@@ -200,13 +201,16 @@ async function foldTurn(
   const { completion, reply } = await router
     .withFallback(turn.targets, signal, async (target) => {
       const { params, reply } = await prepareCall(turn, translate, target);
-      const completion = await target.upstream.create({ ...params, stream: false }, { signal });
+      const completion = await target.upstream.create(objectWith(params, { stream: false }), { signal });
       return { completion, reply };
     })
     .catch((error: unknown) => {
       throw mapContextOverflow(toBridgeError(error));
     });
-  const final = convertChatToResponse(completion, { ...reply, response: turn.response, environment });
+  const final = convertChatToResponse(
+    completion,
+    objectWith(reply, { response: turn.response, environment }),
+  );
   await saveTurn(turn, final);
   return { kind: "json", status: 200, headers: { "x-request-id": turn.hooks.requestId }, body: final };
 }
@@ -227,10 +231,9 @@ async function streamResponse(
     controller.signal,
     async (target): Promise<AcceptedStream> => {
       const prepared = await prepareCall(turn, translate, target);
-      const chunks = await target.upstream.stream(
-        { ...prepared.params, stream: true },
-        { signal: controller.signal },
-      );
+      const chunks = await target.upstream.stream(objectWith(prepared.params, { stream: true }), {
+        signal: controller.signal,
+      });
       return { chunks, reply: prepared.reply };
     },
   );
@@ -253,7 +256,12 @@ async function streamResponse(
       turn.endpoint.report(error, hooks);
     },
   });
-  return { kind: "stream", status: 200, headers: { ...SSE_HEADERS, "x-request-id": hooks.requestId }, body };
+  return {
+    kind: "stream",
+    status: 200,
+    headers: objectWith(SSE_HEADERS, { "x-request-id": hooks.requestId }),
+    body,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { mapContextOverflow, ResponsesBridgeError, toBridgeError } from "../errors.js";
+import { objectWith } from "../object-with.js";
 import { ChatStreamTranslator } from "../translate/chat-stream-to-events.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
 import type { ResponseObject, TranslationEnvironment } from "../types.js";
@@ -189,14 +190,13 @@ export async function streamTurn(options: StreamTurnOptions): Promise<AsyncItera
 
   const pieces = translateChatStreamWith(
     accepted.chunks,
-    {
-      ...accepted.reply,
+    objectWith(accepted.reply, {
       response: options.response,
       environment: options.environment,
       signal: controller.signal,
       onFinish: options.onFinish,
       onFail: options.onFail,
-    },
+    }),
     encode,
     (finished) => {
       release();

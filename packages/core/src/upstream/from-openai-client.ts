@@ -5,6 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import { ResponsesBridgeError, redactSecrets, upstreamConnectionError, upstreamError } from "../errors.js";
+import { objectWith } from "../object-with.js";
 import { registerUpstreamSecrets } from "../redact-secrets.js";
 import { isUsageChunk } from "../stream/read-chat-stream.js";
 import type { ChatUpstream, UpstreamCallOptions, UpstreamCapabilities } from "../types.js";
@@ -80,7 +81,7 @@ export function fromOpenAIClient(
     capabilities,
     async create(params, call) {
       try {
-        return await client.chat.completions.create({ ...params, stream: false }, callOptions(call));
+        return await client.chat.completions.create(objectWith(params, { stream: false }), callOptions(call));
       } catch (error) {
         throw mapClientError(error, secrets);
       }
@@ -88,7 +89,10 @@ export function fromOpenAIClient(
     async stream(params, call) {
       let stream: AsyncIterable<ChatCompletionChunk>;
       try {
-        stream = await client.chat.completions.create({ ...params, stream: true }, callOptions(call));
+        stream = await client.chat.completions.create(
+          objectWith(params, { stream: true }),
+          callOptions(call),
+        );
       } catch (error) {
         throw mapClientError(error, secrets);
       }

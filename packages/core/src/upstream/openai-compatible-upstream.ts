@@ -2,6 +2,7 @@ import type { ChatCompletion, ChatCompletionCreateParams } from "openai/resource
 import { decodeWhole } from "../bytes.js";
 import { redactSecrets, upstreamConnectionError, upstreamError, upstreamTimeout } from "../errors.js";
 import { serializeInSlices } from "../json/stringify-in-slices.js";
+import { objectWith } from "../object-with.js";
 import { registerUpstreamSecrets } from "../redact-secrets.js";
 import { chatChunkStream } from "../stream/chat-chunk-stream.js";
 import { readChatStreamBatches } from "../stream/read-chat-stream.js";
@@ -150,9 +151,9 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
       response = await doFetch(url, {
         method: "POST",
         headers: params.stream
-          ? { ...headers, ...call.headers, accept: "text/event-stream" }
+          ? Object.assign({}, headers, call.headers, { accept: "text/event-stream" })
           : call.headers
-            ? { ...headers, ...call.headers }
+            ? objectWith(headers, call.headers)
             : headers,
         body,
         signal: controller.signal,
