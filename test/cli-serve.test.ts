@@ -65,7 +65,7 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
     expect(bridge.output.stderr).toBe("");
   });
 
-  it("serves with Node 20's young generation: on Node 24 it restarts itself once with the flag, same pid", async () => {
+  it("serves with Node 20's young generation and two malloc arenas: on Node 24 it restarts itself once, same pid", async () => {
     // V8 reads the young generation's size only at start, so the CLI re-executes itself (process.execve)
     // with --max-semi-space-size=16 where Node's default is larger (Node 24: 128 MB of young generation).
     const nodeArgs = async (env?: NodeJS.ProcessEnv) => {
@@ -78,17 +78,27 @@ describe("responses-bridge serve", { timeout: 60_000 }, () => {
       expect(response.output_text).toBe("Hello from the scripted upstream.");
       // The pid the test spawned is still the serving process: /proc shows what it now runs.
       const args = (await readFile(`/proc/${bridge.child.pid}/cmdline`, "utf8")).split("\0");
+      // The environment the process was (re)started with, as glibc read it.
+      const environ = (await readFile(`/proc/${bridge.child.pid}/environ`, "utf8")).split("\0");
       expect((await bridge.stop("SIGTERM")).code).toBe(0);
       expect(bridge.output.stderr).toBe("");
-      return args;
+      return { args, environ };
     };
     const restarts = Number.parseInt(process.versions.node, 10) >= 24;
-    const args = await nodeArgs();
+    const { args, environ } = await nodeArgs();
     expect(args.includes("--max-semi-space-size=16")).toBe(restarts);
     expect(args.filter((arg) => arg === "serve")).toHaveLength(1);
+    // The restart also limits glibc's malloc arenas (read once, at start).
+    expect(environ.includes("MALLOC_ARENA_MAX=2")).toBe(restarts);
     // An operator's own choice wins, and needs no restart.
     const chosen = await nodeArgs({ NODE_OPTIONS: "--max-semi-space-size=8" });
-    expect(chosen.some((arg) => arg.startsWith("--max-semi-space-size"))).toBe(false);
+    expect(chosen.args.some((arg) => arg.startsWith("--max-semi-space-size"))).toBe(false);
+    expect(chosen.environ.some((entry) => entry.startsWith("MALLOC_ARENA_MAX="))).toBe(false);
+    const arenas = await nodeArgs({ MALLOC_ARENA_MAX: "4" });
+    expect(arenas.args.includes("--max-semi-space-size=16")).toBe(restarts);
+    expect(arenas.environ.filter((entry) => entry.startsWith("MALLOC_ARENA_MAX="))).toEqual([
+      "MALLOC_ARENA_MAX=4",
+    ]);
   });
 
   it("serves background responses, cancel, resume and conversations", async () => {

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { UpstreamCapabilities } from "@responses-bridge/core";
-import * as z from "zod";
+import type { z as zodTypes } from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import { CliError, EXIT_CODES } from "./exit-codes.js";
 import { PRESET_NAMES } from "./presets.js";
 import { ENV_NAME } from "./secret.js";
@@ -16,12 +18,20 @@ function isHttpURL(value: string): boolean {
   }
 }
 
-const envName = z.string().regex(ENV_NAME, { error: "must be an environment variable name (A-Z, 0-9, _)" });
-const positiveInt = z.number().int().positive();
-const nonNegativeInt = z.number().int().nonnegative();
+// zod/mini (bundled, tree-shaken): the classic API cost the CLI's process about 4 MB of heap at start. The
+// messages are the classic API's English ones, given per parse (a global `z.config` would reach the core's
+// schemas too wherever both share one zod).
+const english = en().localeError;
 
-const capabilitiesSchema = z
-  .strictObject({
+const envName = z
+  .string()
+  .check(z.regex(ENV_NAME, { error: "must be an environment variable name (A-Z, 0-9, _)" }));
+const positiveInt = z.int().check(z.positive());
+const nonNegativeInt = z.int().check(z.nonnegative());
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const capabilitiesSchema = z.partial(
+  z.strictObject({
     developerRole: z.boolean(),
     maxTokensField: z.enum(["max_tokens", "max_completion_tokens"]),
     streamUsage: z.boolean(),
@@ -33,8 +43,8 @@ const capabilitiesSchema = z
     fileParts: z.boolean(),
     reasoningEfforts: z.array(z.string()),
     toolCallIds: z.boolean(),
-  })
-  .partial();
+  }),
+);
 
 /** True when `A` and `B` have the same keys. */
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
@@ -46,97 +56,114 @@ void capabilitiesFollowCore;
 const upstreamSchema = z
   .strictObject({
     // The presets are the core's `backends` plus `mock` (see presets.ts): one list of backends.
-    preset: z.enum(PRESET_NAMES).optional(),
-    baseURL: z
-      .string()
-      .refine(isHttpURL, { error: "must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1" })
-      .optional(),
-    apiKeyEnv: envName.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    capabilities: capabilitiesSchema.optional(),
+    preset: z.optional(z.enum(PRESET_NAMES)),
+    baseURL: z.optional(
+      z.string().check(
+        z.refine(isHttpURL, {
+          error: "must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1",
+        }),
+      ),
+    ),
+    apiKeyEnv: z.optional(envName),
+    headers: z.optional(z.record(z.string(), z.string())),
+    capabilities: z.optional(capabilitiesSchema),
   })
-  .refine((upstream) => upstream.preset !== undefined || upstream.baseURL !== undefined, {
-    error: 'needs a "preset" (e.g. "ollama") or a "baseURL"',
-  });
+  .check(
+    z.refine((upstream) => upstream.preset !== undefined || upstream.baseURL !== undefined, {
+      error: 'needs a "preset" (e.g. "ollama") or a "baseURL"',
+    }),
+  );
 
 const targetSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ upstream: z.string().min(1), model: z.string().min(1).optional() }),
+  nonEmpty(),
+  z.strictObject({ upstream: nonEmpty(), model: z.optional(nonEmpty()) }),
 ]);
 
 const storeSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("memory"),
-    maxEntries: positiveInt.optional(),
-    maxBytes: positiveInt.optional(),
-    ttlMs: nonNegativeInt.optional(),
+    maxEntries: z.optional(positiveInt),
+    maxBytes: z.optional(positiveInt),
+    ttlMs: z.optional(nonNegativeInt),
   }),
   z
     .strictObject({
       type: z.literal("redis"),
-      url: z.string().optional(),
-      urlEnv: envName.optional(),
-      keyPrefix: z.string().optional(),
-      ttlMs: nonNegativeInt.optional(),
+      url: z.optional(z.string()),
+      urlEnv: z.optional(envName),
+      keyPrefix: z.optional(z.string()),
+      ttlMs: z.optional(nonNegativeInt),
     })
-    .refine((store) => store.url !== undefined || store.urlEnv !== undefined, {
-      error: 'needs "url" or "urlEnv" (the name of a variable holding the Redis URL)',
-    }),
+    .check(
+      z.refine((store) => store.url !== undefined || store.urlEnv !== undefined, {
+        error: 'needs "url" or "urlEnv" (the name of a variable holding the Redis URL)',
+      }),
+    ),
 ]);
 
 /** The zod schema of the config file; exported for tests and editors. */
 export const bridgeConfigSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    host: z.string().min(1).optional(),
-    port: z.number().int().min(0).max(65_535).optional(),
-    upstreams: z
-      .record(
-        z.string().regex(NAME, { error: "upstream names use letters, digits, '.', '_' and '-'" }),
-        upstreamSchema,
-      )
-      .refine((record) => Object.keys(record).length > 0, { error: "declare at least one upstream" })
-      .optional(),
-    upstream: z.string().min(1).optional(),
-    model: z.string().min(1).optional(),
-    routes: z.record(z.string().min(1), z.union([targetSchema, z.array(targetSchema).min(1)])).optional(),
-    systemPrompt: z.string().optional(),
-    store: storeSchema.optional(),
-    limits: z
-      .strictObject({
-        maxBodyBytes: positiveInt,
-        keepAliveMs: nonNegativeInt,
-        shutdownTimeoutMs: nonNegativeInt,
-      })
-      .partial()
-      .optional(),
-    auth: z.strictObject({ apiKeyEnv: envName }).optional(),
+    $schema: z.optional(z.string()),
+    host: z.optional(nonEmpty()),
+    port: z.optional(z.int().check(z.minimum(0), z.maximum(65_535))),
+    upstreams: z.optional(
+      z
+        .record(
+          z.string().check(z.regex(NAME, { error: "upstream names use letters, digits, '.', '_' and '-'" })),
+          upstreamSchema,
+        )
+        .check(
+          z.refine((record) => Object.keys(record).length > 0, { error: "declare at least one upstream" }),
+        ),
+    ),
+    upstream: z.optional(nonEmpty()),
+    model: z.optional(nonEmpty()),
+    routes: z.optional(
+      z.record(nonEmpty(), z.union([targetSchema, z.array(targetSchema).check(z.minLength(1))])),
+    ),
+    systemPrompt: z.optional(z.string()),
+    store: z.optional(storeSchema),
+    limits: z.optional(
+      z.partial(
+        z.strictObject({
+          maxBodyBytes: positiveInt,
+          keepAliveMs: nonNegativeInt,
+          shutdownTimeoutMs: nonNegativeInt,
+        }),
+      ),
+    ),
+    auth: z.optional(z.strictObject({ apiKeyEnv: envName })),
   })
-  .superRefine((config, context) => {
-    const names = new Set(Object.keys(config.upstreams ?? {}));
-    const check = (name: string, path: (string | number)[]) => {
-      if (names.has(name)) return;
-      const known =
-        names.size > 0 ? `; declared: ${[...names].join(", ")}` : '; declare it under "upstreams"';
-      context.addIssue({ code: "custom", path, message: `unknown upstream "${name}"${known}` });
-    };
-    if (config.upstream !== undefined) check(config.upstream, ["upstream"]);
-    for (const [model, route] of Object.entries(config.routes ?? {})) {
-      const targets = Array.isArray(route) ? route : [route];
-      targets.forEach((target, index) => {
-        const path: (string | number)[] = Array.isArray(route) ? ["routes", model, index] : ["routes", model];
-        if (typeof target === "string") check(target, path);
-        else check(target.upstream, [...path, "upstream"]);
-      });
-    }
-    if (names.size > 1 && config.upstream === undefined && config.routes === undefined) {
-      context.addIssue({
-        code: "custom",
-        path: ["upstream"],
-        message: 'several upstreams are declared: name the default one in "upstream", or add "routes"',
-      });
-    }
-  });
+  .check(
+    z.superRefine((config, context) => {
+      const names = new Set(Object.keys(config.upstreams ?? {}));
+      const check = (name: string, path: (string | number)[]) => {
+        if (names.has(name)) return;
+        const known =
+          names.size > 0 ? `; declared: ${[...names].join(", ")}` : '; declare it under "upstreams"';
+        context.addIssue({ code: "custom", path, message: `unknown upstream "${name}"${known}` });
+      };
+      if (config.upstream !== undefined) check(config.upstream, ["upstream"]);
+      for (const [model, route] of Object.entries(config.routes ?? {})) {
+        const targets = Array.isArray(route) ? route : [route];
+        targets.forEach((target, index) => {
+          const path: (string | number)[] = Array.isArray(route)
+            ? ["routes", model, index]
+            : ["routes", model];
+          if (typeof target === "string") check(target, path);
+          else check(target.upstream, [...path, "upstream"]);
+        });
+      }
+      if (names.size > 1 && config.upstream === undefined && config.routes === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["upstream"],
+          message: 'several upstreams are declared: name the default one in "upstream", or add "routes"',
+        });
+      }
+    }),
+  );
 
 /**
  * The config file (`--config FILE`), JSON:
@@ -174,7 +201,7 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "(root)" : path.map(String).join(".");
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+function formatIssue(issue: zodTypes.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys;
     const secret = keys.find((key) => /^(api_?key|key|token|password)$/i.test(key));
@@ -195,7 +222,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
  * @throws {CliError} exit code 2, one line naming each problem by its JSON path.
  */
 export function parseBridgeConfig(value: unknown, source = "config"): BridgeConfig {
-  const result = bridgeConfigSchema.safeParse(value);
+  const result = bridgeConfigSchema.safeParse(value, { error: english });
   if (result.success) return result.data;
   const problems = result.error.issues.map(formatIssue);
   throw new CliError(`invalid config file ${source}: ${problems.join("; ")}`, EXIT_CODES.usage);

@@ -140,6 +140,26 @@ describe("createBridge", () => {
     expect(JSON.stringify(await response.json())).toContain("responses-bridge mock model");
   });
 
+  it("keeps about 4 MiB of stored turns by default, more when the config file says so", async () => {
+    // Eight turns of 600 KB each: 4.8 MB, more than the default bound, less than 8 MiB.
+    const storeTurns = async (bridge: Bridge) => {
+      const ids: string[] = [];
+      for (let turn = 0; turn < 8; turn++) {
+        const response = await post(bridge, "/responses", { model: "up", input: `${turn}`.repeat(600_000) });
+        expect(response.status).toBe(200);
+        ids.push(((await response.json()) as { id: string }).id);
+      }
+      const status = async (id: string) =>
+        (await bridge.handler.fetch(new Request(`http://bridge.test/v1/responses/${id}`))).status;
+      return { first: await status(ids[0]!), last: await status(ids.at(-1)!) };
+    };
+    const upstreams = { up: { baseURL: urls.up } };
+    const byDefault = await bridgeFor({ upstreams });
+    expect(await storeTurns(byDefault)).toEqual({ first: 404, last: 200 });
+    const larger = await bridgeFor({ upstreams, store: { type: "memory", maxBytes: 8 * 1024 * 1024 } });
+    expect(await storeTurns(larger)).toEqual({ first: 200, last: 200 });
+  });
+
   it("loads the Redis store lazily from @responses-bridge/redis", async () => {
     const bridge = await bridgeFor(
       { upstreams: { up: { baseURL: urls.up } }, store: { type: "redis", urlEnv: "REDIS_URL" } },

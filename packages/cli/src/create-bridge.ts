@@ -86,12 +86,20 @@ export async function createUpstream(upstream: UpstreamSettings): Promise<ChatUp
   });
 }
 
+/**
+ * The bound of the CLI's default memory store (the library's own default is 64 MiB). With 8 MiB the CLI
+ * peaked at 150–151 MB RSS under the benchmark's load on Node 20, with 4 MiB at 145 MB (issue 17's goal: under
+ * 150 MB). Codex sends `store: false`; a config file's `store.maxBytes` raises it for clients that chain long
+ * conversations.
+ */
+const MEMORY_STORE_BYTES = 4 * 1024 * 1024;
+
 async function createStore(
   settings: StoreSettings,
 ): Promise<{ store: ResponseStore; close(): Promise<void> }> {
   if (settings.type === "memory") {
     const { type: _type, ...options } = settings;
-    return { store: createMemoryStore({ maxBytes: 8 * 1024 * 1024, ...options }), close: async () => {} };
+    return { store: createMemoryStore({ maxBytes: MEMORY_STORE_BYTES, ...options }), close: async () => {} };
   }
   let redis: typeof import("@responses-bridge/redis");
   try {

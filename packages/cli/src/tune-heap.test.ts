@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { startupFlags, tuneHeapForServing } from "./tune-heap.js";
+import { dropRestartEnv, startupEnv, startupFlags, tuneHeapForServing } from "./tune-heap.js";
 
 describe("tuneHeapForServing", () => {
   it("caps the old generation's growth everywhere and holds off the memory reducer on Node 20 only", () => {
@@ -52,5 +52,37 @@ describe("startupFlags", () => {
     const run = spawnSync(process.execPath, [...startupFlags(started), "-e", "0"], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
+  });
+});
+
+describe("startupEnv and dropRestartEnv", () => {
+  const started = { nodeVersion: "24.1.0", execArgv: [], argv: ["serve"] };
+
+  it("limits glibc's malloc arenas on the Linux restart only, and keeps an operator's choice", () => {
+    expect(startupEnv(started, {}, "linux")).toEqual({ MALLOC_ARENA_MAX: "2" });
+    expect(startupEnv(started, {}, "darwin")).toEqual({});
+    // No restart, no variable: Node 20 and 22, a command that does not serve, flags given already.
+    expect(startupEnv({ ...started, nodeVersion: "20.19.0" }, {}, "linux")).toEqual({});
+    expect(startupEnv({ ...started, argv: ["--version"] }, {}, "linux")).toEqual({});
+    expect(startupEnv({ ...started, execArgv: ["--max-semi-space-size=8"] }, {}, "linux")).toEqual({});
+    expect(startupEnv(started, { MALLOC_ARENA_MAX: "8" }, "linux")).toEqual({});
+    expect(startupEnv(started, { GLIBC_TUNABLES: "glibc.malloc.arena_max=4" }, "linux")).toEqual({});
+    expect(startupEnv(started, { GLIBC_TUNABLES: "glibc.malloc.tcache_count=0" }, "linux")).toEqual({
+      MALLOC_ARENA_MAX: "2",
+    });
+  });
+
+  it("gives the restarted process's children the operator's environment back", () => {
+    const env: NodeJS.ProcessEnv = {
+      PATH: "/bin",
+      MALLOC_ARENA_MAX: "2",
+      RESPONSES_BRIDGE_RESTART_ENV: "MALLOC_ARENA_MAX",
+    };
+    dropRestartEnv(env);
+    expect(env).toEqual({ PATH: "/bin" });
+    // Without the marker nothing is touched: the operator's own MALLOC_ARENA_MAX stays.
+    const own: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: "4" };
+    dropRestartEnv(own);
+    expect(own).toEqual({ MALLOC_ARENA_MAX: "4" });
   });
 });
