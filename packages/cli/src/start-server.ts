@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import { keptRequestId } from "@responses-bridge/core/http";
 import {
   type NodeServerLimits,
   nodeServerOptions,
@@ -55,9 +56,6 @@ export interface StartServerOptions {
     close(): void;
   };
 }
-
-/** The incoming `x-request-id` the handler keeps (the core's own rule, see `HookContext.requestId`). */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const SHUTTING_DOWN = JSON.stringify({
   error: {
@@ -129,7 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // The request id the handler will answer with (it keeps a sane incoming one): the key under which
     // its hooks leave their notes for this request's log line.
     const incoming = req.headers["x-request-id"];
-    let requestId = typeof incoming === "string" && SANE_REQUEST_ID.test(incoming) ? incoming : undefined;
+    let requestId = keptRequestId(typeof incoming === "string" ? incoming : undefined);
     if (requestId === undefined) {
       requestId = `req_${randomUUID().replaceAll("-", "")}`;
       req.headers["x-request-id"] = requestId;

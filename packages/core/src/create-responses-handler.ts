@@ -29,6 +29,7 @@ import { createUpstreamRouter } from "./handler/upstream-router.js";
 import { generateId as defaultGenerateId } from "./ids.js";
 import { jsonBodyText } from "./json/response-json.js";
 import { assertJsonDepth, DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./read-request-body.js";
+import { keptRequestId } from "./request-id.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import { createMemoryTurnLog } from "./store/memory-turn-log.js";
 import { parseDialect } from "./stream/dialect.js";
@@ -55,8 +56,6 @@ const CHAT_ROUTE = /\/chat\/completions\/?$/;
 const MODELS_ROUTE = /\/models(?:\/([^/]+))?\/?$/;
 const RESPONSE_ID = /^resp_[A-Za-z0-9_-]{1,200}$/;
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
-/** An incoming `x-request-id` is kept when it is a short token (no spaces, no header or log injection). */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A URL path segment, percent-decoded; a malformed escape is the client's error (400), not ours. */
 function decodePathSegment(segment: string, param: string): string {
@@ -268,9 +267,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   }
 
   async function handle(input: BridgeRequest): Promise<BridgeResult> {
-    const incomingId = input.headers.get("x-request-id");
-    const requestId =
-      incomingId !== null && SANE_REQUEST_ID.test(incomingId) ? incomingId : environment.generateId("req");
+    const requestId = keptRequestId(input.headers.get("x-request-id")) ?? environment.generateId("req");
     const hooks: HookContext = { requestId };
     const observation = options.observer && observe(input, hooks.requestId);
     const services = observation ? observation.services : shared;

@@ -14,6 +14,7 @@ export {
   readJsonBody,
   unsupportedContentEncoding,
 } from "./read-request-body.js";
+export { keptRequestId } from "./request-id.js";
 // For store authors: the conversation and turn-log parts of a `ResponseStore` (background responses,
 // resumable streams, the Conversations API), the in-memory implementations and the SSE frame helpers.
 export {

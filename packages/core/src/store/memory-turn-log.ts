@@ -1,4 +1,5 @@
 import type { StoreScope } from "../types.js";
+import { type LruLinks, LruMap } from "./lru-map.js";
 import { scopedKey } from "./scope.js";
 import { countSSEFrames, framesAfter } from "./sse-frames.js";
 import type { TurnLog, TurnStopReason, TurnWriter } from "./stateful-types.js";
@@ -23,7 +24,9 @@ export interface MemoryTurnLogOptions {
 /** Heap taken by one kept piece besides its characters (the string header and its array slot). */
 const PIECE_OVERHEAD = 32;
 
-interface Log {
+interface Log extends LruLinks<Log> {
+  /** Its key in the log map (scoped). */
+  key: string;
   /**
    * The SSE text of the turn, piece by piece as the stream wrote it, kept as is once the turn ended:
    * ending a log copies nothing, and frames are counted only when a reader replays them. (The pieces are
@@ -67,11 +70,11 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
   const now = options.now ?? Date.now;
   let totalBytes = 0;
   let nextSweepAt = now() + Math.min(retentionMs, 60_000);
-  // Map iteration order is insertion order: the oldest logs come first.
-  const logs = new Map<string, Log>();
+  // Oldest first (a log is never marked used again), without a `Map`'s holes to step over (see LruMap).
+  const logs = new LruMap<Log>();
 
-  function drop(key: string, log: Log): void {
-    logs.delete(key);
+  function drop(log: Log): void {
+    logs.delete(log.key);
     totalBytes -= log.bytes;
   }
 
@@ -88,10 +91,10 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
     const due = at >= nextSweepAt;
     if (!due && !overBounds()) return;
     if (due) nextSweepAt = at + Math.min(retentionMs, 60_000);
-    for (const [key, log] of logs) {
+    for (const log of logs.values()) {
       const over = overBounds();
       if (!over && !due) break;
-      if (log.ended && (over || log.endedAt + retentionMs <= at)) drop(key, log);
+      if (log.ended && (over || log.endedAt + retentionMs <= at)) drop(log);
     }
   }
 
@@ -99,7 +102,7 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
     const key = scopedKey(id, scope);
     const log = logs.get(key);
     if (log?.ended && log.endedAt + retentionMs <= now()) {
-      drop(key, log);
+      drop(log);
       return undefined;
     }
     return log;
@@ -109,8 +112,11 @@ export function createMemoryTurnLog(options: MemoryTurnLogOptions = {}): TurnLog
     async begin(id, scope) {
       const key = scopedKey(id, scope);
       const previous = logs.get(key);
-      if (previous) drop(key, previous);
+      if (previous) drop(previous);
       const log: Log = {
+        key,
+        older: undefined,
+        newer: undefined,
         pieces: [],
         bytes: 0,
         ended: false,
