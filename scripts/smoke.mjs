@@ -6,11 +6,14 @@
 // Each load runs in a fresh `node` child whose working directory is the package itself, so the
 // package name resolves through Node's self-reference and the real `exports` map (no workspace
 // symlinks needed), with only Node's default conditions: the `@responses-bridge/source` condition
-// must not apply, and the resolved file must be the dist file the exports map declares.
+// must not apply, and the resolved file must be the dist file the exports map declares. Every package
+// the dist files import must be declared in package.json (dependencies, peer or optional dependencies).
 //
 // Usage: node scripts/smoke.mjs   (exit code 1 on any failure)
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -61,34 +64,78 @@ function entryPoints(pkg) {
     .filter((entry) => /\.[cm]?js$/.test(entry.require ?? entry.import ?? ""));
 }
 
+// Each child also lists the bare specifiers (packages) that the package's own dist/ files import, so that
+// a dist file importing a package its package.json does not declare (a devDependency that was meant to be
+// bundled, such as zod) fails here instead of on a user's machine.
 const CHILD_SCRIPTS = {
   require: `
-    const specifier = process.argv[1];
+    const [specifier, dist] = process.argv.slice(1);
+    const Module = require("node:module");
+    const imported = new Set();
+    const resolveFilename = Module._resolveFilename;
+    Module._resolveFilename = function (request, parent, ...rest) {
+      if (parent && typeof parent.filename === "string" && parent.filename.startsWith(dist)) imported.add(request);
+      return resolveFilename.call(this, request, parent, ...rest);
+    };
     const resolved = require.resolve(specifier);
     const names = Object.keys(require(specifier));
-    process.stdout.write(JSON.stringify({ resolved, names }));`,
+    process.stdout.write(JSON.stringify({ resolved, names, imported: [...imported] }));`,
   import: `
-    const specifier = process.argv[1];
-    const resolved = (await import("node:url")).fileURLToPath(import.meta.resolve(specifier));
+    const [specifier, dist, log] = process.argv.slice(1);
+    const { register } = await import("node:module");
+    const { pathToFileURL, fileURLToPath } = await import("node:url");
+    const { readFileSync } = await import("node:fs");
+    const hooks = "export function initialize(data) { globalThis.smoke = data; }\\n" +
+      "export async function resolve(specifier, context, next) {\\n" +
+      "  if (context.parentURL?.startsWith(globalThis.smoke.dist)) (await import('node:fs')).appendFileSync(globalThis.smoke.log, specifier + '\\\\n');\\n" +
+      "  return next(specifier, context);\\n}";
+    register("data:text/javascript," + encodeURIComponent(hooks), { data: { dist: pathToFileURL(dist).href, log } });
+    const resolved = fileURLToPath(import.meta.resolve(specifier));
     const names = Object.keys(await import(specifier));
-    process.stdout.write(JSON.stringify({ resolved, names }));`,
+    const imported = readFileSync(log, "utf8").split("\\n").filter(Boolean);
+    process.stdout.write(JSON.stringify({ resolved, names, imported }));`,
 };
 
-/** Loads `specifier` in a fresh node process started in `cwd`; returns the resolved file and export names. */
+/** Loads `specifier` in a fresh node process started in `cwd`; returns the resolved file, export names and imports. */
 function load(format, specifier, cwd) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // e.g. --conditions=@responses-bridge/source must not leak in
+  const dist = `${join(cwd, "dist")}/`;
+  const log = join(mkdtempSync(join(tmpdir(), "smoke-")), "imports.txt");
+  writeFileSync(log, "");
   const args =
     format === "require"
-      ? ["-e", CHILD_SCRIPTS.require, specifier]
-      : ["--input-type=module", "-e", CHILD_SCRIPTS.import, specifier];
-  const output = execFileSync(process.execPath, args, {
-    cwd,
-    env,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return JSON.parse(output);
+      ? ["-e", CHILD_SCRIPTS.require, specifier, dist]
+      : ["--input-type=module", "-e", CHILD_SCRIPTS.import, specifier, dist, log];
+  try {
+    const output = execFileSync(process.execPath, args, {
+      cwd,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return JSON.parse(output);
+  } finally {
+    rmSync(dirname(log), { recursive: true, force: true });
+  }
+}
+
+/** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`); undefined for relative, builtin. */
+function packageOf(specifier) {
+  if (/^(\.|\/|#|file:|data:|node:)/.test(specifier) || isBuiltin(specifier)) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** Packages the dist imported that package.json does not declare as a run-time dependency. */
+function undeclaredImports(pkg, imported) {
+  const declared = new Set([
+    pkg.name,
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+  ]);
+  return [...new Set(imported.map(packageOf).filter((name) => name !== undefined && !declared.has(name)))];
 }
 
 function exportNames(names) {
@@ -126,6 +173,11 @@ function checkEntry(pkg, pkgDir, entry) {
     }
     const names = exportNames(result.names);
     if (names.length === 0) problems.push(`${specifier}: ${format}() exposes no exports`);
+    for (const name of undeclaredImports(pkg, result.imported)) {
+      problems.push(
+        `${specifier}: ${format}() loads "${name}", which package.json does not declare as a dependency`,
+      );
+    }
     loaded[format] = { file: relative(pkgDir, result.resolved), names };
   }
   if (loaded.require && loaded.import) {
