@@ -46,6 +46,8 @@ export async function startCli(
     process.execPath,
     [
       ...(process.env.BENCH_BRIDGE_FLAGS ?? "").split(" ").filter(Boolean),
+      // BENCH_CLI_FLAGS: Node flags for the CLI only (what-if runs that leave the hop as it is).
+      ...(process.env.BENCH_CLI_FLAGS ?? "").split(" ").filter(Boolean),
       ...execArgv,
       CLI_BIN,
       "serve",
