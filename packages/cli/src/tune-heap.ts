@@ -104,8 +104,8 @@ const RESTART_ENV_MARKER = "RESPONSES_BRIDGE_RESTART_ENV";
  * (no restart), off Linux, or when the operator chose already.
  *
  * - **On Linux, `MALLOC_ARENA_MAX=2`.** glibc reads it only when the process starts. Under the benchmark's
- *   load on Node 24, peak RSS went from 184–203 MB to 177–179 MB with it; the thread arenas held 25 MB
- *   without it. Other C libraries ignore the variable. An operator's own `MALLOC_ARENA_MAX`, or a
+ *   load on Node 24, peak RSS went from 196–201 MB to 178–190 MB with it (four alternating runs); the
+ *   thread arenas had held 25 MB. Other C libraries ignore the variable. An operator's own `MALLOC_ARENA_MAX`, or a
  *   `GLIBC_TUNABLES` naming `glibc.malloc.arena_max`, is kept.
  *
  * @param started - This process as Node started it.
