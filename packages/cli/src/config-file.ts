@@ -28,7 +28,7 @@ const envName = z
   .check(z.regex(ENV_NAME, { error: "must be an environment variable name (A-Z, 0-9, _)" }));
 const positiveInt = z.int().check(z.positive());
 const nonNegativeInt = z.int().check(z.nonnegative());
-const nonEmpty = () => z.string().check(z.minLength(1));
+const nonEmpty = z.string().check(z.minLength(1));
 
 const capabilitiesSchema = z.partial(
   z.strictObject({
@@ -74,10 +74,7 @@ const upstreamSchema = z
     }),
   );
 
-const targetSchema = z.union([
-  nonEmpty(),
-  z.strictObject({ upstream: nonEmpty(), model: z.optional(nonEmpty()) }),
-]);
+const targetSchema = z.union([nonEmpty, z.strictObject({ upstream: nonEmpty, model: z.optional(nonEmpty) })]);
 
 const storeSchema = z.discriminatedUnion("type", [
   z.strictObject({
@@ -105,7 +102,7 @@ const storeSchema = z.discriminatedUnion("type", [
 export const bridgeConfigSchema = z
   .strictObject({
     $schema: z.optional(z.string()),
-    host: z.optional(nonEmpty()),
+    host: z.optional(nonEmpty),
     port: z.optional(z.int().check(z.minimum(0), z.maximum(65_535))),
     upstreams: z.optional(
       z
@@ -117,10 +114,10 @@ export const bridgeConfigSchema = z
           z.refine((record) => Object.keys(record).length > 0, { error: "declare at least one upstream" }),
         ),
     ),
-    upstream: z.optional(nonEmpty()),
-    model: z.optional(nonEmpty()),
+    upstream: z.optional(nonEmpty),
+    model: z.optional(nonEmpty),
     routes: z.optional(
-      z.record(nonEmpty(), z.union([targetSchema, z.array(targetSchema).check(z.minLength(1))])),
+      z.record(nonEmpty, z.union([targetSchema, z.array(targetSchema).check(z.minLength(1))])),
     ),
     systemPrompt: z.optional(z.string()),
     store: z.optional(storeSchema),
