@@ -101,8 +101,10 @@ function load(format, specifier, cwd) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // e.g. --conditions=@responses-bridge/source must not leak in
   const dist = `${join(cwd, "dist")}/`;
-  const log = join(mkdtempSync(join(tmpdir(), "smoke-")), "imports.txt");
-  writeFileSync(log, "");
+  // The ESM child's resolve hook runs on its own thread and reports through this file; the CJS child
+  // reports on its stdout.
+  const log = format === "import" ? join(mkdtempSync(join(tmpdir(), "smoke-")), "imports.txt") : undefined;
+  if (log) writeFileSync(log, "");
   const args =
     format === "require"
       ? ["-e", CHILD_SCRIPTS.require, specifier, dist]
@@ -116,7 +118,7 @@ function load(format, specifier, cwd) {
     });
     return JSON.parse(output);
   } finally {
-    rmSync(dirname(log), { recursive: true, force: true });
+    if (log) rmSync(dirname(log), { recursive: true, force: true });
   }
 }
 
