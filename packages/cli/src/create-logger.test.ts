@@ -35,6 +35,26 @@ describe("createLogger", () => {
     ]);
   });
 
+  it("stamps each request line with the time it was written, second by second", () => {
+    const lines: string[] = [];
+    const times = [
+      "2026-11-26T09:30:05.100Z",
+      "2026-11-26T09:30:05.900Z",
+      "2026-11-26T09:30:06.000Z",
+      "2026-11-26T23:59:59.999Z",
+    ];
+    let index = 0;
+    const logger = createLogger({
+      level: "info",
+      json: false,
+      write: (line) => lines.push(line),
+      now: () => new Date(times[index++]!),
+    });
+    for (let i = 0; i < times.length; i++)
+      logger.request({ method: "GET", path: "/v1/models", status: 200, latencyMs: 1 });
+    expect(lines.map((line) => line.slice(0, 8))).toEqual(["09:30:05", "09:30:05", "09:30:06", "23:59:59"]);
+  });
+
   it("writes JSON lines with --json-logs", () => {
     const lines: string[] = [];
     const logger = createLogger({ level: "info", json: true, write: (line) => lines.push(line), now });

@@ -33,6 +33,29 @@ describe("serializeInSlices", () => {
     }
   });
 
+  it("settles a small value within the current macrotask, and gives the event loop back after joining a long text", async () => {
+    const ranBefore = async (value: unknown) => {
+      let ran = false;
+      const timer = setImmediate(() => {
+        ran = true;
+      });
+      const text = await serializeInSlices(value, new TimeSlice(60_000), Number.POSITIVE_INFINITY);
+      clearImmediate(timer);
+      expect(text).toBe(JSON.stringify(value));
+      return ran;
+    };
+    // A chat request of a few messages: one JSON.stringify, no macrotask added to every upstream call.
+    expect(await ranBefore({ model: "m", messages: [{ role: "user", content: "hi" }], stream: true })).toBe(
+      false,
+    );
+    // Many messages, but short, and the slice not used up: still no pause.
+    const short = new Array(100).fill({ role: "user", content: "hi" });
+    expect(await ranBefore({ model: "m", messages: short })).toBe(false);
+    // A long joined text: its reader starts on a later macrotask.
+    const long = new Array(100).fill({ role: "user", content: "x".repeat(1_000) });
+    expect(await ranBefore({ model: "m", messages: long })).toBe(true);
+  });
+
   it("encodes a stored turn of many items exactly as encodeStoredResponse does", async () => {
     const record = {
       id: "resp_1",

@@ -29,6 +29,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const isLongArray = (value: unknown): value is unknown[] =>
   Array.isArray(value) && value.length >= SLICED_ARRAY_LENGTH;
 
+/** Whether {@link stringifyInto} would serialise `value` in pieces: a long array, or an object holding one. */
+function holdsLongArray(value: unknown): boolean {
+  if (isLongArray(value)) return true;
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key) && isLongArray(value[key])) return true;
+  return false;
+}
+
 async function stringifyArray(array: readonly unknown[], slice: TimeSlice, sink: TextSink): Promise<void> {
   sink.push("[");
   for (let index = 0; index < array.length; index++) {
@@ -46,7 +54,7 @@ async function stringifyArray(array: readonly unknown[], slice: TimeSlice, sink:
  */
 export async function stringifyInto(value: unknown, sink: TextSink, slice: TimeSlice): Promise<void> {
   if (isLongArray(value)) return stringifyArray(value, slice, sink);
-  if (!isPlainObject(value) || !Object.keys(value).some((key) => isLongArray(value[key]))) {
+  if (!isPlainObject(value) || !holdsLongArray(value)) {
     const text = JSON.stringify(value);
     if (text !== undefined) sink.push(text);
     return;
@@ -107,23 +115,31 @@ class Batches<T> implements TextSink {
 export const BYTES_FROM_CHARS = 1024 * 1024;
 
 /**
+ * Characters from which {@link serializeInSlices} gives the event loop back after joining the text: the
+ * join is one copy of the whole text, and its reader (the HTTP client encoding it) another.
+ */
+const PAUSE_FROM_CHARS = 64 * 1024;
+
+/**
  * `JSON.stringify(value)`, serialising long arrays one element at a time, pausing whenever `slice` is due;
  * a text of `bytesFromChars` characters or more comes back as its UTF-8 bytes instead, encoded a batch at
- * a time and joined in steps, so that neither the join nor the encoding is one long step.
+ * a time and joined in steps, so that neither the join nor the encoding is one long step. A value without
+ * long arrays (a chat request of a few messages) is one `JSON.stringify`, settled without giving the event
+ * loop back.
  */
 export async function serializeInSlices(
   value: unknown,
   slice: TimeSlice = new TimeSlice(),
   bytesFromChars: number = BYTES_FROM_CHARS,
 ): Promise<string | Bytes> {
-  if (!isLongArray(value) && !isPlainObject(value)) return JSON.stringify(value);
+  if (!holdsLongArray(value)) return JSON.stringify(value);
   const batches = new TextBatches();
   await stringifyInto(value, batches, slice);
   if (batches.chars >= bytesFromChars) return batches.bytes(slice);
   const text = batches.text();
-  // The join is one copy of the whole text: its reader (the HTTP client encoding it) starts on a later
-  // macrotask, so the two do not add up to one longer pause.
-  await slice.pause();
+  // The join is one copy of the whole text: when that is long, or the slice is used up, its reader (the
+  // HTTP client encoding it) starts on a later macrotask, so the two do not add up to one longer pause.
+  if (batches.chars >= PAUSE_FROM_CHARS || slice.due()) await slice.pause();
   return text;
 }
 
