@@ -14,7 +14,7 @@ import { type Child, type ChildStats, startChild } from "./ipc.js";
 import { concurrent, createTarget, type Kind, sequential, type Target, type Timing } from "./load.js";
 import { formatProfile, summarizeProfile } from "./profile.js";
 import { runSoak } from "./soak.js";
-import { fixed, MB, percentile, table } from "./stats.js";
+import { fixed, MB, median, percentile, table } from "./stats.js";
 import { benchHandler, benchTranslation } from "./translate-bench.js";
 import { adapterNames } from "./workspace.js";
 
@@ -116,7 +116,7 @@ function plan(quick: boolean) {
         handler: { requests: 10_000 },
         warmup: { json: 500, stream: 100, concurrentMs: 1_000, maxMs: 8_000 },
         latency: { rounds: 5, json: 300, stream: 60 },
-        throughput: { rounds: 3, durationMs: 1_500 },
+        throughput: { rounds: 5, durationMs: 1_000 },
         leak: { streams: 10_000 },
         profileMs: 8_000,
       };
@@ -124,10 +124,14 @@ function plan(quick: boolean) {
 
 interface KindResult {
   latency: { p50: number; p99: number; ttfbP50: number; ttfbP99: number; samples: number };
+  /** `rps`: the median of the rounds' requests per second; `completed` and `errors`: all rounds. */
   throughput: { rps: number; completed: number; errors: number; firstError?: string };
-  /** Bridge CPU per request in µs (direct: the upstream's). */
+  /** Bridge CPU per request in µs, the median of the rounds' (direct: NaN; its upstream's is the next field). */
   cpuMicrosPerRequest: number;
+  /** The upstream's CPU per request in µs, the median of the rounds'. */
   upstreamCpuMicrosPerRequest: number;
+  /** Throughput rounds the medians are taken over. */
+  rounds: number;
 }
 
 type TargetResult = Record<Kind, KindResult>;
@@ -264,15 +268,14 @@ async function measure(flags: Flags) {
       {
         completed: number;
         errors: number;
-        ms: number;
-        bridgeCpu: number;
-        upstreamCpu: number;
+        /** Each round's own figures, for the medians reported. */
+        rounds: Array<{ rps: number; bridgeCpuPerRequest: number; upstreamCpuPerRequest: number }>;
         firstError?: string;
       }
     >
   >();
   for (const target of targets) {
-    const zero = () => ({ completed: 0, errors: 0, ms: 0, bridgeCpu: 0, upstreamCpu: 0 });
+    const zero = () => ({ completed: 0, errors: 0, rounds: [] });
     totals.set(target.name, { json: zero(), stream: zero() });
   }
   for (let round = 0; round < sizes.throughput.rounds; round++) {
@@ -287,9 +290,14 @@ async function measure(flags: Flags) {
         const total = totals.get(target.name)![kind];
         total.completed += result.completed;
         total.errors += result.errors;
-        total.ms += result.elapsedMs;
-        total.bridgeCpu += bridgeAfter.cpuMicros - bridgeBefore.cpuMicros;
-        total.upstreamCpu += upstreamAfter.cpuMicros - upstreamBefore.cpuMicros;
+        const bridgeCpu = bridgeAfter.cpuMicros - bridgeBefore.cpuMicros;
+        const upstreamCpu = upstreamAfter.cpuMicros - upstreamBefore.cpuMicros;
+        const perRequest = (cpu: number) => cpu / Math.max(1, result.completed);
+        total.rounds.push({
+          rps: (1000 * result.completed) / result.elapsedMs,
+          bridgeCpuPerRequest: perRequest(bridgeCpu),
+          upstreamCpuPerRequest: perRequest(upstreamCpu),
+        });
         if (result.firstError) total.firstError ??= result.firstError;
       }
     }
@@ -370,14 +378,17 @@ async function measure(flags: Flags) {
           ttfbP99: percentile(ttfb, 99),
           samples: ttlb.length,
         },
+        // Medians over the rounds: a burst of another process's work in one round's window (this machine
+        // is shared) moves one round, not the figure.
         throughput: {
-          rps: (1000 * t.completed) / t.ms,
+          rps: median(t.rounds.map((round) => round.rps)),
           completed: t.completed,
           errors: t.errors,
           ...(t.firstError ? { firstError: t.firstError } : {}),
         },
-        cpuMicrosPerRequest: direct ? Number.NaN : t.bridgeCpu / Math.max(1, t.completed),
-        upstreamCpuMicrosPerRequest: t.upstreamCpu / Math.max(1, t.completed),
+        cpuMicrosPerRequest: direct ? Number.NaN : median(t.rounds.map((round) => round.bridgeCpuPerRequest)),
+        upstreamCpuMicrosPerRequest: median(t.rounds.map((round) => round.upstreamCpuPerRequest)),
+        rounds: t.rounds.length,
       };
     };
     results[target.name] = { json: kindResult("json"), stream: kindResult("stream") };
