@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ResponsesBridgeError } from "../errors.js";
 import { codexRequests } from "../translate/__fixtures__/codex-requests.js";
-import { parseResponsesRequest } from "./responses-request.js";
+import { checkRequestLimits } from "./request-limits.js";
+import { getRequestSchema, parseResponsesRequest } from "./responses-request.js";
+import { issueToError } from "./zod-issue-to-error.js";
 
 /** The error `parseResponsesRequest` throws for `body`, as the client would see it. */
 function rejection(body: unknown, limits?: Parameters<typeof parseResponsesRequest>[1]) {
@@ -18,6 +20,32 @@ function rejection(body: unknown, limits?: Parameters<typeof parseResponsesReque
     };
   }
   throw new Error("expected the body to be rejected");
+}
+
+/**
+ * What the limits and the whole request schema make of `body`, in one zod parse: the reference that
+ * `parseResponsesRequest`, which parses only the fields a body has, must agree with.
+ */
+function viaWholeSchema(body: Record<string, unknown>) {
+  let error: ResponsesBridgeError;
+  try {
+    checkRequestLimits(body);
+    const result = getRequestSchema().safeParse(body);
+    if (result.success) return { data: result.data };
+    error = issueToError(result.error.issues[0]!, body, []);
+  } catch (thrown) {
+    if (!ResponsesBridgeError.isInstance(thrown)) throw thrown;
+    error = thrown;
+  }
+  return {
+    error: {
+      status: error.status,
+      type: error.type,
+      param: error.param,
+      code: error.code,
+      message: error.message,
+    },
+  };
 }
 
 const base = { model: "m" };
@@ -354,6 +382,8 @@ describe("parseResponsesRequest accepts", () => {
   ])("$rule", ({ body }) => {
     const parsed = parseResponsesRequest(body);
     expect(parsed).toEqual(body);
+    // The same value, with its keys in the same order, as the whole schema's parse.
+    expect(JSON.stringify(parsed)).toBe(JSON.stringify(viaWholeSchema(body).data));
   });
 
   it("returns the caller's input items without copying them", () => {
@@ -849,6 +879,30 @@ describe("parseResponsesRequest rejects", () => {
     },
   ])("$rule", ({ body, param, code, message }) => {
     expect(rejection(body)).toEqual({ status: 400, type: "invalid_request_error", param, code, message });
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+      expect(viaWholeSchema(body as Record<string, unknown>).error).toEqual(rejection(body));
+    }
+  });
+
+  it("names the first bad field in the schema's order, whatever the body's order", () => {
+    const body = { temperature: 9, stream: "yes", model: 4 };
+    expect(rejection(body).param).toBe("model");
+    expect(rejection({ stream: "yes", temperature: 9, model: "m" }).param).toBe("temperature");
+    expect(viaWholeSchema(body).error).toEqual(rejection(body));
+  });
+});
+
+describe("parseResponsesRequest keeps", () => {
+  it("known fields first, in the schema's order, then unknown ones as sent, and drops `__proto__`", () => {
+    const body = JSON.parse(
+      '{"zeta":1,"stream":true,"__proto__":{"polluted":true},"model":"m","alpha":{"b":2},"input":"hi"}',
+    ) as Record<string, unknown>;
+    const parsed = parseResponsesRequest(body) as unknown as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(["model", "input", "stream", "zeta", "alpha"]);
+    expect(parsed.alpha).toBe(body.alpha);
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect((parsed as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(parsed)).toBe(JSON.stringify(viaWholeSchema(body).data));
   });
 });
 

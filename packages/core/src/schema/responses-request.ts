@@ -73,37 +73,79 @@ export function parseResponsesRequest(body: unknown, limits?: RequestLimits): Re
     );
   }
   checkRequestLimits(body as Record<string, unknown>, limits);
-  const result = getRequestSchema().safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw issue ? issueToError(issue, body, []) : invalidRequest("Invalid request body.");
-  }
-  return result.data as ResponsesRequest;
+  return parseFields(body as Record<string, unknown>);
 }
 
+/**
+ * What `getRequestSchema().safeParse(body)` does, one field at a time: only the fields the body has are
+ * parsed (a small request names four or five of the schema's 34, and zod's object runs every one of
+ * them, present or not, at one payload object each). Fields are checked in the schema's order and the
+ * first problem is thrown, which is the first issue the whole-object parse reports; unknown fields are
+ * kept as they are, after the known ones, and `__proto__` is dropped, as zod's loose object does.
+ */
+function parseFields(body: Record<string, unknown>): ResponsesRequest {
+  const { shape, keys, required } = getRequestFields();
+  const data: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (!(key in body) && !required.has(key)) continue;
+    const result = (shape[key] as Schema).safeParse(body[key]);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw issue ? issueToError(issue, body, [key]) : invalidRequest("Invalid request body.", key);
+    }
+    data[key] = result.data;
+  }
+  for (const key in body) {
+    if (key !== "__proto__" && !Object.hasOwn(shape, key)) data[key] = body[key];
+  }
+  return data as ResponsesRequest;
+}
+
+/** The request schema's fields: each field's schema, their order, and the ones a body must have. */
+interface RequestFields {
+  shape: Record<string, Schema>;
+  keys: readonly string[];
+  required: ReadonlySet<string>;
+}
+
+let requestFields: RequestFields | undefined;
 let requestSchema: Schema | undefined;
 let inputItemSchema: Schema | undefined;
 
-/** The request schema, built on first use. */
+/** The request schema's fields, built on first use. */
+function getRequestFields(): RequestFields {
+  if (requestFields) return requestFields;
+  const shape = buildRequestShape();
+  const keys = Object.keys(shape);
+  // A field is required when its schema rejects `undefined` (today only `model`).
+  const required = new Set(keys.filter((key) => !(shape[key] as Schema).safeParse(undefined).success));
+  requestFields = { shape, keys, required };
+  return requestFields;
+}
+
+/**
+ * The request schema, built on first use: a loose object of {@link getRequestFields}' fields.
+ * `parseResponsesRequest` checks the same fields one by one.
+ */
 export function getRequestSchema(): Schema {
-  requestSchema ??= buildRequestSchema();
+  requestSchema ??= z.looseObject(getRequestFields().shape);
   return requestSchema;
 }
 
 /** The schema of one `input` item, as the request schema checks each (for `validate-in-slices.ts`). */
 export function getInputItemSchema(): Schema {
-  getRequestSchema();
+  getRequestFields();
   return inputItemSchema!;
 }
 
-function buildRequestSchema(): Schema {
+function buildRequestShape(): Record<string, Schema> {
   const tool = dispatchOnType(toolSchemas(), { unknown: "accept" });
   const inputItem = dispatchOnType(inputItemSchemas(tool), {
     defaultType: defaultItemType,
     unknown: "accept",
   });
   inputItemSchema = inputItem;
-  return z.looseObject({
+  return {
     model: nonEmptyString(),
     input: z.optional(
       z.union([z.string(), arrayOf(inputItem)], expecting("a string or an array of input items")),
@@ -165,5 +207,5 @@ function buildRequestSchema(): Schema {
     prompt_cache_retention: optionalString(),
     service_tier: optionalString(),
     client_metadata: z.nullish(recordOf(z.unknown())),
-  });
+  };
 }
