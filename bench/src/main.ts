@@ -615,9 +615,9 @@ function checkGoals(results: Results): GoalCheck[] {
     );
   }
   check("translationVsFloor", "core", results.translation.ratio);
-  for (const [name, mb] of Object.entries(results.memory.peakRssMb)) {
-    if (!REFERENCE_TARGETS.has(name)) check("peakRssMb", name, mb);
-  }
+  // The CLI's bound: the adapters run with the library's default store (64 MiB), a host's choice to size.
+  const cliPeakRssMb = results.memory.peakRssMb.cli;
+  if (cliPeakRssMb !== undefined) check("peakRssMb", "cli", cliPeakRssMb);
   return checks;
 }
 
