@@ -123,6 +123,11 @@ function getRequestFields(): RequestFields {
   return requestFields;
 }
 
+/** The request schema's top-level fields, in the order they are checked (the first problem is reported). */
+export function requestFieldOrder(): readonly string[] {
+  return getRequestFields().keys;
+}
+
 /**
  * The request schema, built on first use: a loose object of {@link getRequestFields}' fields.
  * `parseResponsesRequest` checks the same fields one by one.

@@ -9,7 +9,12 @@
 import { TimeSlice } from "../json/time-slice.js";
 import type { ResponsesRequest } from "../types.js";
 import { checkInputItemLimits, checkRequestLimits, type RequestLimits } from "./request-limits.js";
-import { getInputItemSchema, getRequestSchema, parseResponsesRequest } from "./responses-request.js";
+import {
+  getInputItemSchema,
+  getRequestSchema,
+  parseResponsesRequest,
+  requestFieldOrder,
+} from "./responses-request.js";
 import { issueToError } from "./zod-issue-to-error.js";
 
 /** Bodies with at least this many input items are validated in slices. */
@@ -19,12 +24,6 @@ export const SLICED_INPUT_ITEMS = 256;
 const ITEMS_PER_CHECK = 16;
 /** Items whose counts are checked between two clock reads. */
 const ITEMS_PER_LIMIT_CHECK = 256;
-
-/** The top-level fields of the request schema, in the order it checks them. */
-function fieldOrder(): string[] {
-  const schema = getRequestSchema() as unknown as { _zod: { def: { shape?: Record<string, unknown> } } };
-  return Object.keys(schema._zod.def.shape ?? {});
-}
 
 /**
  * Validates a parsed JSON body as a Responses API create request, like `parseResponsesRequest` (same
@@ -47,7 +46,7 @@ export async function validateResponsesRequest(
   const rest = getRequestSchema().safeParse({ ...fields, input: [] });
   const restIssue = rest.success ? undefined : rest.error.issues[0];
   if (restIssue) {
-    const order = fieldOrder();
+    const order = requestFieldOrder();
     const at = restIssue.path.length === 0 ? -1 : order.indexOf(String(restIssue.path[0]));
     // A problem in a field checked before `input` (or in the body itself) is the first one.
     if (at < order.indexOf("input")) throw issueToError(restIssue, body, []);
