@@ -23,7 +23,7 @@
  *   joined by "." (`input.2.content`) and whose message follows OpenAI's wording.
  */
 import * as z from "zod/mini";
-import { invalidRequest } from "../errors.js";
+import { invalidRequest, type ResponsesBridgeError } from "../errors.js";
 import type { ResponsesRequest } from "../types.js";
 import {
   inputItemSchemas,
@@ -73,17 +73,25 @@ export function parseResponsesRequest(body: unknown, limits?: RequestLimits): Re
     );
   }
   checkRequestLimits(body as Record<string, unknown>, limits);
-  return parseFields(body as Record<string, unknown>);
+  const parsed = parseRequestFields(body as Record<string, unknown>);
+  if (parsed.error) throw parsed.error;
+  return parsed.data;
 }
+
+/** What {@link parseRequestFields} makes of a body: its value, or the 400 of its first bad field. */
+export type ParsedFields =
+  | { data: ResponsesRequest; error?: undefined; field?: undefined }
+  | { data?: undefined; error: ResponsesBridgeError; field: string };
 
 /**
  * What `getRequestSchema().safeParse(body)` does, one field at a time: only the fields the body has are
  * parsed (a small request names four or five of the schema's 34, and zod's object runs every one of
  * them, present or not, at one payload object each). Fields are checked in the schema's order and the
- * first problem is thrown, which is the first issue the whole-object parse reports; unknown fields are
- * kept as they are, after the known ones, and `__proto__` is dropped, as zod's loose object does.
+ * first problem is returned, which is the first issue the whole-object parse reports; unknown fields are
+ * kept as they are, after the known ones, and `__proto__` is dropped, as zod's loose object does. The
+ * limits are not checked here (see {@link parseResponsesRequest}).
  */
-function parseFields(body: Record<string, unknown>): ResponsesRequest {
+export function parseRequestFields(body: Record<string, unknown>): ParsedFields {
   const { shape, keys, required } = getRequestFields();
   const data: Record<string, unknown> = {};
   for (const key of keys) {
@@ -91,14 +99,15 @@ function parseFields(body: Record<string, unknown>): ResponsesRequest {
     const result = (shape[key] as Schema).safeParse(body[key]);
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw issue ? issueToError(issue, body, [key]) : invalidRequest("Invalid request body.", key);
+      const error = issue ? issueToError(issue, body, [key]) : invalidRequest("Invalid request body.", key);
+      return { error, field: key };
     }
     data[key] = result.data;
   }
   for (const key in body) {
     if (key !== "__proto__" && !Object.hasOwn(shape, key)) data[key] = body[key];
   }
-  return data as ResponsesRequest;
+  return { data: data as ResponsesRequest };
 }
 
 /** The request schema's fields: each field's schema, their order, and the ones a body must have. */
@@ -129,8 +138,9 @@ export function requestFieldOrder(): readonly string[] {
 }
 
 /**
- * The request schema, built on first use: a loose object of {@link getRequestFields}' fields.
- * `parseResponsesRequest` checks the same fields one by one.
+ * The request schema, built on first use: a loose object of {@link getRequestFields}' fields. The
+ * reference {@link parseRequestFields} agrees with (the tests compare them); requests are checked field
+ * by field.
  */
 export function getRequestSchema(): Schema {
   requestSchema ??= z.looseObject(getRequestFields().shape);

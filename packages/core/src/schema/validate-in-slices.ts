@@ -11,7 +11,7 @@ import type { ResponsesRequest } from "../types.js";
 import { checkInputItemLimits, checkRequestLimits, type RequestLimits } from "./request-limits.js";
 import {
   getInputItemSchema,
-  getRequestSchema,
+  parseRequestFields,
   parseResponsesRequest,
   requestFieldOrder,
 } from "./responses-request.js";
@@ -43,13 +43,11 @@ export async function validateResponsesRequest(
     checkInputItemLimits(items, limits ?? {}, from, Math.min(items.length, from + ITEMS_PER_LIMIT_CHECK));
     await slice.check();
   }
-  const rest = getRequestSchema().safeParse({ ...fields, input: [] });
-  const restIssue = rest.success ? undefined : rest.error.issues[0];
-  if (restIssue) {
+  const rest = parseRequestFields({ ...fields, input: [] });
+  if (rest.error) {
     const order = requestFieldOrder();
-    const at = restIssue.path.length === 0 ? -1 : order.indexOf(String(restIssue.path[0]));
-    // A problem in a field checked before `input` (or in the body itself) is the first one.
-    if (at < order.indexOf("input")) throw issueToError(restIssue, body, []);
+    // A problem in a field checked before `input` is the first one.
+    if (order.indexOf(rest.field) < order.indexOf("input")) throw rest.error;
   }
   const itemSchema = getInputItemSchema();
   for (let index = 0; index < items.length; index++) {
@@ -60,7 +58,7 @@ export async function validateResponsesRequest(
     }
     if (index % ITEMS_PER_CHECK === ITEMS_PER_CHECK - 1) await slice.check();
   }
-  if (restIssue) throw issueToError(restIssue, body, []);
+  if (rest.error) throw rest.error;
   const request = rest.data as Record<string, unknown>;
   request.input = items;
   return request as ResponsesRequest;
