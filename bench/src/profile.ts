@@ -2,6 +2,7 @@
 // the share of the bridge's own code. Also runnable on its own:
 //   node --import tsx src/profile.ts <file.cpuprofile> [top]
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 interface CallFrame {
@@ -47,11 +48,23 @@ export interface ProfileSummary {
   topOursInclusive: HotSpot[];
 }
 
-/** For a bundle built by build-child.ts: the source module of each line, from esbuild's `// path` comments. */
+/**
+ * The source module of each line of a bundle, from the comments its bundler leaves: esbuild's `// path`
+ * (the adapters' children, built by build-child.ts) and tsdown's `//#region path` (the packages' `dist/`,
+ * which the CLI runs). Paths are resolved against the bundle's package directory.
+ */
 const bundleModules = new Map<string, Array<[line: number, module: string]>>();
 
+/** The directory a bundle's module comments are relative to, or undefined for a file that is no bundle of ours. */
+function bundleRoot(url: string): string | undefined {
+  if (/\/bench\/results\/\.build\/[^/]+\.mjs$/.test(url)) return "";
+  const dist = /^(.*\/packages\/[^/]+)\/dist\/[^/]+\.[cm]?js$/.exec(url);
+  return dist && !url.includes("/node_modules/") ? fileURLToPath(dist[1]!) : undefined;
+}
+
 function sourceOf(frame: CallFrame): { path: string; line: number } | undefined {
-  if (!/\/bench\/results\/\.build\/[^/]+\.mjs$/.test(frame.url)) return undefined;
+  const root = bundleRoot(frame.url);
+  if (root === undefined) return undefined;
   let modules = bundleModules.get(frame.url);
   if (!modules) {
     modules = [];
@@ -62,8 +75,8 @@ function sourceOf(frame: CallFrame): { path: string; line: number } | undefined 
       // The bundle is gone: keep bundle positions.
     }
     text.split("\n").forEach((line, index) => {
-      const match = /^\/\/ ((?:\.\.\/)*[\w@.+-]+\/[\w@.+/-]+\.[cm]?[jt]s)$/.exec(line);
-      if (match) modules!.push([index, match[1]!]);
+      const match = /^\/\/(?:#region )? ?((?:\.\.\/)*[\w@.+-]+\/[\w@.+/-]+\.[cm]?[jt]s)$/.exec(line);
+      if (match) modules!.push([index, root === "" ? `/${match[1]!}` : resolve(root, match[1]!)]);
     });
     bundleModules.set(frame.url, modules);
   }
@@ -72,7 +85,7 @@ function sourceOf(frame: CallFrame): { path: string; line: number } | undefined 
     if (entry[0] > frame.lineNumber) break;
     found = entry;
   }
-  return found && { path: `/${found[1]}`, line: frame.lineNumber - found[0] };
+  return found && { path: found[1], line: frame.lineNumber - found[0] };
 }
 
 function categorize(url: string): string {
