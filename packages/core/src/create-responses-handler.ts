@@ -272,7 +272,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     const observation = options.observer && observe(input, hooks.requestId);
     const services = observation ? observation.services : shared;
     try {
-      const principal = await authenticate(input);
+      const principal = options.authenticate ? await authenticate(input) : undefined;
       if (principal) hooks.principal = principal;
       const scope =
         input.scope ?? (principal?.tenant === undefined ? undefined : { tenant: principal.tenant });

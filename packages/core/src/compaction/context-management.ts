@@ -33,11 +33,20 @@ interface ContextManagementEntry {
  * no compaction (or gives no threshold and the handler knows no context window).
  */
 export function compactThreshold(request: ResponsesRequest, contextWindow?: number): number | undefined {
-  const entries = (request as { context_management?: ContextManagementEntry[] | null }).context_management;
-  const entry = entries?.find((candidate) => candidate.type === "compaction");
+  const entry = compactionEntry(request);
   if (!entry) return undefined;
   if (typeof entry.compact_threshold === "number") return entry.compact_threshold;
   return contextWindow ? Math.floor(contextWindow * DEFAULT_COMPACT_FRACTION) : undefined;
+}
+
+function compactionEntry(request: ResponsesRequest): ContextManagementEntry | undefined {
+  const entries = (request as { context_management?: ContextManagementEntry[] | null }).context_management;
+  return entries?.find((candidate) => candidate.type === "compaction");
+}
+
+/** True when the request's `context_management` has a compaction entry: only then is {@link manageContext} called. */
+export function asksForCompaction(request: ResponsesRequest): boolean {
+  return compactionEntry(request) !== undefined;
 }
 
 /** What a turn sends upstream once compacted. */

@@ -23,6 +23,11 @@ export function scopeKey(scope: StoreScope | undefined): string {
   return scope?.tenant ?? "";
 }
 
+/** True when `items` hold a `compaction` item, which {@link restoreCompactions} opens. */
+export function holdsCompaction(items: readonly ResponseInputItem[]): boolean {
+  return items.some((item) => (item as { type?: unknown }).type === "compaction");
+}
+
 /**
  * Replaces each `compaction` item by a user message holding its summary, opened with `sealer` for the
  * caller's tenant. Returns the same array when there is none.
@@ -36,7 +41,7 @@ export async function restoreCompactions(
   scope: StoreScope | undefined,
   param: string,
 ): Promise<ResponseInputItem[]> {
-  if (!items.some((item) => (item as { type?: unknown }).type === "compaction")) return items;
+  if (!holdsCompaction(items)) return items;
   const restored: ResponseInputItem[] = [];
   for (const [index, item] of items.entries()) {
     const { type, encrypted_content: sealed } = item as { type?: unknown; encrypted_content?: unknown };

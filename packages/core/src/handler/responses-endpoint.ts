@@ -4,12 +4,13 @@
  * streamed turn (batches, encoder, save-before-terminal, keep-alive) lives in `stream/stream-turn.ts`.
  */
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
-import { type ManagedContext, manageContext } from "../compaction/context-management.js";
-import { restoreCompactions, restoreHistory } from "../compaction/restore.js";
+import { asksForCompaction, type ManagedContext, manageContext } from "../compaction/context-management.js";
+import { holdsCompaction, restoreCompactions, restoreHistory } from "../compaction/restore.js";
 import type { CompactionEndpoint } from "../compaction/summarise.js";
 import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
 import { forEachInSlices } from "../json/time-slice.js";
+import { isPromiseLike, type MaybePromise } from "../maybe-promise.js";
 import { objectWith } from "../object-with.js";
 import { SLICED_INPUT_ITEMS, validateResponsesRequest } from "../schema/validate-in-slices.js";
 import { chainToItems, loadChain, resolveItemReferences } from "../store/resolve-history.js";
@@ -20,6 +21,7 @@ import { collectCallIds } from "../translate/call-ids.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
+import { isItemReference } from "../translate/request/item-references.js";
 import { startRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
 import { createTranslationOptions } from "../translate/translation-options.js";
@@ -79,34 +81,43 @@ export async function createResponse(
   hooks: HookContext,
   options: TurnOptions = {},
 ): Promise<BridgeResult> {
-  const request = await parseRequest(endpoint, body, hooks);
+  const parsed = parseRequest(endpoint, body, hooks);
+  const request = isPromiseLike(parsed) ? await parsed : parsed;
   const conversationId = checkStatefulRequest(request, endpoint.store, options); // conversation-turn.ts
   const turn = await resolveHistory(endpoint, request, scope, hooks, options, conversationId);
   // Compaction (compaction/): a trailing compaction_trigger is answered with a compaction item alone;
   // context_management may compact the conversation before the upstream call.
   if (endsWithCompactionTrigger(turn.input)) {
-    await options.onStart?.(turn.response, turn.input);
+    if (options.onStart) await options.onStart(turn.response, turn.input);
     return answerCompactionTrigger({ ...turn, save: (final) => saveTurn(turn, final) }, signal);
   }
-  const managed = await manageContext(endpoint, { ...turn, responseId: turn.response.id }, signal);
+  const managed = asksForCompaction(request)
+    ? await manageContext(endpoint, { ...turn, responseId: turn.response.id }, signal)
+    : undefined;
   const translate = createTranslator(turn, managed);
   // Translate for the first target now: request errors (400s) surface before any upstream call, and
   // a stream that starts before the upstream answers (keep-alive) already knows the tool bindings.
   const first = await translate(turn.targets[0]!);
-  await options.onStart?.(turn.response, turn.input);
+  if (options.onStart) await options.onStart(turn.response, turn.input);
   if (!request.stream) return foldTurn(turn, translate, signal);
   return streamResponse(turn, translate, first.reply, signal);
 }
 
-/** Step 1, parse: validate the body, apply `transformRequest`. */
-async function parseRequest(
+/**
+ * Step 1, parse: validate the body, apply `transformRequest`. A promise only when there is something to
+ * wait for (a body validated in slices, a `transformRequest`): the steps that have nothing to do for a
+ * turn (this one, item references, stored history, compaction, `onStart`) cost it no turn of the event loop.
+ */
+function parseRequest(
   endpoint: ResponsesEndpointContext,
   body: unknown,
   hooks: HookContext,
-): Promise<ResponsesRequest> {
-  let request = await validateResponsesRequest(body, endpoint.options.limits);
-  if (endpoint.options.transformRequest) request = await endpoint.options.transformRequest(request, hooks);
-  return request;
+): MaybePromise<ResponsesRequest> {
+  const { transformRequest, limits } = endpoint.options;
+  const validated = validateResponsesRequest(body, limits);
+  if (!transformRequest) return validated;
+  if (isPromiseLike(validated)) return validated.then((request) => transformRequest(request, hooks));
+  return transformRequest(validated, hooks);
 }
 
 /**
@@ -124,7 +135,8 @@ async function resolveHistory(
 ): Promise<Turn> {
   const { store, router, environment } = endpoint;
   const targets = router.resolve(parsed.model ?? "");
-  const input = await resolveItemReferences(store, normalizeInput(parsed.input), scope);
+  const items = normalizeInput(parsed.input);
+  const input = items.some(isItemReference) ? await resolveItemReferences(store, items, scope) : [...items];
   const request: ResponsesRequest = { ...parsed, input };
   const storedHistory = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
@@ -132,8 +144,11 @@ async function resolveHistory(
       ? await conversationHistory(store, conversationId, scope)
       : [];
   // Compaction items stand for the conversation they summarise (the turn is stored with them sealed).
-  const history = await restoreHistory(endpoint.sealer, storedHistory, scope);
-  const chatInput = await restoreCompactions(endpoint.sealer, input, scope, "input");
+  const history =
+    storedHistory.length === 0 ? storedHistory : await restoreHistory(endpoint.sealer, storedHistory, scope);
+  const chatInput = holdsCompaction(input)
+    ? await restoreCompactions(endpoint.sealer, input, scope, "input")
+    : input;
   const response = createResponseObject(request, {
     id: options.responseId ?? environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),

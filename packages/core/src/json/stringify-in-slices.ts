@@ -124,15 +124,23 @@ const PAUSE_FROM_CHARS = 64 * 1024;
  * `JSON.stringify(value)`, serialising long arrays one element at a time, pausing whenever `slice` is due;
  * a text of `bytesFromChars` characters or more comes back as its UTF-8 bytes instead, encoded a batch at
  * a time and joined in steps, so that neither the join nor the encoding is one long step. A value without
- * long arrays (a chat request of a few messages) is one `JSON.stringify`, settled without giving the event
- * loop back.
+ * long arrays (a chat request of a few messages) is one `JSON.stringify`, returned as it is, not as a
+ * promise.
  */
-export async function serializeInSlices(
+export function serializeInSlices(
   value: unknown,
-  slice: TimeSlice = new TimeSlice(),
+  slice?: TimeSlice,
   bytesFromChars: number = BYTES_FROM_CHARS,
-): Promise<string | Bytes> {
+): string | Promise<string | Bytes> {
   if (!holdsLongArray(value)) return JSON.stringify(value);
+  return serializeLong(value, slice ?? new TimeSlice(), bytesFromChars);
+}
+
+async function serializeLong(
+  value: unknown,
+  slice: TimeSlice,
+  bytesFromChars: number,
+): Promise<string | Bytes> {
   const batches = new TextBatches();
   await stringifyInto(value, batches, slice);
   if (batches.chars >= bytesFromChars) return batches.bytes(slice);

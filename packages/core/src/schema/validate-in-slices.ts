@@ -27,16 +27,26 @@ const ITEMS_PER_LIMIT_CHECK = 256;
 
 /**
  * Validates a parsed JSON body as a Responses API create request, like `parseResponsesRequest` (same
- * result, same 400s), validating a long `input` array in slices that give the event loop back.
+ * result, same 400s), validating a long `input` array in slices that give the event loop back. A body of
+ * fewer than {@link SLICED_INPUT_ITEMS} items is validated at once, and its result returned as it is, not
+ * as a promise (a request's first step costs no turn of the event loop).
  */
-export async function validateResponsesRequest(
+export function validateResponsesRequest(
   body: unknown,
   limits?: RequestLimits,
-): Promise<ResponsesRequest> {
+): ResponsesRequest | Promise<ResponsesRequest> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return parseResponsesRequest(body);
-  const fields = body as Record<string, unknown>;
-  const items = fields.input;
+  const items = (body as Record<string, unknown>).input;
   if (!Array.isArray(items) || items.length < SLICED_INPUT_ITEMS) return parseResponsesRequest(body, limits);
+  return validateInSlices(body as Record<string, unknown>, items, limits);
+}
+
+async function validateInSlices(
+  body: Record<string, unknown>,
+  items: unknown[],
+  limits: RequestLimits | undefined,
+): Promise<ResponsesRequest> {
+  const fields = body;
   const slice = new TimeSlice();
   checkRequestLimits(fields, limits, true);
   for (let from = 0; from < items.length; from += ITEMS_PER_LIMIT_CHECK) {

@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { isPromiseLike } from "../maybe-promise.js";
 import { ChatStreamTranslator, type ConvertChatStreamOptions } from "../translate/chat-stream-to-events.js";
 import { chunkBatches, isFinalBatch } from "./chat-chunk-stream.js";
 
@@ -20,10 +21,6 @@ export function translateChatStream(
 /** `setImmediate` where the runtime has it (Node, Bun), else a zero timeout: the end of this event-loop turn. */
 const setImmediateOf = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
 const nextTurn: (callback: () => void) => unknown = setImmediateOf ?? ((callback) => setTimeout(callback, 0));
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
-}
 
 /** Whether `promise` settles before this event-loop turn ends, that is without waiting for any I/O. */
 function settlesThisTurn(promise: PromiseLike<unknown>): Promise<boolean> {

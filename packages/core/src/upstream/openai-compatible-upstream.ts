@@ -139,7 +139,8 @@ export function openAICompatibleUpstream(options: OpenAICompatibleUpstreamOption
     let response: UpstreamResponse;
     // A request of many messages is serialised in slices that give the event loop back, and a large one
     // is handed over as UTF-8 bytes, so that the HTTP client does not encode megabytes in one step (issue 17).
-    const body = await serializeInSlices(params);
+    const serialized = serializeInSlices(params);
+    const body = typeof serialized === "string" ? serialized : await serialized;
     // Our own signal: aborted by the caller's, and by the headers timeout; detached once the answer is read.
     const { controller, release: detach } = linkAbort(call.signal);
     let timedOut = false;
