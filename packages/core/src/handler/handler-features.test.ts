@@ -1,7 +1,7 @@
 import { createScriptedBackend, parseSSE, type Scenario } from "@responses-bridge/testkit";
 import { describe, expect, it } from "vitest";
 import { createResponsesHandler } from "../create-responses-handler.js";
-import type { ResponsesBridgeError } from "../errors.js";
+import { ResponsesBridgeError } from "../errors.js";
 import type { ResponseObject } from "../types.js";
 import { openAICompatibleUpstream } from "../upstream/openai-compatible-upstream.js";
 import type { HookContext, ResponsesHandlerOptions } from "./options.js";
@@ -104,6 +104,30 @@ describe("transform and audit hooks", () => {
     expect(response.instructions).toBe("Project rules: be terse.");
     expect(JSON.stringify(seen)).not.toContain("sk-secret-upstream-key");
     expect(Object.keys(seen[0]!)).toEqual(["requestId"]);
+  });
+
+  it("transformRequest may answer with a promise, or fail the request, for short and sliced inputs alike", async () => {
+    const { scripted, upstream } = backend({ text: "a" }, { text: "b" });
+    const handler = createResponsesHandler({
+      upstream,
+      transformRequest: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (request.instructions === "refuse") throw new ResponsesBridgeError("Not today.", { status: 403 });
+        return { ...request, instructions: "rewritten" };
+      },
+    });
+    // 300 items: validated in slices, then transformed.
+    const long = Array.from({ length: 300 }, (_, index) => ({ role: "user", content: `m${index}` }));
+    for (const input of ["short", long]) {
+      const ok = await call(handler, "/v1/responses", { model: "m", input });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as ResponseObject).instructions).toBe("rewritten");
+      expect(scripted.requests.at(-1)?.body.messages[0]).toEqual({ role: "system", content: "rewritten" });
+      const refused = await call(handler, "/v1/responses", { model: "m", input, instructions: "refuse" });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe("Not today.");
+    }
+    expect(scripted.requests).toHaveLength(2);
   });
 
   it("onResponse sees every turn once and onEvent sees exactly the streamed events", async () => {
