@@ -55,8 +55,9 @@ describe("bundle size of an app using the bridge", () => {
     expect(web.inputs.some((path) => path.includes("packages/core/src/"))).toBe(true);
     expect(zodClassic(web.inputs)).toEqual([]);
     // Raised from 150 KB when large bodies became cooperative (the sliced JSON parser, validation and
-    // serialisation; issue 17): 151.3 KB minified then.
-    expect(web.bytes).toBeLessThan(160_000);
+    // serialisation; issue 17): 151.3 KB minified then. Raised to 161 KB when a turn stopped awaiting the
+    // steps with nothing to do and redaction kept each secret's fragments (issue 20): 160.0 KB then.
+    expect(web.bytes).toBeLessThan(161_000);
   }, 60_000);
 
   it("a Node server (core + node adapter) stays small too, undici apart", async () => {

@@ -108,13 +108,9 @@ function tokens(entry: RequestLogEntry): string {
 export function createLogger(options: LoggerOptions): Logger {
   const now = options.now ?? (() => new Date());
   const clock = createClock();
-  const secrets = options.secrets ?? [];
   // Also removes the keys every upstream of this process registered with the core (see `registerSecrets`).
-  const scrub = (text: string) =>
-    redactSecrets(
-      text,
-      secrets.map((secret) => secret.reveal()),
-    );
+  const secrets = (options.secrets ?? []).map((secret) => secret.reveal());
+  const scrub = (text: string) => redactSecrets(text, secrets);
   const enabled = (level: Exclude<LogLevel, "silent">) => RANK[options.level] >= RANK[level];
   const emit = (line: string) => options.write(scrub(line));
 

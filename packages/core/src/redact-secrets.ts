@@ -38,15 +38,35 @@ export function isCredentialHeader(name: string): boolean {
   return /auth|key|token|secret|cookie|password/i.test(name);
 }
 
+const fragmentLists = new Map<string, string[]>();
+
+/**
+ * The substrings of {@link MIN_SECRET_FRAGMENT} characters of `secret` that are searched for, worked out
+ * once per secret (every log line and error is searched for the same few), for at most twice as many
+ * secrets as the registry holds.
+ */
+function fragmentsOf(secret: string): string[] {
+  let fragments = fragmentLists.get(secret);
+  if (!fragments) {
+    fragments = [];
+    for (let offset = 0; offset + MIN_SECRET_FRAGMENT <= secret.length; offset++) {
+      const gram = secret.slice(offset, offset + MIN_SECRET_FRAGMENT);
+      // A run of lowercase letters is a word ("upstream" in "sk-upstream-key"), not a key fragment: random
+      // keys hold such a run in about 0.1% of their positions, and redacting words would garble messages.
+      if (!WORD.test(gram)) fragments.push(gram);
+    }
+    if (fragmentLists.size >= 2 * MAX_REGISTERED) fragmentLists.clear();
+    fragmentLists.set(secret, fragments);
+  }
+  return fragments;
+}
+
 /** Ranges `[start, end)` of `text` made of substrings of `secret` of at least {@link MIN_SECRET_FRAGMENT} characters. */
 function fragmentRanges(text: string, secret: string, ranges: Array<[number, number]>): void {
-  const size = MIN_SECRET_FRAGMENT;
-  for (let offset = 0; offset + size <= secret.length; offset++) {
-    const gram = secret.slice(offset, offset + size);
-    // A run of lowercase letters is a word ("upstream" in "sk-upstream-key"), not a key fragment: random
-    // keys hold such a run in about 0.1% of their positions, and redacting words would garble messages.
-    if (WORD.test(gram)) continue;
-    for (let at = text.indexOf(gram); at >= 0; at = text.indexOf(gram, at + 1)) ranges.push([at, at + size]);
+  for (const gram of fragmentsOf(secret)) {
+    for (let at = text.indexOf(gram); at >= 0; at = text.indexOf(gram, at + 1)) {
+      ranges.push([at, at + MIN_SECRET_FRAGMENT]);
+    }
   }
 }
 

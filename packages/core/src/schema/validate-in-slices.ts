@@ -46,14 +46,13 @@ async function validateInSlices(
   items: unknown[],
   limits: RequestLimits | undefined,
 ): Promise<ResponsesRequest> {
-  const fields = body;
   const slice = new TimeSlice();
-  checkRequestLimits(fields, limits, true);
+  checkRequestLimits(body, limits, true);
   for (let from = 0; from < items.length; from += ITEMS_PER_LIMIT_CHECK) {
     checkInputItemLimits(items, limits ?? {}, from, Math.min(items.length, from + ITEMS_PER_LIMIT_CHECK));
     await slice.check();
   }
-  const rest = parseRequestFields({ ...fields, input: [] });
+  const rest = parseRequestFields({ ...body, input: [] });
   if (rest.error) {
     const order = requestFieldOrder();
     // A problem in a field checked before `input` is the first one.
