@@ -41,7 +41,9 @@ export async function startCli(
   extraArgs: string[] = [],
   execArgv: string[] = [],
 ): Promise<Child> {
-  if (!existsSync(CLI_BIN)) throw new Error(`bench: ${CLI_BIN} is missing; run \`pnpm build\` first`);
+  // BENCH_CLI_BIN: another build of the CLI's entry (what-if runs).
+  const bin = process.env.BENCH_CLI_BIN ?? CLI_BIN;
+  if (!existsSync(bin)) throw new Error(`bench: ${bin} is missing; run \`pnpm build\` first`);
   const child = spawn(
     process.execPath,
     [
@@ -49,13 +51,15 @@ export async function startCli(
       // BENCH_CLI_FLAGS: Node flags for the CLI only (what-if runs that leave the hop as it is).
       ...(process.env.BENCH_CLI_FLAGS ?? "").split(" ").filter(Boolean),
       ...execArgv,
-      CLI_BIN,
+      bin,
       "serve",
       "--upstream",
       upstreamURL,
       "--no-probe",
       "--port",
       "0",
+      // BENCH_CLI_ARGS: more CLI options (what-if runs, e.g. `--log-level warn`).
+      ...(process.env.BENCH_CLI_ARGS ?? "").split(" ").filter(Boolean),
       ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
