@@ -112,7 +112,8 @@ describe("transform and audit hooks", () => {
       upstream,
       transformRequest: async (request) => {
         await new Promise((resolve) => setTimeout(resolve, 1));
-        if (request.instructions === "refuse") throw new ResponsesBridgeError("Not today.", { status: 403 });
+        if (request.instructions === "refuse")
+          throw new ResponsesBridgeError("Not today.", { status: 403, type: "invalid_request_error" });
         return { ...request, instructions: "rewritten" };
       },
     });
@@ -122,7 +123,7 @@ describe("transform and audit hooks", () => {
       const ok = await call(handler, "/v1/responses", { model: "m", input });
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as ResponseObject).instructions).toBe("rewritten");
-      expect(scripted.requests.at(-1)?.body.messages[0]).toEqual({ role: "system", content: "rewritten" });
+      expect(scripted.requests.at(-1)?.body?.messages[0]).toEqual({ role: "system", content: "rewritten" });
       const refused = await call(handler, "/v1/responses", { model: "m", input, instructions: "refuse" });
       expect(refused.status).toBe(403);
       expect(((await refused.json()) as { error: { message: string } }).error.message).toBe("Not today.");
