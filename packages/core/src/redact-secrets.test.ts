@@ -24,4 +24,17 @@ describe("redactSecrets", () => {
       "sk-abcdefghijkl [redacted]",
     );
   });
+
+  it("still finds every secret's fragments after many distinct secrets came through", () => {
+    const secrets = Array.from(
+      { length: 1_200 },
+      (_, index) => `Xy${index.toString(36).padStart(4, "0")}Qw7Zp3Kv`,
+    );
+    for (const secret of secrets)
+      expect(redactSecrets(`x ${secret.slice(1, 10)} y`, [secret])).toBe("x [redacted] y");
+    // The first ones again, after their fragment lists were let go.
+    for (const secret of secrets.slice(0, 3)) {
+      expect(redactSecrets(`x ${secret.slice(2, 11)} y`, [secret])).toBe("x [redacted] y");
+    }
+  });
 });
