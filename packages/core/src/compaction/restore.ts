@@ -2,6 +2,7 @@
 // handler, and by the compact endpoint for its own input).
 import type { ResponseInputItem } from "openai/resources/responses/responses";
 import { invalidRequest } from "../errors.js";
+import type { MaybePromise } from "../maybe-promise.js";
 import type { StoreScope } from "../types.js";
 import type { Sealer } from "./seal.js";
 
@@ -23,25 +24,29 @@ export function scopeKey(scope: StoreScope | undefined): string {
   return scope?.tenant ?? "";
 }
 
-/** True when `items` hold a `compaction` item, which {@link restoreCompactions} opens. */
-export function holdsCompaction(items: readonly ResponseInputItem[]): boolean {
-  return items.some((item) => (item as { type?: unknown }).type === "compaction");
-}
-
 /**
  * Replaces each `compaction` item by a user message holding its summary, opened with `sealer` for the
- * caller's tenant. Returns the same array when there is none.
+ * caller's tenant. Returns the same array when there is none, as it is, not as a promise.
  *
  * @throws {ResponsesBridgeError} 400 `invalid_encrypted_content` for a compaction item this server did not
  * seal for this tenant (forged, changed, from another deployment's secret or another tenant).
  */
-export async function restoreCompactions(
+export function restoreCompactions(
+  sealer: Sealer,
+  items: ResponseInputItem[],
+  scope: StoreScope | undefined,
+  param: string,
+): MaybePromise<ResponseInputItem[]> {
+  if (!items.some((item) => (item as { type?: unknown }).type === "compaction")) return items;
+  return openCompactions(sealer, items, scope, param);
+}
+
+async function openCompactions(
   sealer: Sealer,
   items: ResponseInputItem[],
   scope: StoreScope | undefined,
   param: string,
 ): Promise<ResponseInputItem[]> {
-  if (!holdsCompaction(items)) return items;
   const restored: ResponseInputItem[] = [];
   for (const [index, item] of items.entries()) {
     const { type, encrypted_content: sealed } = item as { type?: unknown; encrypted_content?: unknown };
@@ -77,11 +82,11 @@ export async function restoreCompactions(
  * @throws {ResponsesBridgeError} 400 `invalid_encrypted_content` (param `previous_response_id`) for a
  * compaction item this server did not seal for this tenant.
  */
-export async function restoreHistory(
+export function restoreHistory(
   sealer: Sealer,
   items: ResponseInputItem[],
   scope: StoreScope | undefined,
-): Promise<ResponseInputItem[]> {
+): MaybePromise<ResponseInputItem[]> {
   let start = 0;
   let triggers = false;
   for (const [index, item] of items.entries()) {

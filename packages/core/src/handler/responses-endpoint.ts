@@ -5,7 +5,7 @@
  */
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { asksForCompaction, type ManagedContext, manageContext } from "../compaction/context-management.js";
-import { holdsCompaction, restoreCompactions, restoreHistory } from "../compaction/restore.js";
+import { restoreCompactions, restoreHistory } from "../compaction/restore.js";
 import type { CompactionEndpoint } from "../compaction/summarise.js";
 import { answerCompactionTrigger, endsWithCompactionTrigger } from "../compaction/trigger.js";
 import { mapContextOverflow, toBridgeError } from "../errors.js";
@@ -21,7 +21,6 @@ import { collectCallIds } from "../translate/call-ids.js";
 import { convertChatToResponse } from "../translate/chat-to-response.js";
 import { normalizeInput } from "../translate/input-to-messages.js";
 import type { ReplyOptions } from "../translate/reply/reply-options.js";
-import { isItemReference } from "../translate/request/item-references.js";
 import { startRequestToChat } from "../translate/request-to-chat.js";
 import { createResponseObject } from "../translate/response-object.js";
 import { createTranslationOptions } from "../translate/translation-options.js";
@@ -135,8 +134,8 @@ async function resolveHistory(
 ): Promise<Turn> {
   const { store, router, environment } = endpoint;
   const targets = router.resolve(parsed.model ?? "");
-  const items = normalizeInput(parsed.input);
-  const input = items.some(isItemReference) ? await resolveItemReferences(store, items, scope) : [...items];
+  const referenced = resolveItemReferences(store, normalizeInput(parsed.input), scope);
+  const input = isPromiseLike(referenced) ? await referenced : referenced;
   const request: ResponsesRequest = { ...parsed, input };
   const storedHistory = request.previous_response_id
     ? chainToItems(await loadChain(store, request.previous_response_id, scope))
@@ -144,11 +143,10 @@ async function resolveHistory(
       ? await conversationHistory(store, conversationId, scope)
       : [];
   // Compaction items stand for the conversation they summarise (the turn is stored with them sealed).
-  const history =
-    storedHistory.length === 0 ? storedHistory : await restoreHistory(endpoint.sealer, storedHistory, scope);
-  const chatInput = holdsCompaction(input)
-    ? await restoreCompactions(endpoint.sealer, input, scope, "input")
-    : input;
+  const restored = restoreHistory(endpoint.sealer, storedHistory, scope);
+  const history = isPromiseLike(restored) ? await restored : restored;
+  const opened = restoreCompactions(endpoint.sealer, input, scope, "input");
+  const chatInput = isPromiseLike(opened) ? await opened : opened;
   const response = createResponseObject(request, {
     id: options.responseId ?? environment.generateId("resp"),
     createdAt: Math.floor(environment.now() / 1000),

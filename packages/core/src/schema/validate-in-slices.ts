@@ -7,6 +7,7 @@
  * is reported before a bad item, and a bad item before a bad `tools`).
  */
 import { TimeSlice } from "../json/time-slice.js";
+import type { MaybePromise } from "../maybe-promise.js";
 import type { ResponsesRequest } from "../types.js";
 import { checkInputItemLimits, checkRequestLimits, type RequestLimits } from "./request-limits.js";
 import {
@@ -34,7 +35,7 @@ const ITEMS_PER_LIMIT_CHECK = 256;
 export function validateResponsesRequest(
   body: unknown,
   limits?: RequestLimits,
-): ResponsesRequest | Promise<ResponsesRequest> {
+): MaybePromise<ResponsesRequest> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return parseResponsesRequest(body);
   const items = (body as Record<string, unknown>).input;
   if (!Array.isArray(items) || items.length < SLICED_INPUT_ITEMS) return parseResponsesRequest(body, limits);

@@ -212,10 +212,8 @@ describe("resolveItemReferences", () => {
     const store = createMemoryStore();
     await store.put(turn("resp_1", null, "one"), { tenant: "t" });
     for (const scope of [undefined, { tenant: "u" }]) {
-      const error = await resolveItemReferences(
-        store,
-        [{ type: "item_reference", id: "msg_resp_1" }],
-        scope,
+      const error = await Promise.resolve(
+        resolveItemReferences(store, [{ type: "item_reference", id: "msg_resp_1" }], scope),
       ).catch((caught: unknown) => caught);
       expect(error).toMatchObject({
         status: 400,
@@ -225,10 +223,12 @@ describe("resolveItemReferences", () => {
         message: "Item with id 'msg_resp_1' not found.",
       });
     }
-    const error = await resolveItemReferences({ get: store.get, put: store.put, delete: store.delete }, [
-      { type: "message", role: "user", content: "x" },
-      { type: "item_reference", id: "msg_resp_1" },
-    ]).catch((caught: unknown) => caught);
+    const error = await Promise.resolve(
+      resolveItemReferences({ get: store.get, put: store.put, delete: store.delete }, [
+        { type: "message", role: "user", content: "x" },
+        { type: "item_reference", id: "msg_resp_1" },
+      ]),
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 400, param: "input.1", code: "unsupported_parameter" });
   });
 });

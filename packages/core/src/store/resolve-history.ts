@@ -1,4 +1,5 @@
 import { invalidRequest, previousResponseNotFound } from "../errors.js";
+import type { MaybePromise } from "../maybe-promise.js";
 import {
   collectItemReferenceIds,
   isItemReference,
@@ -53,15 +54,25 @@ export function chainToItems(chain: readonly StoredResponse[]): ResponseInputIte
  * `getItems` call. Items that are not references are returned unchanged (same objects, same order).
  * An id the store does not know (never stored, expired, deleted, or another tenant's) gets the one
  * answer of `resolveItemReference`: a 400 `item_not_found` with `param: "input.N.id"`. A store without
- * `getItems` answers any reference with a 400.
+ * `getItems` answers any reference with a 400. Without references the copy is returned as it is, not as a
+ * promise (no store round trip to wait for).
  */
-export async function resolveItemReferences(
+export function resolveItemReferences(
   store: ResponseStore,
   items: readonly ResponseInputItem[],
   scope?: StoreScope,
-): Promise<ResponseInputItem[]> {
+): MaybePromise<ResponseInputItem[]> {
   const references = collectItemReferenceIds({ input: items as ResponseInputItem[] });
   if (references.length === 0) return [...items];
+  return lookUpItemReferences(store, items, references, scope);
+}
+
+async function lookUpItemReferences(
+  store: ResponseStore,
+  items: readonly ResponseInputItem[],
+  references: string[],
+  scope: StoreScope | undefined,
+): Promise<ResponseInputItem[]> {
   if (!store.getItems) {
     const index = items.findIndex(isItemReference);
     throw invalidRequest(
