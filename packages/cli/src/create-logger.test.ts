@@ -157,4 +157,103 @@ describe("createLogger", () => {
       expect(lines.join("\n")).toContain("[redacted]");
     }
   });
+
+  describe("batch (the serving CLI's request log)", () => {
+    const entry = (path: string) => ({ method: "GET", path, status: 200, latencyMs: 1 });
+
+    it("writes the request lines of one event-loop turn in one write, on the next turn", async () => {
+      const writes: string[] = [];
+      const logger = createLogger({
+        level: "info",
+        json: false,
+        write: (text) => writes.push(text),
+        now,
+        batch: true,
+      });
+      logger.request(entry("/a"));
+      logger.request(entry("/b"));
+      logger.request(entry("/c"));
+      expect(writes).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toEqual([
+        "09:30:05 GET /a 200 - 1ms\n09:30:05 GET /b 200 - 1ms\n09:30:05 GET /c 200 - 1ms",
+      ]);
+      logger.request(entry("/d"));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toEqual([writes[0], "09:30:05 GET /d 200 - 1ms"]);
+    });
+
+    it("keeps the order of lines: a message writes the pending request lines first", () => {
+      const writes: string[] = [];
+      const logger = createLogger({
+        level: "info",
+        json: true,
+        write: (text) => writes.push(text),
+        now,
+        batch: true,
+      });
+      logger.request(entry("/a"));
+      logger.warn("careful");
+      logger.request(entry("/b"));
+      expect(writes.flatMap((text) => text.split("\n")).map((line) => JSON.parse(line).msg)).toEqual([
+        "request",
+        "careful",
+      ]);
+      logger.notice("ready");
+      expect(writes.flatMap((text) => text.split("\n")).map((line) => JSON.parse(line).path ?? line)).toEqual(
+        ["/a", writes[1], "/b", writes[3]],
+      );
+    });
+
+    it("writes at once when the pending lines pass 64 K characters", () => {
+      const writes: string[] = [];
+      const logger = createLogger({
+        level: "info",
+        json: false,
+        write: (text) => writes.push(text),
+        now,
+        batch: true,
+      });
+      const long = `/${"x".repeat(1000)}`;
+      for (let index = 0; index < 70; index++) logger.request(entry(long));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]!.split("\n")).toHaveLength(64);
+    });
+
+    it("scrubs the secrets of batched lines", async () => {
+      const writes: string[] = [];
+      const logger = createLogger({
+        level: "info",
+        json: false,
+        write: (text) => writes.push(text),
+        secrets: [new Secret("hunter2-very-secret")],
+        batch: true,
+      });
+      logger.request({ ...entry("/a"), error: "key hunter2-very-secret" });
+      logger.request({ ...entry("/b"), error: "Bearer abcdefghijkl" });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes.join("\n")).not.toContain("hunter2-very-secret");
+      expect(writes.join("\n")).not.toContain("abcdefghijkl");
+      expect(writes.join("\n").match(/\[redacted\]/g)).toHaveLength(2);
+    });
+
+    it("writes pending lines when the process exits, and stops listening for it once written", async () => {
+      const writes: string[] = [];
+      const before = process.listenerCount("exit");
+      const logger = createLogger({
+        level: "info",
+        json: false,
+        write: (text) => writes.push(text),
+        now,
+        batch: true,
+      });
+      logger.request(entry("/a"));
+      expect(process.listenerCount("exit")).toBe(before + 1);
+      process.emit("exit", 0);
+      expect(writes).toEqual(["09:30:05 GET /a 200 - 1ms"]);
+      expect(process.listenerCount("exit")).toBe(before);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toHaveLength(1);
+    });
+  });
 });

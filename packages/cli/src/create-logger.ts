@@ -52,13 +52,22 @@ export interface LoggerOptions {
   level: LogLevel;
   /** One JSON object per line instead of text. */
   json: boolean;
-  /** Writes one line (the newline is added). */
+  /** Writes one line (the newline is added); with `batch`, possibly several lines joined by `\n`. */
   write: (line: string) => void;
+  /**
+   * Gathers the request lines of one event-loop turn into one `write` (one system call under load
+   * instead of one per request), written on the next turn, before any other line, and when the process
+   * exits. Default false: every line is written at once.
+   */
+  batch?: boolean;
   /** Values scrubbed from every line, whatever its origin. */
   secrets?: readonly Secret[];
   /** Clock, for tests. */
   now?: () => Date;
 }
+
+/** Pending request lines past this many characters are written without waiting for the next turn. */
+const BATCH_FLUSH_CHARS = 64 * 1024;
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
@@ -112,7 +121,34 @@ export function createLogger(options: LoggerOptions): Logger {
   const secrets = (options.secrets ?? []).map((secret) => secret.reveal());
   const scrub = (text: string) => redactSecrets(text, secrets);
   const enabled = (level: Exclude<LogLevel, "silent">) => RANK[options.level] >= RANK[level];
-  const emit = (line: string) => options.write(scrub(line));
+  /** Request lines not written yet (`batch`), joined by newlines. */
+  let pending = "";
+  const flush = () => {
+    if (pending === "") return;
+    const lines = pending;
+    pending = "";
+    process.off("exit", flush);
+    options.write(scrub(lines));
+  };
+  const emit = (line: string) => {
+    flush();
+    options.write(scrub(line));
+  };
+  /** A request line: at once, or with `batch` after the others of this turn (scrubbed together). */
+  const emitRequest = (line: string) => {
+    if (!options.batch) {
+      options.write(scrub(line));
+      return;
+    }
+    if (pending === "") {
+      pending = line;
+      setImmediate(flush);
+      process.once("exit", flush);
+    } else {
+      pending += `\n${line}`;
+    }
+    if (pending.length >= BATCH_FLUSH_CHARS) flush();
+  };
 
   function log(level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) {
     if (!enabled(level)) return;
@@ -146,14 +182,14 @@ export function createLogger(options: LoggerOptions): Logger {
     request(entry) {
       if (!enabled("info")) return;
       if (options.json) {
-        emit(JSON.stringify({ time: now().toISOString(), level: "info", msg: "request", ...entry }));
+        emitRequest(JSON.stringify({ time: now().toISOString(), level: "info", msg: "request", ...entry }));
         return;
       }
       const outcome =
         entry.outcome && entry.outcome !== "completed" ? ` ${escapeControl(entry.outcome)}` : "";
       const error = entry.error ? `: ${escapeControl(entry.error)}` : "";
       const model = entry.model === undefined ? "-" : escapeControl(entry.model);
-      emit(
+      emitRequest(
         `${clock(now())} ${escapeControl(entry.method)} ${escapeControl(entry.path)} ${entry.status}${outcome} ${model} ${Math.round(entry.latencyMs)}ms${tokens(entry)}${error}`,
       );
     },

@@ -55,6 +55,7 @@ export async function prepareBridge(
     level: settings.logLevel,
     json: settings.jsonLogs,
     write: (line) => write(`${line}\n`),
+    batch: true,
     secrets: settings.secrets,
   });
   const probes = new Map<string, ProbeResult>();

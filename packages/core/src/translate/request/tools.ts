@@ -140,6 +140,10 @@ export function convertTools(
   options: ConvertToolsOptions,
   warnings: TranslationWarning[],
 ): ToolSet {
+  // Most requests declare no tool: none of the bookkeeping below is needed for them.
+  if (sources.every((source) => source.tools.length === 0)) {
+    return { tools: [], bindings: new Map(), names: defaultToolNames, find: () => undefined };
+  }
   const declarations = new Map<string, Declaration>();
   const declare = (key: string, declaration: Omit<Declaration, "chatName">) => {
     // A redeclaration replaces the earlier one but keeps its position.
