@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./create-logger.js";
+import { createLogger, type LoggerOptions } from "./create-logger.js";
 import { Secret } from "./secret.js";
 
 const now = () => new Date("2026-11-26T09:30:05.000Z");
@@ -160,8 +160,8 @@ describe("createLogger", () => {
 
   describe("batch (the serving CLI's request log)", () => {
     const entry = (path: string) => ({ method: "GET", path, status: 200, latencyMs: 1 });
-
-    it("writes the request lines of one event-loop turn in one write, on the next turn", async () => {
+    /** A batching logger and what it wrote, one string per `write`. */
+    const batched = (options: Partial<LoggerOptions> = {}) => {
       const writes: string[] = [];
       const logger = createLogger({
         level: "info",
@@ -169,7 +169,13 @@ describe("createLogger", () => {
         write: (text) => writes.push(text),
         now,
         batch: true,
+        ...options,
       });
+      return { writes, logger };
+    };
+
+    it("writes the request lines of one event-loop turn in one write, on the next turn", async () => {
+      const { writes, logger } = batched();
       logger.request(entry("/a"));
       logger.request(entry("/b"));
       logger.request(entry("/c"));
@@ -184,14 +190,7 @@ describe("createLogger", () => {
     });
 
     it("keeps the order of lines: a message writes the pending request lines first", () => {
-      const writes: string[] = [];
-      const logger = createLogger({
-        level: "info",
-        json: true,
-        write: (text) => writes.push(text),
-        now,
-        batch: true,
-      });
+      const { writes, logger } = batched({ json: true });
       logger.request(entry("/a"));
       logger.warn("careful");
       logger.request(entry("/b"));
@@ -206,14 +205,7 @@ describe("createLogger", () => {
     });
 
     it("writes at once when the pending lines pass 64 K characters", () => {
-      const writes: string[] = [];
-      const logger = createLogger({
-        level: "info",
-        json: false,
-        write: (text) => writes.push(text),
-        now,
-        batch: true,
-      });
+      const { writes, logger } = batched();
       const long = `/${"x".repeat(1000)}`;
       for (let index = 0; index < 70; index++) logger.request(entry(long));
       expect(writes).toHaveLength(1);
@@ -221,14 +213,7 @@ describe("createLogger", () => {
     });
 
     it("scrubs the secrets of batched lines", async () => {
-      const writes: string[] = [];
-      const logger = createLogger({
-        level: "info",
-        json: false,
-        write: (text) => writes.push(text),
-        secrets: [new Secret("hunter2-very-secret")],
-        batch: true,
-      });
+      const { writes, logger } = batched({ secrets: [new Secret("hunter2-very-secret")] });
       logger.request({ ...entry("/a"), error: "key hunter2-very-secret" });
       logger.request({ ...entry("/b"), error: "Bearer abcdefghijkl" });
       await new Promise((resolve) => setImmediate(resolve));
@@ -238,15 +223,8 @@ describe("createLogger", () => {
     });
 
     it("writes pending lines when the process exits, and stops listening for it once written", async () => {
-      const writes: string[] = [];
       const before = process.listenerCount("exit");
-      const logger = createLogger({
-        level: "info",
-        json: false,
-        write: (text) => writes.push(text),
-        now,
-        batch: true,
-      });
+      const { writes, logger } = batched();
       logger.request(entry("/a"));
       expect(process.listenerCount("exit")).toBe(before + 1);
       process.emit("exit", 0);
