@@ -137,7 +137,7 @@ export function createLogger(options: LoggerOptions): Logger {
   /** A request line: at once, or with `batch` after the others of this turn (scrubbed together). */
   const emitRequest = (line: string) => {
     if (!options.batch) {
-      options.write(scrub(line));
+      emit(line);
       return;
     }
     if (pending === "") {
