@@ -36,7 +36,8 @@ const SERVING_COMMANDS = new Set(["serve", "codex"]);
  *   the benchmark's load most of the CLI's peak RSS was garbage the collector had let pile up: 199–214 MB
  *   against 136–150 MB with this flag on Node 20. The price is more full collections: in four alternating
  *   full bench runs, 25% against 100% gave 151–155 against 169–171 MB peak RSS, and 291–370 against
- *   261–331 µs CPU per JSON request (about 10% more), 799–895 against 820–824 µs per stream.
+ *   261–331 µs CPU per JSON request, 799–895 against 820–824 µs per stream. A later side-by-side run of four
+ *   CLIs (25, 40, 60, 100) put the JSON cost at 131, 140, 135, 129 µs: within the noise.
  * - **On Node 20, V8's memory reducer is held off** (`--gc-memory-reducer-start-delay-ms`). After a few idle
  *   seconds it shrank the heap, and the next burst then cost 2–4x the CPU per request (1,850–1,930 µs per
  *   JSON request after 25 s of idleness, against 370–530 µs held off, the same as `node

@@ -153,6 +153,29 @@ describe("createMemoryStore", () => {
     expect(wide.bytes - latin.bytes).toBeGreaterThan(1900);
   });
 
+  it("reads a turn of many input items (kept as UTF-8, encoded in slices) as it reads a small one", async () => {
+    const store = createMemoryStore();
+    const many = turn("resp_many", null, "first");
+    many.input = Array.from({ length: 200 }, (_, index) => ({
+      id: `msg_in_${index}`,
+      type: "message" as const,
+      role: "user" as const,
+      content: `é😀 ${index}`,
+    }));
+    await store.put(many);
+    await store.put(turn("resp_small", "resp_many", "é😀"));
+    expect(await store.get("resp_many")).toEqual(many);
+    const chain = await store.getChain("resp_small");
+    expect(chain?.map((record) => record.id)).toEqual(["resp_many", "resp_small"]);
+    expect((await store.getItems(["msg_in_199", "msg_resp_many"])).size).toBe(2);
+    // Counted at its UTF-8 size: each of the 200 texts holds 2 + 4 bytes beyond ASCII.
+    const utf8 = new TextEncoder().encode(JSON.stringify(many.input)).byteLength;
+    const alone = createMemoryStore();
+    await alone.put(many);
+    expect(alone.bytes).toBeGreaterThan(utf8);
+    expect(alone.bytes).toBeLessThan(utf8 + JSON.stringify(many.response).length + 200 * 200);
+  });
+
   it("returns fresh objects on each read: a caller mutating a result changes nothing stored", async () => {
     const store = createMemoryStore();
     await store.put(turn("resp_a", null, "a"));

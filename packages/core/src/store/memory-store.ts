@@ -20,10 +20,11 @@ export interface MemoryStoreOptions {
   maxEntries?: number;
   /**
    * Bound on the memory the store's data takes, in bytes: the least recently used records are evicted while
-   * the sum of the records' sizes exceeds it. Records are kept as one compact JSON text each, in UTF-8
-   * outside the JavaScript heap (decoded and parsed again on every read), and a record's size counts what
-   * it keeps alive: its bytes, its key, its item index entries and a fixed overhead per record and per
-   * item, so the memory the store holds stays close to `maxBytes` whatever the shape of the records. A
+   * the sum of the records' sizes exceeds it. Records are kept as one compact JSON text each (parsed again
+   * on every read), and a record's size counts what it keeps alive: its text as the JavaScript engine holds
+   * it (one byte per character, two when it holds a character beyond U+00FF), its key, its item index entries
+   * and a fixed overhead per record and per item, so the memory the store holds stays close to `maxBytes`
+   * whatever the shape of the records. A
    * single record larger than `maxBytes` is refused with an error (the handler
    * reports it through `onError` and still answers the client). Default 67,108,864 (64 MiB).
    */
@@ -64,10 +65,11 @@ interface Entry extends LruLinks<Entry> {
   /** Its key in the store (scoped). */
   key: string;
   /**
-   * The turn in compact form ({@link encodeStoredResponse}) as UTF-8, decoded and parsed on each read.
-   * Bytes outside the JavaScript heap: the garbage collector neither scans nor moves what the store keeps.
+   * The turn in compact form ({@link encodeStoredResponse}), parsed on each read: the text itself (the
+   * string the Response's JSON was written into, no copy), or its UTF-8 bytes for a turn of many items,
+   * encoded in slices (`encode-in-slices.ts`). Either is one object the garbage collector never looks into.
    */
-  value: Uint8Array;
+  value: string | Uint8Array;
   expiresAt: number;
   /** What the entry is counted as (see {@link retainedBytes}). */
   bytes: number;
@@ -75,17 +77,25 @@ interface Entry extends LruLinks<Entry> {
   itemKeys: string[];
 }
 
-/** Memory taken by one entry besides its bytes: the entry object and its links, its buffer's header, its map slot, the item key array. */
+/** Memory taken by one entry besides its text: the entry object and its links, the text's header, its map slot, the item key array. */
 const ENTRY_OVERHEAD = 256;
 /** Heap taken by one item index slot besides its key's characters. */
 const ITEM_OVERHEAD = 64;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** What an entry is counted as: its bytes, its key, its item index slots, and fixed overheads. */
-function retainedBytes(value: Uint8Array, key: string, itemKeys: readonly string[]): number {
-  let bytes = ENTRY_OVERHEAD + value.byteLength + key.length * 2;
+/** A character a one-byte (Latin-1) string cannot hold: V8 keeps a string holding one at two bytes per character. */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
+/** The bytes a record's value takes: its bytes, or its characters as V8 holds them. */
+function valueBytes(value: string | Uint8Array): number {
+  if (typeof value !== "string") return value.byteLength;
+  return BEYOND_LATIN1.test(value) ? value.length * 2 : value.length;
+}
+
+/** What an entry is counted as: its value, its key, its item index slots, and fixed overheads. */
+function retainedBytes(value: string | Uint8Array, key: string, itemKeys: readonly string[]): number {
+  let bytes = ENTRY_OVERHEAD + valueBytes(value) + key.length * 2;
   for (const itemKey of itemKeys) bytes += ITEM_OVERHEAD + itemKey.length * 2;
   return bytes;
 }
@@ -137,7 +147,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return undefined;
     }
     entries.touch(entry);
-    return decodeStoredResponse(entry.id, decoder.decode(entry.value));
+    const { value } = entry;
+    return decodeStoredResponse(entry.id, typeof value === "string" ? value : decoder.decode(value));
   }
 
   return {
@@ -164,9 +175,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const key = scopedKey(record.id, scope);
       // Few items: encoded and indexed at once; many: in slices, before any state changes (issue 17).
       const few = record.input.length < SLICED_RECORD_ITEMS;
-      const value = few
-        ? encoder.encode(encodeStoredResponse(record))
-        : await encodeStoredResponseInSlices(record);
+      const value = few ? encodeStoredResponse(record) : await encodeStoredResponseInSlices(record);
       const itemKeys = few
         ? itemIdsOf(record).map((itemId) => scopedKey(itemId, scope))
         : await itemKeysInSlices(record, scope);
