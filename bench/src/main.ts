@@ -105,7 +105,7 @@ function plan(quick: boolean) {
     ? {
         translation: { rounds: 5, iterations: 60 },
         handler: { requests: 3_000 },
-        warmup: { json: 200, stream: 40, concurrentMs: 300, maxMs: 600 },
+        warmup: { json: 200, stream: 40, concurrentMs: 300, minMs: 0, maxMs: 600 },
         latency: { rounds: 2, json: 100, stream: 20 },
         throughput: { rounds: 1, durationMs: 700, leadInMs: 100 },
         leak: { streams: 2_000 },
@@ -114,7 +114,7 @@ function plan(quick: boolean) {
     : {
         translation: { rounds: 9, iterations: 200 },
         handler: { requests: 10_000 },
-        warmup: { json: 500, stream: 100, concurrentMs: 1_000, maxMs: 8_000 },
+        warmup: { json: 500, stream: 100, concurrentMs: 1_000, minMs: 5_000, maxMs: 12_000 },
         latency: { rounds: 5, json: 300, stream: 60 },
         throughput: { rounds: 5, durationMs: 1_000, leadInMs: 300 },
         leak: { streams: 10_000 },
@@ -198,10 +198,13 @@ function createTargets(flags: Flags, upstream: Child, bridges: Map<string, Child
 }
 
 /**
- * Warms every target up: sequential requests, then slices of 32 concurrent ones until the bridge's CPU
- * per request settles (two slices in a row within 10% of each other) or `maxMs` has passed. A process
- * keeps getting cheaper for seconds after its first requests (the JIT compiles its hot paths, V8 grows its
- * young generation); a fixed short warmup left that to whichever target was measured first.
+ * Warms every target up: sequential requests, then slices of 32 concurrent ones for at least `minMs` per
+ * kind, until the bridge's CPU per request settles (two slices in a row within 10% of each other) or
+ * `maxMs` has passed. A process keeps getting cheaper for seconds after its first requests (the JIT
+ * compiles its hot paths, V8 grows its young generation); a fixed short warmup left that to whichever
+ * target was measured first. Two slices alone were not enough for the CLI, whose stream warmup could stop
+ * after 3 s at 471 and 496 µs per stream while it was still getting cheaper; side by side after 11 s of
+ * warmup, it and the hop were within a few percent of each other (`bench/README.md`, eleventh pass).
  */
 async function warmup(
   targets: Target[],
@@ -218,7 +221,7 @@ async function warmup(
         const before = await cpuOf(target);
         const result = await concurrent(target, kind, 32, sizes.concurrentMs);
         const perRequest = ((await cpuOf(target)) - before) / Math.max(1, result.completed);
-        if (Math.abs(perRequest - last) <= 0.1 * last) break;
+        if (Date.now() - started >= sizes.minMs && Math.abs(perRequest - last) <= 0.1 * last) break;
         last = perRequest;
       } while (Date.now() - started < sizes.maxMs);
     }
