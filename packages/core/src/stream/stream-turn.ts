@@ -130,11 +130,17 @@ function createEventEncoder(
       return text;
     };
   }
-  return (events) => {
-    let text = "";
-    for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
-    return text;
-  };
+  return encodeTranslatorEvents;
+}
+
+/**
+ * The events of one read as SSE text, by the template encoder: one function for every stream rather than
+ * a closure per stream (see `upstream/linked-abort.ts`).
+ */
+function encodeTranslatorEvents(events: ResponseStreamEvent[]): string {
+  let text = "";
+  for (let index = 0; index < events.length; index++) text += encodeTranslatorEvent(events[index]!);
+  return text;
 }
 
 /** The whole answer to a call refused before the first byte, in band: created, in_progress, failed. */

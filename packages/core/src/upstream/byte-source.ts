@@ -4,7 +4,7 @@ import {
   upstreamResponseTooLarge,
   upstreamTimeout,
 } from "../errors.js";
-import { startWatchdog } from "./watchdog.js";
+import { startWatchdog, type Watchdog } from "./watchdog.js";
 
 /**
  * A streaming UTF-8 decoder, called as `TextDecoder` is: `decode(bytes, { stream: true })` per read (a
@@ -44,38 +44,66 @@ export interface ByteReader {
   release(): Promise<void>;
 }
 
-/** Opens a {@link ByteReader} on `body`. */
+/** A web stream's reader as a {@link ByteReader}. */
+class StreamByteReader implements ByteReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #released = false;
+
+  constructor(body: ReadableStream<Uint8Array>) {
+    this.#reader = body.getReader();
+  }
+
+  read(): Promise<IteratorResult<Uint8Array, undefined>> {
+    return this.#reader.read() as Promise<IteratorResult<Uint8Array, undefined>>;
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await this.#reader.cancel().catch(() => {});
+    this.#reader.releaseLock();
+  }
+
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    this.#reader.releaseLock();
+  }
+}
+
+/** An async iterator of byte chunks as a {@link ByteReader}: `cancel()` and `release()` both return it. */
+class IteratorByteReader implements ByteReader {
+  readonly #iterator: AsyncIterator<Uint8Array>;
+  #cancelled = false;
+
+  constructor(body: AsyncIterable<Uint8Array>) {
+    this.#iterator = body[Symbol.asyncIterator]();
+  }
+
+  read(): Promise<IteratorResult<Uint8Array, undefined>> {
+    return this.#iterator.next() as Promise<IteratorResult<Uint8Array, undefined>>;
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    await Promise.resolve(this.#iterator.return?.()).catch(() => {});
+  }
+
+  release(): Promise<void> {
+    return this.cancel();
+  }
+}
+
+/**
+ * Opens a {@link ByteReader} on `body`. The readers here are classes, one object per body rather than an
+ * object of closures (see `linked-abort.ts`).
+ */
 export function openByteReader(body: UpstreamBody): ByteReader {
   if (typeof (body as ReadableStream<Uint8Array>).getReader === "function") {
-    const reader = (body as ReadableStream<Uint8Array>).getReader();
-    let released = false;
-    return {
-      read: () => reader.read() as Promise<IteratorResult<Uint8Array, undefined>>,
-      async cancel() {
-        if (released) return;
-        released = true;
-        await reader.cancel().catch(() => {});
-        reader.releaseLock();
-      },
-      async release() {
-        if (released) return;
-        released = true;
-        reader.releaseLock();
-      },
-    };
+    return new StreamByteReader(body as ReadableStream<Uint8Array>);
   }
-  const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-  let cancelled = false;
-  const cancel = async () => {
-    if (cancelled) return;
-    cancelled = true;
-    await Promise.resolve(iterator.return?.()).catch(() => {});
-  };
-  return {
-    read: () => iterator.next() as Promise<IteratorResult<Uint8Array, undefined>>,
-    cancel,
-    release: cancel,
-  };
+  return new IteratorByteReader(body as AsyncIterable<Uint8Array>);
 }
 
 /** Options of {@link openGuardedReader}. */
@@ -104,37 +132,57 @@ export interface GuardedReader extends ByteReader {
  * read fails. One timer per body, re-armed only when it fires.
  */
 export function openGuardedReader(body: UpstreamBody, options: GuardedReaderOptions): GuardedReader {
-  const reader = openByteReader(body);
-  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  let idleFailure: ResponsesBridgeError | undefined;
-  const watchdog = startWatchdog(options.idleMs ?? 0, () => {
-    idleFailure = upstreamTimeout(options.idleMessage);
-    void reader.cancel();
-  });
-  let bytes = 0;
-  return {
-    async read() {
-      let result: IteratorResult<Uint8Array, undefined>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        if (idleFailure) throw idleFailure;
-        if (options.signal?.aborted || (error as Error)?.name === "AbortError") throw error;
-        throw upstreamConnectionError(options.lostMessage, error);
+  return new GuardedByteReader(openByteReader(body), options);
+}
+
+class GuardedByteReader implements GuardedReader {
+  readonly #reader: ByteReader;
+  readonly #options: GuardedReaderOptions;
+  readonly #maxBytes: number;
+  readonly #watchdog: Watchdog;
+  #idleFailure: ResponsesBridgeError | undefined;
+  #bytes = 0;
+
+  constructor(reader: ByteReader, options: GuardedReaderOptions) {
+    this.#reader = reader;
+    this.#options = options;
+    this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#watchdog = startWatchdog(options.idleMs ?? 0, () => {
+      this.#idleFailure = upstreamTimeout(options.idleMessage);
+      void reader.cancel();
+    });
+  }
+
+  async read(): Promise<IteratorResult<Uint8Array, undefined>> {
+    let result: IteratorResult<Uint8Array, undefined>;
+    try {
+      result = await this.#reader.read();
+    } catch (error) {
+      if (this.#idleFailure) throw this.#idleFailure;
+      if (this.#options.signal?.aborted || (error as Error)?.name === "AbortError") throw error;
+      throw upstreamConnectionError(this.#options.lostMessage, error);
+    }
+    if (this.#idleFailure) throw this.#idleFailure;
+    this.#watchdog.touch();
+    if (!result.done) {
+      this.#bytes += result.value.byteLength;
+      if (this.#bytes > this.#maxBytes) {
+        await this.#reader.cancel();
+        throw upstreamResponseTooLarge(this.#maxBytes);
       }
-      if (idleFailure) throw idleFailure;
-      watchdog.touch();
-      if (!result.done) {
-        bytes += result.value.byteLength;
-        if (bytes > maxBytes) {
-          await reader.cancel();
-          throw upstreamResponseTooLarge(maxBytes);
-        }
-      }
-      return result;
-    },
-    cancel: reader.cancel,
-    release: reader.release,
-    stop: watchdog.stop,
-  };
+    }
+    return result;
+  }
+
+  cancel(): Promise<void> {
+    return this.#reader.cancel();
+  }
+
+  release(): Promise<void> {
+    return this.#reader.release();
+  }
+
+  stop(): void {
+    this.#watchdog.stop();
+  }
 }
