@@ -24,9 +24,8 @@ export interface MemoryStoreOptions {
    * on every read), and a record's size counts what it keeps alive: its text as the JavaScript engine holds
    * it (one byte per character, two when it holds a character beyond U+00FF), its key, its item index entries
    * and a fixed overhead per record and per item, so the memory the store holds stays close to `maxBytes`
-   * whatever the shape of the records. A
-   * single record larger than `maxBytes` is refused with an error (the handler
-   * reports it through `onError` and still answers the client). Default 67,108,864 (64 MiB).
+   * whatever the shape of the records. A single record larger than `maxBytes` is refused with an error (the
+   * handler reports it through `onError` and still answers the client). Default 67,108,864 (64 MiB).
    */
   maxBytes?: number;
   /**
@@ -67,7 +66,7 @@ interface Entry extends LruLinks<Entry> {
   /**
    * The turn in compact form ({@link encodeStoredResponse}), parsed on each read: the text itself (the
    * string the Response's JSON was written into, no copy), or its UTF-8 bytes for a turn of many items,
-   * encoded in slices (`encode-in-slices.ts`). Either is one object the garbage collector never looks into.
+   * encoded in slices (`encode-in-slices.ts`). Neither holds a reference the garbage collector must follow.
    */
   value: string | Uint8Array;
   expiresAt: number;

@@ -20,7 +20,7 @@ class Link implements LinkedAbort {
 
   constructor(signal: AbortSignal) {
     this.#signal = signal;
-    this.release = unlink.bind(undefined, this);
+    this.release = this.detach.bind(this);
     if (signal.aborted) this.controller.abort(signal.reason);
     else signal.addEventListener("abort", this, { once: true });
   }
@@ -34,10 +34,6 @@ class Link implements LinkedAbort {
   detach(): void {
     this.#signal.removeEventListener("abort", this);
   }
-}
-
-function unlink(link: Link): void {
-  link.detach();
 }
 
 /**
