@@ -130,6 +130,9 @@ function identity(name: string, namespace: string | null | undefined): string {
   return `${namespace ?? ""}\u0000${name}`;
 }
 
+/** `ToolSet.find` of a request that declares no tool: one function for all of them, not one per request. */
+const findNoTool = (): undefined => undefined;
+
 /**
  * Converts every declared tool into chat tools and bindings.
  *
@@ -142,7 +145,7 @@ export function convertTools(
 ): ToolSet {
   // Most requests declare no tool: none of the bookkeeping below is needed for them.
   if (sources.every((source) => source.tools.length === 0)) {
-    return { tools: [], bindings: new Map(), names: defaultToolNames, find: () => undefined };
+    return { tools: [], bindings: new Map(), names: defaultToolNames, find: findNoTool };
   }
   const declarations = new Map<string, Declaration>();
   const declare = (key: string, declaration: Omit<Declaration, "chatName">) => {
