@@ -50,6 +50,37 @@ describe("encodeTranslatorEvent", () => {
       }
     }
   });
+
+  it("names the right item and indices when deltas of several streams, items and parts interleave", () => {
+    // Concurrent streams share the encoder: each change of item, output index or content index (or to an
+    // event without a content index) must show in the next event, and a return to an earlier one too.
+    const variants = [
+      { item_id: "msg_a", output_index: 0, content_index: 0 },
+      { item_id: "msg_a", output_index: 0, content_index: 1 },
+      { item_id: "msg_a", output_index: 2, content_index: 1 },
+      { item_id: "msg_b", output_index: 2, content_index: 1 },
+      { item_id: 'msg_"quoted"', output_index: 0, content_index: 0 },
+    ];
+    const events: ResponseStreamEvent[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const [index, fields] of variants.entries()) {
+        const common = { sequence_number: round * 100 + index, ...fields, delta: `d${index}` };
+        events.push(
+          { type: "response.output_text.delta", ...common, logprobs: [] } as ResponseStreamEvent,
+          { type: "response.reasoning_text.delta", ...common } as ResponseStreamEvent,
+          {
+            type: "response.function_call_arguments.delta",
+            sequence_number: common.sequence_number,
+            item_id: fields.item_id,
+            output_index: fields.output_index,
+            delta: common.delta,
+          } as ResponseStreamEvent,
+          { type: "response.output_text.delta", ...common, logprobs: [] } as ResponseStreamEvent,
+        );
+      }
+    }
+    for (const event of events) expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
+  });
 });
 
 describe("encodeTranslatorEvent on events of other shapes", () => {
