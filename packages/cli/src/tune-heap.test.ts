@@ -3,14 +3,18 @@ import { describe, expect, it } from "vitest";
 import { dropRestartEnv, startupEnv, startupFlags, tuneHeapForServing } from "./tune-heap.js";
 
 describe("tuneHeapForServing", () => {
-  it("caps the old generation's growth everywhere and holds off the memory reducer on Node 20 only", () => {
+  it("caps the old generation's growth and stops pretenuring everywhere, holds off the memory reducer on Node 20 only", () => {
     const set: string[] = [];
     expect(tuneHeapForServing("20.19.0", (flag) => set.push(flag))).toEqual(set);
-    expect(set).toEqual(["--heap-growing-percent=40", "--gc-memory-reducer-start-delay-ms=2000000000"]);
+    expect(set).toEqual([
+      "--heap-growing-percent=40",
+      "--no-allocation-site-pretenuring",
+      "--gc-memory-reducer-start-delay-ms=2000000000",
+    ]);
     for (const version of ["22.12.0", "24.1.0", "25.0.0"]) {
       const later: string[] = [];
       tuneHeapForServing(version, (flag) => later.push(flag));
-      expect(later).toEqual(["--heap-growing-percent=40"]);
+      expect(later).toEqual(["--heap-growing-percent=40", "--no-allocation-site-pretenuring"]);
     }
   });
 
