@@ -552,6 +552,12 @@ function printTables(results: Results) {
           ]),
       ),
     );
+    // Issue 20's JSON goal against what the core's own work costs: measured without sockets, beside the hop's
+    // whole request (sockets and HTTP included).
+    console.log(
+      `The core's own work per JSON request (no sockets, above) costs ` +
+        `${fixed(h.jsonMicros / hop.json.cpuMicrosPerRequest, 2)}x the hop's whole request.`,
+    );
   }
   for (const [name, result] of Object.entries(results.targets)) {
     for (const kind of ["json", "stream"] as const) {
