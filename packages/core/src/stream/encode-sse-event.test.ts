@@ -1,5 +1,5 @@
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encodeStoredResponse } from "../store/stored-records.js";
 import { encodeSSEEvent, encodeTranslatorEvent } from "./encode-sse-event.js";
 
@@ -80,6 +80,19 @@ describe("encodeTranslatorEvent", () => {
       }
     }
     for (const event of events) expect(encodeTranslatorEvent(event)).toBe(encodeSSEEvent(event));
+  });
+
+  it("writes the first delta a fresh encoder sees right, whatever its fields", async () => {
+    vi.resetModules();
+    const fresh = await import("./encode-sse-event.js");
+    const event = {
+      type: "response.function_call_arguments.delta",
+      sequence_number: 0,
+      item_id: "",
+      output_index: -1,
+      delta: "x",
+    } as ResponseStreamEvent;
+    expect(fresh.encodeTranslatorEvent(event)).toBe(fresh.encodeSSEEvent(event));
   });
 });
 

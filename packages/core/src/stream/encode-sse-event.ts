@@ -69,7 +69,8 @@ const deltaFields = {
   itemId: "",
   outputIndex: -1,
   contentIndex: null as number | null,
-  json: "",
+  /** Right for the values above too, so that no first call can be answered with nothing. */
+  json: ',"item_id":"","output_index":-1,"delta":',
   /** The fields for these values; `contentIndex` null for an event without one (a call's arguments). */
   of(itemId: string, outputIndex: number, contentIndex: number | null): string {
     if (itemId !== this.itemId || outputIndex !== this.outputIndex || contentIndex !== this.contentIndex) {
