@@ -59,33 +59,27 @@ const itemIdJson = lastJson();
 /** A finished text is in its `.done` event, its part and its item (forgotten after the item's event). */
 const textJson = lastJson();
 
+// What `deltaFields` remembers; a fresh object equals no argument, so the first call always writes.
+let fieldsItem: unknown = {};
+let fieldsOutput: unknown;
+let fieldsContent: unknown;
+let fieldsJson = "";
+
 /**
  * The fields between a delta event's `sequence_number` and its `delta`, which every delta of one content
  * part (or one call's arguments) repeats: `,"item_id":…,"output_index":…,"content_index":…,"delta":`, the
- * content index left out when there is none. The last one is remembered. A delta event is then five
- * pieces joined, not eleven (each join of a template is a string of its own until the text is written).
+ * content index left out when it is null. The last one is remembered. A delta event is then five pieces
+ * joined, not eleven (each join of a template is a string of its own until the text is written).
  */
-const deltaFields = {
-  itemId: "",
-  outputIndex: -1,
-  contentIndex: null as number | null,
-  /** Right for the values above too, so that no first call can be answered with nothing. */
-  json: ',"item_id":"","output_index":-1,"delta":',
-  /** The fields for these values; `contentIndex` null for an event without one (a call's arguments). */
-  of(itemId: string, outputIndex: number, contentIndex: number | null): string {
-    if (itemId !== this.itemId || outputIndex !== this.outputIndex || contentIndex !== this.contentIndex) {
-      this.itemId = itemId;
-      this.outputIndex = outputIndex;
-      this.contentIndex = contentIndex;
-      this.json =
-        contentIndex === null
-          ? `,"item_id":${JSON.stringify(itemId)},"output_index":${outputIndex},"delta":`
-          : `,"item_id":${JSON.stringify(itemId)},"output_index":${outputIndex},"content_index":${contentIndex},"delta":`;
-    }
-    return this.json;
-  },
-};
-
+function deltaFields(itemId: string, outputIndex: number, contentIndex: number | null): string {
+  if (itemId !== fieldsItem || outputIndex !== fieldsOutput || contentIndex !== fieldsContent) {
+    fieldsItem = itemId;
+    fieldsOutput = outputIndex;
+    fieldsContent = contentIndex;
+    fieldsJson = `,"item_id":${JSON.stringify(itemId)},"output_index":${outputIndex}${contentIndex === null ? "" : `,"content_index":${contentIndex}`},"delta":`;
+  }
+  return fieldsJson;
+}
 /** A content part as the translator builds it, or `undefined` for anything else. */
 function partJson(part: unknown): string | undefined {
   if (part === null || typeof part !== "object") return undefined;
@@ -135,13 +129,13 @@ export function encodeTranslatorEvent(event: ResponseStreamEvent): string {
   switch (event.type) {
     case "response.output_text.delta":
       if (event.logprobs.length > 0) break;
-      return `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${event.sequence_number}${deltaFields.of(event.item_id, event.output_index, event.content_index)}${jsonString(event.delta)},"logprobs":[]}\n\n`;
+      return `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${event.sequence_number}${deltaFields(event.item_id, event.output_index, event.content_index)}${jsonString(event.delta)},"logprobs":[]}\n\n`;
     case "response.function_call_arguments.delta":
-      return `event: response.function_call_arguments.delta\ndata: {"type":"response.function_call_arguments.delta","sequence_number":${event.sequence_number}${deltaFields.of(event.item_id, event.output_index, null)}${jsonString(event.delta)}}\n\n`;
+      return `event: response.function_call_arguments.delta\ndata: {"type":"response.function_call_arguments.delta","sequence_number":${event.sequence_number}${deltaFields(event.item_id, event.output_index, null)}${jsonString(event.delta)}}\n\n`;
     case "response.custom_tool_call_input.delta":
-      return `event: response.custom_tool_call_input.delta\ndata: {"type":"response.custom_tool_call_input.delta","sequence_number":${event.sequence_number}${deltaFields.of(event.item_id, event.output_index, null)}${jsonString(event.delta)}}\n\n`;
+      return `event: response.custom_tool_call_input.delta\ndata: {"type":"response.custom_tool_call_input.delta","sequence_number":${event.sequence_number}${deltaFields(event.item_id, event.output_index, null)}${jsonString(event.delta)}}\n\n`;
     case "response.reasoning_text.delta":
-      return `event: response.reasoning_text.delta\ndata: {"type":"response.reasoning_text.delta","sequence_number":${event.sequence_number}${deltaFields.of(event.item_id, event.output_index, event.content_index)}${jsonString(event.delta)}}\n\n`;
+      return `event: response.reasoning_text.delta\ndata: {"type":"response.reasoning_text.delta","sequence_number":${event.sequence_number}${deltaFields(event.item_id, event.output_index, event.content_index)}${jsonString(event.delta)}}\n\n`;
     case "response.output_text.done":
       if (event.logprobs.length > 0 || Object.keys(event).length !== 7) break;
       return `event: response.output_text.done\ndata: {"type":"response.output_text.done","sequence_number":${event.sequence_number},"item_id":${itemIdJson(event.item_id)},"output_index":${event.output_index},"content_index":${event.content_index},"text":${textJson(event.text)},"logprobs":[]}\n\n`;
