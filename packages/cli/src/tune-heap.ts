@@ -42,7 +42,7 @@ const SERVING_COMMANDS = new Set(["serve", "codex"]);
  *   a place whose objects mostly survived a young collection gets its objects made in the old generation from
  *   then on. Under stream load about half the CLI processes came to that for some place early on and stayed
  *   so: 20–39 full collections in 3 s instead of 3–10, and on Node 20 440–740 µs CPU per stream instead of
- *   290–460. With the flag none of 23 processes did, against 16 of 30 without it (Node 20 and 24, processes
+ *   290–460. With the flag none of 23 processes did, against 16 of 34 without it (Node 20 and 24, processes
  *   started one after another under the same load). Per JSON request it changed nothing measurable.
  * - **On Node 20, V8's memory reducer is held off** (`--gc-memory-reducer-start-delay-ms`). After a few idle
  *   seconds it shrank the heap, and the next burst then cost 2–4x the CPU per request (1,850–1,930 µs per
