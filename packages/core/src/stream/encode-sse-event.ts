@@ -54,7 +54,7 @@ function lastJson(): LastJson {
   });
 }
 
-/** A stream's deltas name the same item over and over. */
+/** An item's `.done` events (its text, its part, the item) name it again and again. */
 const itemIdJson = lastJson();
 /** A finished text is in its `.done` event, its part and its item (forgotten after the item's event). */
 const textJson = lastJson();
